@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Engines: the card's NIC processors. Each is a kthread bound to its own
+ * CPU that services its input ring (frames placed by dispatch) and the TX
+ * ring of the host queue it serves, runs its stack instance over them, and
+ * sleeps when there is no work (claims 1-3, 11-13, 30).
+ */
+
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+
+#include "mpnic.h"
+
+/* Engine only: give a card buffer back to the partition's free ring. */
+static void mpnic_engine_buf_put(struct mpnic_engine *eng, u32 buf)
+{
+	u32 *slot = mpnic_ring_prod_slot(&eng->free_ring);
+
+	/* The free ring has room for every buffer of the partition */
+	if (WARN_ON_ONCE(!slot))
+		return;
+	*slot = buf;
+	mpnic_ring_prod_commit(&eng->free_ring);
+}
+
+/* Frames from dispatch: validate, then DMA #2 into the host queue. */
+static int mpnic_engine_rx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget)
+{
+	struct mpnic_rx_desc *desc;
+	int delivered = 0;
+	int n = 0;
+
+	while (n < budget && (desc = mpnic_ring_cons_peek(&eng->in_ring))) {
+		const u8 *frame = eng->mem + (size_t)desc->buf * MPNIC_BUF_SIZE;
+		u32 buf = desc->buf;
+		bool csum_ok = false;
+
+		mpnic_stat_inc(&eng->stats, rx_frames);
+		if (!hq)
+			mpnic_stat_inc(&eng->stats, rx_no_queue);
+		else if (mpnic_stack_rx(eng, frame, desc->len, &csum_ok) &&
+			 !mpnic_engine_rx_deliver(eng, hq, frame, desc, csum_ok))
+			delivered++;
+		mpnic_ring_cons_release(&eng->in_ring);
+		mpnic_engine_buf_put(eng, buf);
+		n++;
+	}
+	if (delivered) {
+		/* Raise the queue's interrupt; BH off so that it runs now */
+		local_bh_disable();
+		napi_schedule(&hq->napi);
+		local_bh_enable();
+	}
+	return n;
+}
+
+static bool mpnic_engine_has_work(struct mpnic_engine *eng)
+{
+	struct mpnic_hq *hq;
+	bool work;
+
+	if (!mpnic_ring_empty(&eng->in_ring))
+		return true;
+	rcu_read_lock();
+	hq = rcu_dereference(eng->hq);
+	work = hq && !mpnic_ring_empty(&hq->tx_ring);
+	rcu_read_unlock();
+	return work;
+}
+
+/* One pass over the engine's rings. Returns the descriptors handled. */
+static int mpnic_engine_poll(struct mpnic_engine *eng)
+{
+	struct mpnic_hq *hq;
+	int n;
+
+	rcu_read_lock();
+	hq = rcu_dereference(eng->hq);
+	n = mpnic_engine_rx(eng, hq, MPNIC_ENGINE_BUDGET);
+	if (hq)
+		n += mpnic_engine_tx(eng, hq, MPNIC_ENGINE_BUDGET);
+	rcu_read_unlock();
+	if (n)
+		mpnic_stat_inc(&eng->stats, polls);
+	return n;
+}
+
+static int mpnic_engine_thread(void *data)
+{
+	struct mpnic_engine *eng = data;
+
+	while (!kthread_should_stop()) {
+		if (mpnic_engine_poll(eng)) {
+			cond_resched();
+			continue;
+		}
+		set_current_state(TASK_INTERRUPTIBLE);
+		WRITE_ONCE(eng->idle, true);
+		/* pairs with smp_mb() in mpnic_engine_kick(): either we see
+		 * the producer's new descriptor or it sees idle and wakes us
+		 */
+		smp_mb();
+		if (!mpnic_engine_has_work(eng) && !kthread_should_stop()) {
+			schedule();
+			mpnic_stat_inc(&eng->stats, wakeups);
+		}
+		__set_current_state(TASK_RUNNING);
+		WRITE_ONCE(eng->idle, false);
+	}
+	return 0;
+}
+
+/**
+ * mpnic_engine_kick - the doorbell: tell an engine it has new descriptors
+ * @eng: the engine
+ *
+ * Context: any; called after the descriptor was committed to its ring.
+ */
+void mpnic_engine_kick(struct mpnic_engine *eng)
+{
+	/* pairs with smp_mb() in mpnic_engine_thread() */
+	smp_mb();
+	if (READ_ONCE(eng->idle))
+		wake_up_process(eng->task);
+}
+
+/**
+ * mpnic_engine_create - start one engine of a card
+ * @card: the card
+ * @id: engine index on the card
+ * @cpu: CPU the engine's kthread is bound to
+ * @mem_size: size of its card memory partition
+ *
+ * Context: process context, may sleep.
+ * Return: the running engine, or an ERR_PTR.
+ */
+struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cpu,
+					 size_t mem_size)
+{
+	int node = cpu_to_node(cpu);
+	struct mpnic_engine *eng;
+	int err;
+	u32 i;
+
+	eng = kzalloc_node(sizeof(*eng), GFP_KERNEL, node);
+	if (!eng)
+		return ERR_PTR(-ENOMEM);
+	eng->card = card;
+	eng->id = id;
+	eng->cpu = cpu;
+	spin_lock_init(&eng->in_lock);
+	u64_stats_init(&eng->stats.syncp);
+
+	/* One buffer of the partition stages host frames on their way out */
+	eng->nbufs = mem_size / MPNIC_BUF_SIZE - 1;
+	eng->mem = vmalloc_node((size_t)(eng->nbufs + 1) * MPNIC_BUF_SIZE, node);
+	if (!eng->mem) {
+		err = -ENOMEM;
+		goto err_free_eng;
+	}
+	eng->tx_stage = eng->mem + (size_t)eng->nbufs * MPNIC_BUF_SIZE;
+
+	err = mpnic_ring_init(&eng->free_ring, eng->nbufs, sizeof(u32));
+	if (err)
+		goto err_free_mem;
+	for (i = 0; i < eng->nbufs; i++)
+		mpnic_engine_buf_put(eng, i);
+	err = mpnic_ring_init(&eng->in_ring, eng->nbufs, sizeof(struct mpnic_rx_desc));
+	if (err)
+		goto err_free_free_ring;
+
+	eng->task = kthread_create_on_node(mpnic_engine_thread, eng, node,
+					   "mpnic%u/e%u", card->id, id);
+	if (IS_ERR(eng->task)) {
+		err = PTR_ERR(eng->task);
+		goto err_free_in_ring;
+	}
+	kthread_bind(eng->task, cpu);
+	wake_up_process(eng->task);
+	return eng;
+
+err_free_in_ring:
+	mpnic_ring_free(&eng->in_ring);
+err_free_free_ring:
+	mpnic_ring_free(&eng->free_ring);
+err_free_mem:
+	vfree(eng->mem);
+err_free_eng:
+	kfree(eng);
+	return ERR_PTR(err);
+}
+
+/**
+ * mpnic_engine_destroy - stop an engine and free it
+ * @eng: an engine no dispatch and no host queue can reach any more
+ *
+ * Frames still on its input ring are returned to the partition and
+ * counted as rx_flushed.
+ *
+ * Context: process context, may sleep.
+ */
+void mpnic_engine_destroy(struct mpnic_engine *eng)
+{
+	struct mpnic_rx_desc *desc;
+
+	WARN_ON(rcu_access_pointer(eng->hq));
+	kthread_stop(eng->task);
+	while ((desc = mpnic_ring_cons_peek(&eng->in_ring))) {
+		u32 buf = desc->buf;
+
+		mpnic_ring_cons_release(&eng->in_ring);
+		mpnic_engine_buf_put(eng, buf);
+		mpnic_stat_inc(&eng->stats, rx_flushed);
+	}
+	/* Every buffer is home: nothing leaked between dispatch and engine */
+	WARN_ON(mpnic_ring_count(&eng->free_ring) != eng->nbufs);
+	mpnic_ring_free(&eng->in_ring);
+	mpnic_ring_free(&eng->free_ring);
+	vfree(eng->mem);
+	kfree(eng);
+}
+
+void mpnic_engine_get_stats(const struct mpnic_engine *eng,
+			    struct mpnic_engine_stats *out)
+{
+	mpnic_stats_read(&eng->stats, out);
+}

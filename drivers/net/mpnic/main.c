@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpnic module init/exit.
+ *
+ * Copyright (C) 2026 The mpnic authors
+ */
+
+#include <linux/module.h>
+#include <net/net_namespace.h>
+#include <net/rtnetlink.h>
+
+#include "mpnic.h"
+
+static unsigned int cards;
+module_param(cards, uint, 0444);
+MODULE_PARM_DESC(cards, "Cards (mpnic%d) to create at load, in the initial namespace");
+
+static int __init mpnic_init(void)
+{
+	unsigned int i;
+	int err;
+
+	err = mpnic_wire_init();
+	if (err)
+		return err;
+	err = rtnl_link_register(&mpnic_link_ops);
+	if (err)
+		goto err_wire_exit;
+	for (i = 0; i < cards; i++) {
+		err = mpnic_port_create(&init_net, "mpnic%d");
+		if (err)
+			goto err_link_unregister;
+	}
+	pr_info("version %s loaded\n", MPNIC_VERSION);
+	return 0;
+
+err_link_unregister:
+	/* deletes the cards created so far */
+	rtnl_link_unregister(&mpnic_link_ops);
+err_wire_exit:
+	mpnic_wire_exit();
+	return err;
+}
+
+static void __exit mpnic_exit(void)
+{
+	rtnl_link_unregister(&mpnic_link_ops);
+	mpnic_wire_exit();
+}
+
+module_init(mpnic_init);
+module_exit(mpnic_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Emulated multi-processor smart NIC");
+MODULE_VERSION(MPNIC_VERSION);
+MODULE_ALIAS_RTNL_LINK(MPNIC_DRV_NAME);

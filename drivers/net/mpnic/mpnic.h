@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mpnic: an emulated multi-processor smart NIC.
+ *
+ * Objects (Documentation/networking/mpnic.rst has the picture):
+ *   card    one adapter: engines, card memory, ports         struct mpnic_card
+ *   engine  one NIC processor: kthread, input ring, stack     struct mpnic_engine
+ *   port    one host net_device, one queue pair per engine    struct mpnic_port
+ *   hq      one host queue pair: RX/TX rings, completions,    struct mpnic_hq
+ *           NAPI ("interrupt"), page_pool of host buffers
+ *
+ * Locking, outermost first:
+ *   RTNL         port lifecycle, open/stop, wire attach/detach, ethtool
+ *   eng->in_lock producers of an engine's input ring and consumers of its
+ *                card-memory free ring (dispatch, from any CPU)
+ * Engines read eng->hq under RCU; port stop clears it and waits a grace
+ * period before it touches the queues. Each ring has one producer and one
+ * consumer at a time (ring.h).
+ */
+#ifndef _MPNIC_H
+#define _MPNIC_H
+
+#include <linux/netdevice.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/skbuff.h>
+#include <net/checksum.h>
+
+#include "ring.h"
+#include "rss.h"
+#include "parse.h"
+
+#define MPNIC_DRV_NAME		"mpnic"
+#define MPNIC_FW_VERSION	"mpnic-engine 1.0"
+
+#define MPNIC_MAX_ENGINES	64
+/* Card memory buffers hold a 9000-byte MTU frame with two VLAN tags:
+ * 9000 + 14 + 2 * 4 = 9022, rounded up to a multiple of 512.
+ */
+#define MPNIC_MAX_MTU		9000
+#define MPNIC_BUF_SIZE		9216
+#define MPNIC_CARD_MEM_DEFAULT	(32U << 20)	/* bytes per card */
+#define MPNIC_CARD_MEM_MIN	(1U << 20)
+#define MPNIC_RING_DEFAULT	512		/* descriptors per host ring */
+#define MPNIC_ENGINE_BUDGET	64		/* descriptors per ring per pass */
+/* Host RX buffers: room for the skb head in front of the frame */
+#define MPNIC_RX_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
+
+/* Input ring descriptor: a frame in card memory, placed by dispatch */
+struct mpnic_rx_desc {
+	u32 buf;		/* buffer index in the engine's partition */
+	u16 len;		/* frame length */
+	u8 hash_kind;		/* enum mpnic_hash_kind */
+	u8 res;
+	u32 hash;
+};
+
+/* Posted host RX buffer */
+struct mpnic_rx_post {
+	struct page *page;
+};
+
+/* RX completion, written by the engine after DMA #2 */
+struct mpnic_rx_cmpl {
+	struct page *page;
+	u32 hash;
+	u16 len;
+	u8 hash_kind;
+	u8 csum_ok;		/* the engine verified the L4 checksum */
+};
+
+/* TX descriptor (host -> engine) and TX completion (engine -> host) */
+struct mpnic_tx_desc {
+	struct sk_buff *skb;
+};
+
+struct mpnic_tx_cmpl {
+	struct sk_buff *skb;
+	u32 bytes;		/* as accounted to BQL at xmit time */
+	u8 sent;		/* reached the wire; else counted by the engine */
+};
+
+/*
+ * Counters. Each struct has exactly one writer context (named on it) and a
+ * u64_stats_sync for 32-bit readers. The lists name every counter once: the
+ * struct fields and the `ethtool -S` strings both come from them.
+ * Documentation/networking/mpnic.rst explains each of them.
+ */
+#define MPNIC_STAT_FIELD(name)	u64 name;
+#define MPNIC_STAT_NAME(name)	#name,
+
+/* Written by dispatch, per CPU */
+#define MPNIC_DISPATCH_STATS(X)						\
+	X(rx_wire_frames)	/* frames taken from the wire */	\
+	X(rx_wire_bytes)						\
+	X(rx_port_down)		/* dropped: port not running */		\
+	X(rx_runt)		/* dropped: no whole Ethernet header */	\
+	X(rx_oversize)		/* dropped: larger than a card buffer */ \
+	X(rx_card_mem_exhausted) /* dropped: no free card buffer */	\
+	X(rx_engine_ring_full)	/* dropped: engine input ring full */	\
+	X(rx_gso_split)		/* GSO super-frames cut into frames */	\
+	X(rx_gso_errors)	/* dropped: a GSO frame could not be cut */
+
+/* Written by the engine kthread only */
+#define MPNIC_ENGINE_STATS(X)						\
+	X(rx_frames)		/* taken from the input ring */		\
+	X(rx_delivered)		/* completed to a host queue */		\
+	X(rx_delivered_bytes)						\
+	X(rx_missed)		/* dropped: no host buffer posted */	\
+	X(rx_no_queue)		/* dropped: port stopped under it */	\
+	X(rx_flushed)		/* dropped: engine stopped with it */	\
+	X(rx_too_long)		/* dropped: longer than the MTU allows */ \
+	X(tx_frames)		/* descriptors from host TX rings */	\
+	X(tx_wire_frames)	/* frames sent on the wire */		\
+	X(tx_wire_bytes)						\
+	X(tx_no_wire)		/* dropped: no wire attached */		\
+	X(tx_wire_errors)	/* dropped: the wire refused it */	\
+	X(tx_alloc_fail)	/* dropped: no memory for the wire skb */ \
+	X(tx_bad)		/* dropped: malformed descriptor */	\
+	X(in_receives)		/* stack: frames looked at */		\
+	X(in_not_ip)		/* stack: passed on, not IP */		\
+	X(in_hdr_errors)	/* stack drop: bad L2/L3 header */	\
+	X(in_l4_errors)		/* stack drop: bad TCP/UDP header */	\
+	X(in_csum_errors)	/* stack drop: bad checksum */		\
+	X(wakeups)		/* times the kthread woke from sleep */	\
+	X(polls)		/* passes over its rings with work */
+
+/* Written by the queue's NAPI poll only */
+#define MPNIC_HQ_STATS(X)						\
+	X(rx_packets)							\
+	X(rx_bytes)							\
+	X(rx_alloc_fail)	/* dropped: no skb for a buffer */	\
+	X(rx_refill_fail)	/* page_pool could not post a buffer */	\
+	X(tx_packets)		/* completed, sent on the wire */	\
+	X(tx_bytes)							\
+	X(tx_dropped)		/* completed, dropped by the engine */	\
+	X(tx_flushed)		/* freed at port stop, never sent */
+
+struct mpnic_dispatch_stats {
+	MPNIC_DISPATCH_STATS(MPNIC_STAT_FIELD)
+	struct u64_stats_sync syncp;
+};
+
+struct mpnic_engine_stats {
+	MPNIC_ENGINE_STATS(MPNIC_STAT_FIELD)
+	struct u64_stats_sync syncp;
+};
+
+struct mpnic_hq_stats {
+	MPNIC_HQ_STATS(MPNIC_STAT_FIELD)
+	struct u64_stats_sync syncp;
+};
+
+#define MPNIC_NSTATS(type)	(offsetof(type, syncp) / sizeof(u64))
+
+/* Complete a checksum left to hardware: the 16-bit one's complement sum
+ * from @start to the end of the frame, stored at @start + @off (the field
+ * holds the pseudo-header sum already), as skb_checksum_help() does.
+ */
+static inline void mpnic_csum_fill(u8 *frame, u32 len, u32 start, u32 off)
+{
+	__sum16 *field = (__sum16 *)(frame + start + off);
+
+	if (start + off + sizeof(*field) > len)
+		return;
+	*field = csum_fold(csum_partial(frame + start, len - start, 0)) ?: CSUM_MANGLED_0;
+}
+
+/* Single-writer counter updates; readers use mpnic_stats_read() */
+#define mpnic_stat_add(s, field, v) do {				\
+		u64_stats_update_begin(&(s)->syncp);			\
+		WRITE_ONCE((s)->field, (s)->field + (v));		\
+		u64_stats_update_end(&(s)->syncp);			\
+	} while (0)
+#define mpnic_stat_inc(s, field) mpnic_stat_add(s, field, 1)
+
+/* Copy a counter struct: its u64 fields come first, then its syncp. */
+#define mpnic_stats_read(src, dst)					\
+	__mpnic_stats_read((const u64 *)(src), (u64 *)(dst),		\
+			   MPNIC_NSTATS(typeof(*(src))), &(src)->syncp)
+
+static inline void __mpnic_stats_read(const u64 *src, u64 *dst, size_t n,
+				      const struct u64_stats_sync *syncp)
+{
+	unsigned int start;
+	size_t i;
+
+	do {
+		start = u64_stats_fetch_begin(syncp);
+		for (i = 0; i < n; i++)
+			dst[i] = READ_ONCE(src[i]);
+	} while (u64_stats_fetch_retry(syncp, start));
+}
+
+struct mpnic_card;
+struct mpnic_port;
+
+struct mpnic_hq {
+	struct napi_struct napi;
+	struct mpnic_port *port;
+	struct mpnic_engine *eng;	/* the engine behind this queue */
+	u32 idx;
+
+	/* Host RX: posted buffers (NAPI -> engine), completions (engine -> NAPI) */
+	struct mpnic_ring rx_post;
+	struct mpnic_ring rx_cmpl;
+	u32 rx_outstanding;		/* NAPI only: posted, not yet cleaned */
+	struct page_pool *pp;
+	u32 rx_buf_order;
+	u32 rx_max_len;			/* longest frame the port accepts */
+
+	/* Host TX: descriptors (xmit -> engine), completions (engine -> NAPI) */
+	struct mpnic_ring tx_ring;
+	struct mpnic_ring tx_cmpl;
+	u32 tx_cleaned ____cacheline_aligned_in_smp; /* NAPI: completions cleaned */
+
+	struct mpnic_hq_stats stats;
+};
+
+/* A NIC processor */
+struct mpnic_engine {
+	/* Dispatch side: producers of in_ring, consumers of free_ring */
+	spinlock_t in_lock;		/* serializes dispatch CPUs on this engine */
+	struct mpnic_ring in_ring;	/* struct mpnic_rx_desc */
+	struct mpnic_ring free_ring;	/* u32: free buffer indices of the partition */
+
+	/* Engine side */
+	struct task_struct *task;
+	bool idle;			/* the kthread is about to sleep */
+	struct mpnic_hq __rcu *hq;	/* RCU; set while the port is up */
+	struct mpnic_engine_stats stats;
+
+	/* Slow path */
+	struct mpnic_card *card;
+	u32 id;
+	int cpu;
+	u8 *mem;			/* card memory partition: nbufs * MPNIC_BUF_SIZE */
+	u32 nbufs;
+	u8 *tx_stage;			/* one card buffer for frames the host sends */
+};
+
+struct mpnic_card {
+	u32 id;
+	u32 num_engines;
+	size_t mem_size;
+	struct mpnic_engine **engines;
+	struct mpnic_port *port;	/* the card's port (RTNL) */
+};
+
+/* netdev priv */
+struct mpnic_port {
+	struct net_device *netdev;
+	struct mpnic_card *card;
+	struct net_device __rcu *wire;	/* RCU; replaced under RTNL */
+	struct mpnic_hq *hqs;		/* one per engine; rings exist while up */
+	u32 num_hqs;
+	u32 rx_ring_size;
+	u32 tx_ring_size;
+	struct mpnic_rss rss;
+	struct mpnic_dispatch_stats __percpu *dstats;
+};
+
+/* card.c */
+struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
+				     struct netlink_ext_ack *extack);
+void mpnic_card_destroy(struct mpnic_card *card);
+
+/* engine.c */
+struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cpu,
+					 size_t mem_size);
+void mpnic_engine_destroy(struct mpnic_engine *eng);
+void mpnic_engine_kick(struct mpnic_engine *eng);
+void mpnic_engine_get_stats(const struct mpnic_engine *eng,
+			    struct mpnic_engine_stats *out);
+
+/* dispatch.c */
+rx_handler_result_t mpnic_dispatch_rx(struct sk_buff **pskb);
+u16 mpnic_dispatch_tx_queue(struct mpnic_port *port, struct sk_buff *skb);
+void mpnic_dispatch_get_stats(const struct mpnic_port *port,
+			      struct mpnic_dispatch_stats *out);
+
+/* stack.c */
+bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len, bool *csum_ok);
+
+/* txrx.c */
+int mpnic_hqs_open(struct mpnic_port *port);
+void mpnic_hqs_close(struct mpnic_port *port);
+netdev_tx_t mpnic_start_xmit(struct sk_buff *skb, struct net_device *dev);
+int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
+			    const u8 *frame, const struct mpnic_rx_desc *desc, bool csum_ok);
+int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget);
+void mpnic_hq_get_stats(const struct mpnic_hq *hq, struct mpnic_hq_stats *out);
+
+/* netdev.c */
+extern struct rtnl_link_ops mpnic_link_ops;
+int mpnic_port_create(struct net *net, const char *name);
+bool mpnic_netdev_is_port(const struct net_device *dev);
+
+/* wire.c */
+int mpnic_wire_attach(struct mpnic_port *port, struct net_device *wire,
+		      struct netlink_ext_ack *extack);
+void mpnic_wire_detach(struct mpnic_port *port);
+void mpnic_wire_update_carrier(struct mpnic_port *port);
+int mpnic_wire_init(void);
+void mpnic_wire_exit(void);
+
+/* ethtool.c */
+void mpnic_ethtool_init(struct net_device *dev);
+
+#endif /* _MPNIC_H */

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The port: the host-facing net_device of a card, its ndo ops, and its
+ * creation through rtnetlink (`ip link add NAME type mpnic`) or at module
+ * load.
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <linux/rtnetlink.h>
+#include <net/rtnetlink.h>
+#include <uapi/linux/if_mpnic.h>
+
+#include "mpnic.h"
+
+static unsigned int card_mem_mb = MPNIC_CARD_MEM_DEFAULT >> 20;
+module_param(card_mem_mb, uint, 0444);
+MODULE_PARM_DESC(card_mem_mb, "Default card memory per card, in MiB");
+
+static int mpnic_open(struct net_device *dev)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+	int err;
+
+	err = mpnic_hqs_open(port);
+	if (err)
+		return err;
+	netif_tx_start_all_queues(dev);
+	mpnic_wire_update_carrier(port);
+	return 0;
+}
+
+static int mpnic_stop(struct net_device *dev)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+
+	netif_tx_disable(dev);
+	netif_carrier_off(dev);
+	mpnic_hqs_close(port);
+	return 0;
+}
+
+static int mpnic_change_mtu(struct net_device *dev, int new_mtu)
+{
+	bool running = netif_running(dev);
+	int err;
+
+	/* Host buffers are sized for the MTU: rebuild the queues */
+	if (running)
+		mpnic_stop(dev);
+	WRITE_ONCE(dev->mtu, new_mtu);
+	if (!running)
+		return 0;
+	err = mpnic_open(dev);
+	if (err)
+		netdev_err(dev, "cannot reopen queues after MTU change: %d\n", err);
+	return err;
+}
+
+static u16 mpnic_select_queue(struct net_device *dev, struct sk_buff *skb,
+			      struct net_device *sb_dev)
+{
+	return mpnic_dispatch_tx_queue(netdev_priv(dev), skb);
+}
+
+static void mpnic_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *stats)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+	struct mpnic_dispatch_stats ds;
+	u32 i;
+
+	mpnic_dispatch_get_stats(port, &ds);
+	stats->rx_dropped = ds.rx_port_down + ds.rx_card_mem_exhausted +
+			    ds.rx_engine_ring_full;
+	stats->rx_length_errors = ds.rx_runt + ds.rx_oversize;
+	for (i = 0; i < port->num_hqs; i++) {
+		struct mpnic_engine_stats es;
+		struct mpnic_hq_stats hs;
+
+		mpnic_hq_get_stats(&port->hqs[i], &hs);
+		mpnic_engine_get_stats(port->hqs[i].eng, &es);
+		stats->rx_packets += hs.rx_packets;
+		stats->rx_bytes += hs.rx_bytes;
+		stats->tx_packets += hs.tx_packets;
+		stats->tx_bytes += hs.tx_bytes;
+		stats->tx_dropped += hs.tx_dropped + hs.tx_flushed;
+		stats->rx_dropped += hs.rx_alloc_fail + es.rx_no_queue + es.rx_flushed;
+		stats->rx_missed_errors += es.rx_missed;
+		stats->rx_length_errors += es.rx_too_long;
+		stats->rx_crc_errors += 0;
+		stats->rx_frame_errors += es.in_hdr_errors + es.in_l4_errors +
+					  es.in_csum_errors;
+	}
+	stats->rx_errors = stats->rx_length_errors + stats->rx_frame_errors +
+			   stats->rx_missed_errors;
+}
+
+static int mpnic_add_slave(struct net_device *dev, struct net_device *slave_dev,
+			   struct netlink_ext_ack *extack)
+{
+	return mpnic_wire_attach(netdev_priv(dev), slave_dev, extack);
+}
+
+static int mpnic_del_slave(struct net_device *dev, struct net_device *slave_dev)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+
+	if (rtnl_dereference(port->wire) != slave_dev)
+		return -EINVAL;
+	mpnic_wire_detach(port);
+	return 0;
+}
+
+/* The wire goes before unregistration ends: it must not outlive the port. */
+static void mpnic_uninit(struct net_device *dev)
+{
+	mpnic_wire_detach(netdev_priv(dev));
+}
+
+static const struct net_device_ops mpnic_netdev_ops = {
+	.ndo_uninit		= mpnic_uninit,
+	.ndo_open		= mpnic_open,
+	.ndo_stop		= mpnic_stop,
+	.ndo_start_xmit		= mpnic_start_xmit,
+	.ndo_select_queue	= mpnic_select_queue,
+	.ndo_change_mtu		= mpnic_change_mtu,
+	.ndo_get_stats64	= mpnic_get_stats64,
+	.ndo_set_mac_address	= eth_mac_addr,
+	.ndo_validate_addr	= eth_validate_addr,
+	.ndo_add_slave		= mpnic_add_slave,
+	.ndo_del_slave		= mpnic_del_slave,
+};
+
+bool mpnic_netdev_is_port(const struct net_device *dev)
+{
+	return dev->netdev_ops == &mpnic_netdev_ops;
+}
+
+/* After unregistration: nothing can reach the card any more. */
+static void mpnic_destructor(struct net_device *dev)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+
+	mpnic_card_destroy(port->card);
+	free_percpu(port->dstats);
+	kfree(port->hqs);
+}
+
+#define MPNIC_FEATURES	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
+			 NETIF_F_RXHASH)
+
+static void mpnic_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+	dev->netdev_ops = &mpnic_netdev_ops;
+	mpnic_ethtool_init(dev);
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = mpnic_destructor;
+	dev->hw_features = MPNIC_FEATURES;
+	dev->features = MPNIC_FEATURES;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = MPNIC_MAX_MTU;
+}
+
+/* A port and its card; undone by mpnic_destructor(). */
+static int mpnic_port_init(struct mpnic_port *port, struct net_device *dev,
+			   u32 engines, size_t mem_size, struct netlink_ext_ack *extack)
+{
+	u8 key[MPNIC_RSS_KEY_SIZE];
+	int err;
+	u32 i;
+
+	port->netdev = dev;
+	port->rx_ring_size = MPNIC_RING_DEFAULT;
+	port->tx_ring_size = MPNIC_RING_DEFAULT;
+	if (engines > dev->num_tx_queues) {
+		NL_SET_ERR_MSG_MOD(extack, "More engines than the port has queues (one per possible CPU)");
+		return -EINVAL;
+	}
+	port->card = mpnic_card_create(engines, mem_size, extack);
+	if (IS_ERR(port->card))
+		return PTR_ERR(port->card);
+	port->card->port = port;
+	port->num_hqs = port->card->num_engines;
+
+	port->dstats = netdev_alloc_pcpu_stats(struct mpnic_dispatch_stats);
+	if (!port->dstats) {
+		err = -ENOMEM;
+		goto err_card_destroy;
+	}
+	port->hqs = kcalloc(port->num_hqs, sizeof(*port->hqs), GFP_KERNEL);
+	if (!port->hqs) {
+		err = -ENOMEM;
+		goto err_free_dstats;
+	}
+	for (i = 0; i < port->num_hqs; i++) {
+		port->hqs[i].port = port;
+		port->hqs[i].idx = i;
+		port->hqs[i].eng = port->card->engines[i];
+		u64_stats_init(&port->hqs[i].stats.syncp);
+	}
+	err = netif_set_real_num_tx_queues(dev, port->num_hqs);
+	if (err)
+		goto err_free_hqs;
+	err = netif_set_real_num_rx_queues(dev, port->num_hqs);
+	if (err)
+		goto err_free_hqs;
+
+	netdev_rss_key_fill(key, sizeof(key));
+	mpnic_rss_init(&port->rss, key, port->num_hqs);
+	eth_hw_addr_random(dev);
+	return 0;
+
+err_free_hqs:
+	kfree(port->hqs);
+err_free_dstats:
+	free_percpu(port->dstats);
+err_card_destroy:
+	mpnic_card_destroy(port->card);
+	return err;
+}
+
+static void mpnic_port_uninit(struct mpnic_port *port)
+{
+	kfree(port->hqs);
+	free_percpu(port->dstats);
+	mpnic_card_destroy(port->card);
+}
+
+static int mpnic_validate(struct nlattr *tb[], struct nlattr *data[],
+			  struct netlink_ext_ack *extack)
+{
+	if (tb[IFLA_ADDRESS]) {
+		if (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS], "Invalid MAC address length");
+			return -EINVAL;
+		}
+		if (!is_valid_ether_addr(nla_data(tb[IFLA_ADDRESS]))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS], "Invalid MAC address");
+			return -EADDRNOTAVAIL;
+		}
+	}
+	return 0;
+}
+
+static int mpnic_newlink(struct net *src_net, struct net_device *dev,
+			 struct nlattr *tb[], struct nlattr *data[],
+			 struct netlink_ext_ack *extack)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+	size_t mem = (size_t)card_mem_mb << 20;
+	u32 engines = 0;
+	int err;
+
+	if (data && data[IFLA_MPNIC_ENGINES])
+		engines = nla_get_u32(data[IFLA_MPNIC_ENGINES]);
+	if (data && data[IFLA_MPNIC_CARD_MEM])
+		mem = (size_t)nla_get_u32(data[IFLA_MPNIC_CARD_MEM]) << 20;
+
+	err = mpnic_port_init(port, dev, engines, mem, extack);
+	if (err)
+		return err;
+	/* The MAC given by the user, if any, replaces the random one */
+	if (tb[IFLA_ADDRESS])
+		eth_hw_addr_set(dev, nla_data(tb[IFLA_ADDRESS]));
+	err = register_netdevice(dev);
+	if (err) {
+		/* The destructor only runs for registered devices */
+		mpnic_port_uninit(port);
+		return err;
+	}
+	netif_carrier_off(dev);
+	return 0;
+}
+
+static unsigned int mpnic_get_num_queues(void)
+{
+	/* the same limit as rtnl_create_link enforces */
+	return min_t(unsigned int, num_possible_cpus(), MPNIC_MAX_ENGINES);
+}
+
+static const struct nla_policy mpnic_policy[IFLA_MPNIC_MAX + 1] = {
+	[IFLA_MPNIC_ENGINES]	= NLA_POLICY_RANGE(NLA_U32, 0, MPNIC_MAX_ENGINES),
+	[IFLA_MPNIC_CARD_MEM]	= NLA_POLICY_RANGE(NLA_U32, MPNIC_CARD_MEM_MIN >> 20, 4096),
+};
+
+struct rtnl_link_ops mpnic_link_ops __read_mostly = {
+	.kind			= MPNIC_DRV_NAME,
+	.priv_size		= sizeof(struct mpnic_port),
+	.setup			= mpnic_setup,
+	.validate		= mpnic_validate,
+	.newlink		= mpnic_newlink,
+	.policy			= mpnic_policy,
+	.maxtype		= IFLA_MPNIC_MAX,
+	.get_num_tx_queues	= mpnic_get_num_queues,
+	.get_num_rx_queues	= mpnic_get_num_queues,
+};
+
+/**
+ * mpnic_port_create - create a card and its port at module load
+ * @net: namespace of the port
+ * @name: interface name, may contain %d
+ *
+ * Context: process context; takes RTNL.
+ * Return: 0 or a negative errno.
+ */
+int mpnic_port_create(struct net *net, const char *name)
+{
+	unsigned int nq = mpnic_get_num_queues();
+	struct net_device *dev;
+	int err;
+
+	dev = alloc_netdev_mqs(sizeof(struct mpnic_port), name, NET_NAME_ENUM,
+			       mpnic_setup, nq, nq);
+	if (!dev)
+		return -ENOMEM;
+	dev->rtnl_link_ops = &mpnic_link_ops;
+	dev_net_set(dev, net);
+
+	rtnl_lock();
+	err = mpnic_port_init(netdev_priv(dev), dev, 0,
+			      (size_t)card_mem_mb << 20, NULL);
+	if (err)
+		goto err_unlock;
+	err = register_netdevice(dev);
+	if (err) {
+		mpnic_port_uninit(netdev_priv(dev));
+		goto err_unlock;
+	}
+	netif_carrier_off(dev);
+	rtnl_unlock();
+	return 0;
+
+err_unlock:
+	rtnl_unlock();
+	free_netdev(dev);
+	return err;
+}

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Ring allocation; the ring operations are inline in ring.h. */
+
+#include "ring.h"
+
+#ifdef __KERNEL__
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#endif
+
+/* Allocates a ring of @count entries (rounded up to a power of two) of @esize bytes. */
+int mpnic_ring_init(struct mpnic_ring *ring, u32 count, u32 esize)
+{
+	u32 n = roundup_pow_of_two(count ? count : 1);
+
+	memset(ring, 0, sizeof(*ring));
+	ring->entries = kvcalloc(n, esize, GFP_KERNEL);
+	if (!ring->entries)
+		return -ENOMEM;
+	ring->mask = n - 1;
+	ring->esize = esize;
+	return 0;
+}
+
+void mpnic_ring_free(struct mpnic_ring *ring)
+{
+	kvfree(ring->entries);
+	ring->entries = NULL;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Descriptor rings between the card's agents: dispatch -> engine, host ->
+ * engine (posted RX buffers, TX descriptors) and engine -> host
+ * (completions). Each ring has exactly one producer and one consumer at a
+ * time; a side with several agents serializes them itself (dispatch holds
+ * the engine's in_lock).
+ *
+ * Entries are fixed-size and copied in place: a producer fills the slot that
+ * mpnic_ring_prod_slot() returns and publishes it with
+ * mpnic_ring_prod_commit(); a consumer reads the slot from
+ * mpnic_ring_cons_peek() and frees it with mpnic_ring_cons_release().
+ */
+#ifndef _MPNIC_RING_H
+#define _MPNIC_RING_H
+
+#include "pure.h"
+
+struct mpnic_ring {
+	/* Producer side: written only by the producer */
+	u32 prod ____cacheline_aligned_in_smp;
+	/* Consumer side: written only by the consumer */
+	u32 cons ____cacheline_aligned_in_smp;
+	/* Read-only after init */
+	u32 mask ____cacheline_aligned_in_smp;	/* entries - 1, a power of two minus one */
+	u32 esize;				/* bytes per entry */
+	u8 *entries;
+};
+
+int mpnic_ring_init(struct mpnic_ring *ring, u32 count, u32 esize);
+void mpnic_ring_free(struct mpnic_ring *ring);
+
+static inline u32 mpnic_ring_size(const struct mpnic_ring *ring)
+{
+	return ring->mask + 1;
+}
+
+/* Either side: entries produced and not yet released. Racy by nature. */
+static inline u32 mpnic_ring_count(const struct mpnic_ring *ring)
+{
+	return READ_ONCE(ring->prod) - READ_ONCE(ring->cons);
+}
+
+static inline bool mpnic_ring_empty(const struct mpnic_ring *ring)
+{
+	return READ_ONCE(ring->prod) == READ_ONCE(ring->cons);
+}
+
+static inline void *mpnic_ring_entry(const struct mpnic_ring *ring, u32 pos)
+{
+	return ring->entries + (size_t)(pos & ring->mask) * ring->esize;
+}
+
+/* Producer only. Returns the next free slot, or NULL when the ring is full. */
+static inline void *mpnic_ring_prod_slot(struct mpnic_ring *ring)
+{
+	/* pairs with smp_store_release() in mpnic_ring_cons_release(): the
+	 * consumer is done reading the slot before we overwrite it
+	 */
+	u32 cons = smp_load_acquire(&ring->cons);
+
+	if (ring->prod - cons > ring->mask)
+		return NULL;
+	return mpnic_ring_entry(ring, ring->prod);
+}
+
+/* Producer only: publish the slot filled after mpnic_ring_prod_slot(). */
+static inline void mpnic_ring_prod_commit(struct mpnic_ring *ring)
+{
+	/* pairs with smp_load_acquire() in mpnic_ring_cons_peek(): the entry
+	 * is written before the consumer can see it
+	 */
+	smp_store_release(&ring->prod, ring->prod + 1);
+}
+
+/* Consumer only. Returns the oldest entry, or NULL when the ring is empty. */
+static inline void *mpnic_ring_cons_peek(struct mpnic_ring *ring)
+{
+	/* pairs with smp_store_release() in mpnic_ring_prod_commit() */
+	u32 prod = smp_load_acquire(&ring->prod);
+
+	if (prod == ring->cons)
+		return NULL;
+	return mpnic_ring_entry(ring, ring->cons);
+}
+
+/* Consumer only: free the entry returned by mpnic_ring_cons_peek(). */
+static inline void mpnic_ring_cons_release(struct mpnic_ring *ring)
+{
+	/* pairs with smp_load_acquire() in mpnic_ring_prod_slot() */
+	smp_store_release(&ring->cons, ring->cons + 1);
+}
+
+#endif /* _MPNIC_RING_H */

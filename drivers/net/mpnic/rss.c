@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Toeplitz, XOR and CRC32 hashes over the configured fields of a flow. */
+
+#include "rss.h"
+
+/**
+ * mpnic_toeplitz - the Toeplitz hash of Microsoft's RSS specification
+ * @key: the secret key, at least @len + 4 bytes
+ * @data: input bytes, in network order
+ * @len: input length
+ *
+ * For every set bit of the input (MSB first), XOR in the 32-bit window of
+ * the key that starts at that bit.
+ */
+u32 mpnic_toeplitz(const u8 *key, const u8 *data, u32 len)
+{
+	u32 window = (u32)key[0] << 24 | (u32)key[1] << 16 | (u32)key[2] << 8 | key[3];
+	u32 hash = 0;
+	u32 i;
+	int b;
+
+	for (i = 0; i < len; i++) {
+		for (b = 7; b >= 0; b--) {
+			if (data[i] & (1u << b))
+				hash ^= window;
+			window <<= 1;
+			if (key[i + 4] & (1u << b))
+				window |= 1;
+		}
+	}
+	return hash;
+}
+
+/* XOR of the input taken as 32-bit big-endian words (zero padded). */
+u32 mpnic_hash_xor(const u8 *data, u32 len)
+{
+	u32 hash = 0;
+	u32 i;
+
+	for (i = 0; i < len; i++)
+		hash ^= (u32)data[i] << (24 - 8 * (i % 4));
+	return hash;
+}
+
+/* CRC-32 (IEEE 802.3, reflected, as crc32_le() with ~0 in and out). */
+u32 mpnic_hash_crc32(const u8 *data, u32 len)
+{
+	u32 crc = ~0u;
+	u32 i;
+	int b;
+
+	for (i = 0; i < len; i++) {
+		crc ^= data[i];
+		for (b = 0; b < 8; b++)
+			crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
+	}
+	return ~crc;
+}
+
+/**
+ * mpnic_rss_init - default RSS state for a port
+ * @rss: the state
+ * @key: MPNIC_RSS_KEY_SIZE bytes of key
+ * @nengines: engines serving the port: the table spreads evenly over them
+ *
+ * Defaults are those of real NICs: IPs and ports for TCP/UDP, IPs only for
+ * other IP traffic and fragments, Toeplitz.
+ */
+void mpnic_rss_init(struct mpnic_rss *rss, const u8 *key, u32 nengines)
+{
+	u32 i;
+
+	memcpy(rss->key, key, MPNIC_RSS_KEY_SIZE);
+	rss->hfunc = MPNIC_HFUNC_TOEPLITZ;
+	rss->fields[MPNIC_FT_OTHER] = 0;
+	rss->fields[MPNIC_FT_TCP4] = MPNIC_RXH_IP | MPNIC_RXH_L4;
+	rss->fields[MPNIC_FT_UDP4] = MPNIC_RXH_IP | MPNIC_RXH_L4;
+	rss->fields[MPNIC_FT_IP4] = MPNIC_RXH_IP;
+	rss->fields[MPNIC_FT_TCP6] = MPNIC_RXH_IP | MPNIC_RXH_L4;
+	rss->fields[MPNIC_FT_UDP6] = MPNIC_RXH_IP | MPNIC_RXH_L4;
+	rss->fields[MPNIC_FT_IP6] = MPNIC_RXH_IP;
+	for (i = 0; i < MPNIC_RSS_INDIR_SIZE; i++)
+		rss->indir[i] = nengines ? i % nengines : 0;
+}
+
+/**
+ * mpnic_rss_hash - hash a flow as the dispatch logic does
+ * @rss: the port's RSS state
+ * @flow: the parsed flow
+ * @reply: hash the flow of the reply instead (source and destination
+ *	swapped): the host dispatch uses this so that a transmitted packet
+ *	lands on the engine that receives its flow
+ * @kind: set to the kind of hash (none, L3, L4)
+ *
+ * Return: the hash; 0 with MPNIC_HASH_NONE when nothing was hashed.
+ */
+u32 mpnic_rss_hash(const struct mpnic_rss *rss, const struct mpnic_flow *flow,
+		   bool reply, enum mpnic_hash_kind *kind)
+{
+	const u8 *src = reply ? flow->daddr : flow->saddr;
+	const u8 *dst = reply ? flow->saddr : flow->daddr;
+	u32 alen = flow->l3 == 6 ? 16 : 4;
+	u8 fields = rss->fields[flow->type];
+	u8 in[36];
+	u32 n = 0;
+
+	if (flow->type == MPNIC_FT_OTHER || !fields) {
+		*kind = MPNIC_HASH_NONE;
+		return 0;
+	}
+	if (fields & MPNIC_RXH_IP_SRC) {
+		memcpy(in + n, src, alen);
+		n += alen;
+	}
+	if (fields & MPNIC_RXH_IP_DST) {
+		memcpy(in + n, dst, alen);
+		n += alen;
+	}
+	if (fields & MPNIC_RXH_L4_B_0_1) {
+		memcpy(in + n, reply ? &flow->dport : &flow->sport, 2);
+		n += 2;
+	}
+	if (fields & MPNIC_RXH_L4_B_2_3) {
+		memcpy(in + n, reply ? &flow->sport : &flow->dport, 2);
+		n += 2;
+	}
+	*kind = fields & MPNIC_RXH_L4 ? MPNIC_HASH_L4 : MPNIC_HASH_L3;
+	switch (rss->hfunc) {
+	case MPNIC_HFUNC_XOR:
+		return mpnic_hash_xor(in, n);
+	case MPNIC_HFUNC_CRC32:
+		return mpnic_hash_crc32(in, n);
+	default:
+		return mpnic_toeplitz(rss->key, in, n);
+	}
+}

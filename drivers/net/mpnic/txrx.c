@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host queues: the host side of the DMA-style handoff (claims 7-8, 17-18,
+ * 22, 24-25). Per queue, the host posts page_pool buffers that its engine
+ * fills (DMA #2) and completes; the NAPI instance is the queue's interrupt
+ * and turns completions into skbs. In the other direction the host posts
+ * skbs on the TX ring, the engine sends them and completes them, and NAPI
+ * frees them.
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
+#include <net/checksum.h>
+#include MPNIC_PAGE_POOL_H
+
+#include "mpnic.h"
+
+static u32 mpnic_hq_tx_space(const struct mpnic_hq *hq)
+{
+	return mpnic_ring_size(&hq->tx_ring) -
+	       (hq->tx_ring.prod - READ_ONCE(hq->tx_cleaned));
+}
+
+/* Raise a queue's interrupt from the engine kthread. */
+static void mpnic_hq_irq(struct mpnic_hq *hq)
+{
+	/* BH off so that the softirq runs on local_bh_enable() */
+	local_bh_disable();
+	napi_schedule(&hq->napi);
+	local_bh_enable();
+}
+
+/**
+ * mpnic_engine_rx_deliver - DMA #2: a frame from card memory to the host
+ * @eng: the engine
+ * @hq: its host queue
+ * @frame: the frame in card memory
+ * @desc: its input descriptor (length, hash)
+ * @csum_ok: the engine verified its L4 checksum
+ *
+ * Context: engine kthread, RCU read side.
+ * Return: 0 when completed to the host (the caller raises the interrupt),
+ * or a negative errno after counting the drop.
+ */
+int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
+			    const u8 *frame, const struct mpnic_rx_desc *desc, bool csum_ok)
+{
+	struct mpnic_rx_post *post;
+	struct mpnic_rx_cmpl *cmpl;
+	struct page *page;
+
+	if (unlikely(desc->len > hq->rx_max_len)) {
+		mpnic_stat_inc(&eng->stats, rx_too_long);
+		return -EMSGSIZE;
+	}
+	post = mpnic_ring_cons_peek(&hq->rx_post);
+	if (unlikely(!post)) {
+		mpnic_stat_inc(&eng->stats, rx_missed);
+		return -ENOBUFS;
+	}
+	/* Never full: NAPI posts no more than it can take completions for */
+	cmpl = mpnic_ring_prod_slot(&hq->rx_cmpl);
+	if (WARN_ON_ONCE(!cmpl)) {
+		mpnic_stat_inc(&eng->stats, rx_missed);
+		return -ENOBUFS;
+	}
+	page = post->page;
+	mpnic_ring_cons_release(&hq->rx_post);
+
+	memcpy(page_address(page) + MPNIC_RX_HEADROOM, frame, desc->len);
+	cmpl->page = page;
+	cmpl->len = desc->len;
+	cmpl->hash = desc->hash;
+	cmpl->hash_kind = desc->hash_kind;
+	cmpl->csum_ok = csum_ok;
+	mpnic_ring_prod_commit(&hq->rx_cmpl);
+
+	u64_stats_update_begin(&eng->stats.syncp);
+	WRITE_ONCE(eng->stats.rx_delivered, eng->stats.rx_delivered + 1);
+	WRITE_ONCE(eng->stats.rx_delivered_bytes, eng->stats.rx_delivered_bytes + desc->len);
+	u64_stats_update_end(&eng->stats.syncp);
+	return 0;
+}
+
+/* Send one host frame on the wire through card memory. */
+static bool mpnic_engine_xmit_one(struct mpnic_engine *eng, struct net_device *wire,
+				  struct sk_buff *skb)
+{
+	struct mpnic_engine_stats *st = &eng->stats;
+	u8 *buf = eng->tx_stage;
+	struct sk_buff *wskb;
+	u32 len = skb->len;
+	int rc;
+
+	if (unlikely(!wire)) {
+		mpnic_stat_inc(st, tx_no_wire);
+		return false;
+	}
+	if (unlikely(len < ETH_HLEN || len > MPNIC_BUF_SIZE ||
+		     skb_copy_bits(skb, 0, buf, len))) {
+		mpnic_stat_inc(st, tx_bad);
+		return false;
+	}
+	/* Checksum offload (CHECKSUM_PARTIAL), computed in card memory */
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		if (unlikely(skb_checksum_start_offset(skb) + skb->csum_offset + 2 > len)) {
+			mpnic_stat_inc(st, tx_bad);
+			return false;
+		}
+		mpnic_csum_fill(buf, len, skb_checksum_start_offset(skb), skb->csum_offset);
+	}
+
+	wskb = alloc_skb(len + NET_IP_ALIGN, GFP_ATOMIC);
+	if (unlikely(!wskb)) {
+		mpnic_stat_inc(st, tx_alloc_fail);
+		return false;
+	}
+	skb_reserve(wskb, NET_IP_ALIGN);
+	skb_put_data(wskb, buf, len);
+	skb_reset_mac_header(wskb);
+	skb_set_network_header(wskb, ETH_HLEN);
+	wskb->protocol = eth_hdr(wskb)->h_proto;
+	wskb->dev = wire;
+	/* net_xmit_eval() evaluates its argument twice */
+	rc = dev_queue_xmit(wskb);
+	if (net_xmit_eval(rc)) {
+		mpnic_stat_inc(st, tx_wire_errors);
+		return false;
+	}
+	u64_stats_update_begin(&st->syncp);
+	WRITE_ONCE(st->tx_wire_frames, st->tx_wire_frames + 1);
+	WRITE_ONCE(st->tx_wire_bytes, st->tx_wire_bytes + len);
+	u64_stats_update_end(&st->syncp);
+	return true;
+}
+
+/**
+ * mpnic_engine_tx - service a host queue's TX ring
+ * @eng: the engine
+ * @hq: its host queue
+ * @budget: descriptors at most
+ *
+ * Context: engine kthread, RCU read side.
+ * Return: descriptors handled.
+ */
+int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget)
+{
+	struct net_device *wire = rcu_dereference(hq->port->wire);
+	struct mpnic_tx_desc *desc;
+	int n = 0;
+
+	while (n < budget && (desc = mpnic_ring_cons_peek(&hq->tx_ring))) {
+		/* Never full: xmit keeps no more outstanding than it has room for */
+		struct mpnic_tx_cmpl *cmpl = mpnic_ring_prod_slot(&hq->tx_cmpl);
+		struct sk_buff *skb = desc->skb;
+
+		if (WARN_ON_ONCE(!cmpl))
+			break;
+		mpnic_stat_inc(&eng->stats, tx_frames);
+		cmpl->skb = skb;
+		cmpl->bytes = skb->len;
+		cmpl->sent = mpnic_engine_xmit_one(eng, wire, skb);
+		mpnic_ring_cons_release(&hq->tx_ring);
+		mpnic_ring_prod_commit(&hq->tx_cmpl);
+		n++;
+	}
+	if (n)
+		mpnic_hq_irq(hq);
+	return n;
+}
+
+/**
+ * mpnic_start_xmit - post a frame on the TX ring of its flow's engine
+ * @skb: the frame; ndo_select_queue chose the queue
+ * @dev: the port
+ *
+ * Context: BH disabled, the queue's xmit lock held.
+ */
+netdev_tx_t mpnic_start_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+	u16 qidx = skb_get_queue_mapping(skb);
+	struct mpnic_hq *hq = &port->hqs[qidx];
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, qidx);
+	struct mpnic_tx_desc *desc;
+	u32 len = skb->len;	/* the engine may free the skb once it is posted */
+
+	desc = mpnic_ring_prod_slot(&hq->tx_ring);
+	if (unlikely(!desc || !mpnic_hq_tx_space(hq))) {
+		/* The queue is stopped before it fills; this is a bug */
+		netif_tx_stop_queue(txq);
+		return NETDEV_TX_BUSY;
+	}
+	desc->skb = skb;
+	skb_tx_timestamp(skb);
+	mpnic_ring_prod_commit(&hq->tx_ring);
+
+	if (!mpnic_hq_tx_space(hq)) {
+		netif_tx_stop_queue(txq);
+		/* pairs with smp_mb() in mpnic_hq_clean_tx() */
+		smp_mb();
+		if (mpnic_hq_tx_space(hq))
+			netif_tx_start_queue(txq);
+	}
+	/* The doorbell, unless more frames follow */
+	if (__netdev_tx_sent_queue(txq, len, netdev_xmit_more()))
+		mpnic_engine_kick(hq->eng);
+	return NETDEV_TX_OK;
+}
+
+static int mpnic_hq_clean_tx(struct mpnic_hq *hq, int budget)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(hq->port->netdev, hq->idx);
+	struct mpnic_hq_stats *st = &hq->stats;
+	u32 pkts = 0, bytes = 0, n = 0;
+	struct mpnic_tx_cmpl *cmpl;
+
+	while ((cmpl = mpnic_ring_cons_peek(&hq->tx_cmpl))) {
+		struct sk_buff *skb = cmpl->skb;
+
+		pkts++;
+		bytes += cmpl->bytes;
+		u64_stats_update_begin(&st->syncp);
+		if (cmpl->sent) {
+			WRITE_ONCE(st->tx_packets, st->tx_packets + 1);
+			WRITE_ONCE(st->tx_bytes, st->tx_bytes + cmpl->bytes);
+		} else {
+			WRITE_ONCE(st->tx_dropped, st->tx_dropped + 1);
+		}
+		u64_stats_update_end(&st->syncp);
+		if (cmpl->sent)
+			napi_consume_skb(skb, budget);
+		else
+			kfree_skb(skb);
+		mpnic_ring_cons_release(&hq->tx_cmpl);
+		n++;
+	}
+	if (!n)
+		return 0;
+	smp_store_release(&hq->tx_cleaned, hq->tx_cleaned + n);
+	netdev_tx_completed_queue(txq, pkts, bytes);
+
+	/* pairs with smp_mb() in mpnic_start_xmit() */
+	smp_mb();
+	if (netif_tx_queue_stopped(txq) && netif_running(hq->port->netdev) &&
+	    mpnic_hq_tx_space(hq) >= mpnic_ring_size(&hq->tx_ring) / 4)
+		netif_tx_wake_queue(txq);
+	return n;
+}
+
+/* Post host buffers until the ring holds as many as it can complete. */
+static void mpnic_hq_refill(struct mpnic_hq *hq)
+{
+	while (hq->rx_outstanding < mpnic_ring_size(&hq->rx_post)) {
+		struct mpnic_rx_post *post = mpnic_ring_prod_slot(&hq->rx_post);
+		struct page *page;
+
+		if (WARN_ON_ONCE(!post))
+			break;
+		page = page_pool_dev_alloc_pages(hq->pp);
+		if (unlikely(!page)) {
+			mpnic_stat_inc(&hq->stats, rx_refill_fail);
+			break;
+		}
+		post->page = page;
+		mpnic_ring_prod_commit(&hq->rx_post);
+		hq->rx_outstanding++;
+	}
+}
+
+static int mpnic_hq_clean_rx(struct mpnic_hq *hq, int budget)
+{
+	struct net_device *dev = hq->port->netdev;
+	u32 truesize = PAGE_SIZE << hq->rx_buf_order;
+	struct mpnic_hq_stats *st = &hq->stats;
+	struct mpnic_rx_cmpl *cmpl;
+	int done = 0;
+
+	while (done < budget && (cmpl = mpnic_ring_cons_peek(&hq->rx_cmpl))) {
+		struct page *page = cmpl->page;
+		struct sk_buff *skb;
+
+		/* Build the skb around the host buffer the engine filled */
+		skb = napi_build_skb(page_address(page), truesize);
+		if (unlikely(!skb)) {
+			page_pool_put_full_page(hq->pp, page, true);
+			mpnic_stat_inc(st, rx_alloc_fail);
+		} else {
+			skb_mark_for_recycle(skb);
+			/* Push data to the frame, tail to its end */
+			skb_reserve(skb, MPNIC_RX_HEADROOM);
+			skb_put(skb, cmpl->len);
+			skb->protocol = eth_type_trans(skb, dev);
+			skb_record_rx_queue(skb, hq->idx);
+			if (cmpl->hash_kind != MPNIC_HASH_NONE)
+				skb_set_hash(skb, cmpl->hash,
+					     cmpl->hash_kind == MPNIC_HASH_L4 ?
+					     PKT_HASH_TYPE_L4 : PKT_HASH_TYPE_L3);
+			if (cmpl->csum_ok && (dev->features & NETIF_F_RXCSUM))
+				skb->ip_summed = CHECKSUM_UNNECESSARY;
+			u64_stats_update_begin(&st->syncp);
+			WRITE_ONCE(st->rx_packets, st->rx_packets + 1);
+			WRITE_ONCE(st->rx_bytes, st->rx_bytes + cmpl->len);
+			u64_stats_update_end(&st->syncp);
+			napi_gro_receive(&hq->napi, skb);
+		}
+		mpnic_ring_cons_release(&hq->rx_cmpl);
+		hq->rx_outstanding--;
+		done++;
+	}
+	return done;
+}
+
+static int mpnic_hq_poll(struct napi_struct *napi, int budget)
+{
+	struct mpnic_hq *hq = container_of(napi, struct mpnic_hq, napi);
+	int done;
+
+	mpnic_hq_clean_tx(hq, budget);
+	done = mpnic_hq_clean_rx(hq, budget);
+	mpnic_hq_refill(hq);
+	if (done < budget)
+		napi_complete_done(napi, done);
+	return done;
+}
+
+static int mpnic_hq_open(struct mpnic_port *port, struct mpnic_hq *hq)
+{
+	struct net_device *dev = port->netdev;
+	struct page_pool_params pp = {};
+	u32 frame = dev->mtu + ETH_HLEN + 2 * VLAN_HLEN;
+	int err;
+
+	hq->rx_max_len = frame;
+	hq->rx_buf_order = get_order(SKB_DATA_ALIGN(MPNIC_RX_HEADROOM + frame) +
+				     SKB_DATA_ALIGN(sizeof(struct skb_shared_info)));
+	hq->rx_outstanding = 0;
+	hq->tx_cleaned = 0;
+
+	err = mpnic_ring_init(&hq->rx_post, port->rx_ring_size, sizeof(struct mpnic_rx_post));
+	if (err)
+		return err;
+	err = mpnic_ring_init(&hq->rx_cmpl, port->rx_ring_size, sizeof(struct mpnic_rx_cmpl));
+	if (err)
+		goto err_free_rx_post;
+	err = mpnic_ring_init(&hq->tx_ring, port->tx_ring_size, sizeof(struct mpnic_tx_desc));
+	if (err)
+		goto err_free_rx_cmpl;
+	err = mpnic_ring_init(&hq->tx_cmpl, port->tx_ring_size, sizeof(struct mpnic_tx_cmpl));
+	if (err)
+		goto err_free_tx_ring;
+
+	pp.order = hq->rx_buf_order;
+	pp.pool_size = port->rx_ring_size;
+	pp.nid = cpu_to_node(hq->eng->cpu);
+	hq->pp = page_pool_create(&pp);
+	if (IS_ERR(hq->pp)) {
+		err = PTR_ERR(hq->pp);
+		goto err_free_tx_cmpl;
+	}
+
+	netif_napi_add(dev, &hq->napi, mpnic_hq_poll);
+	/* NAPI is not running yet: we are page_pool's only consumer */
+	local_bh_disable();
+	mpnic_hq_refill(hq);
+	local_bh_enable();
+	napi_enable(&hq->napi);
+	return 0;
+
+err_free_tx_cmpl:
+	mpnic_ring_free(&hq->tx_cmpl);
+err_free_tx_ring:
+	mpnic_ring_free(&hq->tx_ring);
+err_free_rx_cmpl:
+	mpnic_ring_free(&hq->rx_cmpl);
+err_free_rx_post:
+	mpnic_ring_free(&hq->rx_post);
+	return err;
+}
+
+/* After the engine let go of the queue: return everything still on it. */
+static void mpnic_hq_close(struct mpnic_hq *hq)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(hq->port->netdev, hq->idx);
+	struct mpnic_rx_post *post;
+	struct mpnic_rx_cmpl *rxc;
+	struct mpnic_tx_desc *desc;
+
+	napi_disable(&hq->napi);
+	/* Completions first: they were sent or counted by the engine */
+	mpnic_hq_clean_tx(hq, 0);
+	while ((desc = mpnic_ring_cons_peek(&hq->tx_ring))) {
+		kfree_skb(desc->skb);
+		mpnic_stat_inc(&hq->stats, tx_flushed);
+		mpnic_ring_cons_release(&hq->tx_ring);
+	}
+	netdev_tx_reset_queue(txq);
+	while ((rxc = mpnic_ring_cons_peek(&hq->rx_cmpl))) {
+		page_pool_put_full_page(hq->pp, rxc->page, false);
+		mpnic_ring_cons_release(&hq->rx_cmpl);
+	}
+	while ((post = mpnic_ring_cons_peek(&hq->rx_post))) {
+		page_pool_put_full_page(hq->pp, post->page, false);
+		mpnic_ring_cons_release(&hq->rx_post);
+	}
+	netif_napi_del(&hq->napi);
+	page_pool_destroy(hq->pp);
+	hq->pp = NULL;
+	mpnic_ring_free(&hq->tx_cmpl);
+	mpnic_ring_free(&hq->tx_ring);
+	mpnic_ring_free(&hq->rx_cmpl);
+	mpnic_ring_free(&hq->rx_post);
+}
+
+/**
+ * mpnic_hqs_open - give every engine of the port its host queue
+ * @port: the port being opened
+ *
+ * Context: RTNL held (ndo_open).
+ * Return: 0 or a negative errno, with nothing left open.
+ */
+int mpnic_hqs_open(struct mpnic_port *port)
+{
+	u32 i;
+	int err;
+
+	ASSERT_RTNL();
+	for (i = 0; i < port->num_hqs; i++) {
+		err = mpnic_hq_open(port, &port->hqs[i]);
+		if (err)
+			goto err_hqs_close;
+	}
+	/* Publish last: an engine sees a queue only when it is complete */
+	for (i = 0; i < port->num_hqs; i++)
+		rcu_assign_pointer(port->hqs[i].eng->hq, &port->hqs[i]);
+	return 0;
+
+err_hqs_close:
+	while (i--)
+		mpnic_hq_close(&port->hqs[i]);
+	return err;
+}
+
+/**
+ * mpnic_hqs_close - take the host queues away from the engines
+ * @port: the port being stopped; its TX queues are already disabled
+ *
+ * Context: RTNL held (ndo_stop), may sleep.
+ */
+void mpnic_hqs_close(struct mpnic_port *port)
+{
+	u32 i;
+
+	ASSERT_RTNL();
+	for (i = 0; i < port->num_hqs; i++)
+		RCU_INIT_POINTER(port->hqs[i].eng->hq, NULL);
+	/* Engines use their queue inside an RCU read section */
+	synchronize_net();
+	for (i = 0; i < port->num_hqs; i++)
+		mpnic_hq_close(&port->hqs[i]);
+}
+
+void mpnic_hq_get_stats(const struct mpnic_hq *hq, struct mpnic_hq_stats *out)
+{
+	mpnic_stats_read(&hq->stats, out);
+}

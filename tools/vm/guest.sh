@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the VM (tools/vm/run): load mpnic, run the command, unload,
+# leave the exit status and the kernel log in the results directory.
+#   guest.sh RELEASE RESULTS INSMOD CMD...
+set -u
+rel=$1 res=$2 insmod=$3
+shift 3
+top=$(cd "$(dirname "$0")/../.." && pwd)
+export MPNIC_KO="$top/build/$rel/drivers/net/mpnic/mpnic.ko"
+export MPNIC_TOP="$top"
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
+
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+sysctl -qw kernel.hung_task_timeout_secs=60 2>/dev/null
+dmesg -n 1
+
+rc=0
+if [ "$insmod" = 1 ] && ! insmod "$MPNIC_KO"; then
+	echo "guest: insmod $MPNIC_KO failed" >&2
+	rc=1
+fi
+if [ "$rc" = 0 ]; then
+	bash -c "$*"
+	rc=$?
+fi
+if [ "$insmod" = 1 ] && grep -q '^mpnic ' /proc/modules; then
+	if ! rmmod mpnic; then
+		echo "guest: rmmod mpnic failed" >&2
+		[ "$rc" = 0 ] && rc=1
+	fi
+fi
+dmesg > "$res/dmesg"
+echo "$rc" > "$res/rc"
