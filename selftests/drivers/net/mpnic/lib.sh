@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the mpnic selftests, on top of the kernel's net/lib.sh.
+#
+#   host namespace                       peer namespace ($PEER)
+#   +-----------------------+            +----------------------+
+#   | mpnic0  198.51.100.1  |            |  veth1 198.51.100.2  |
+#   |   |     2001:db8::1   |            |        2001:db8::2   |
+#   | veth0 (the wire) -----+------------+--                    |
+#   +-----------------------+            +----------------------+
+#
+# The host side is the namespace the test runs in; inside the VM that is the
+# VM's own. On a real test host, run the tests in a namespace of their own.
+
+lib_dir=$(dirname "${BASH_SOURCE[0]}")
+source "$lib_dir/../../../net/lib.sh"
+
+DEV=${DEV:-mpnic0}
+WIRE=${WIRE:-veth0}
+PEER_IF=veth1
+H4=198.51.100.1
+P4=198.51.100.2
+H6=2001:db8::1
+P6=2001:db8::2
+PEER=""
+
+check_err()
+{
+	if [ "$RET" -eq 0 ] && [ "$1" -ne 0 ]; then
+		RET=$1
+		retmsg=$2
+	fi
+}
+
+check_fail()
+{
+	if [ "$RET" -eq 0 ] && [ "$1" -eq 0 ]; then
+		RET=1
+		retmsg=$2
+	fi
+}
+
+require_cmd()
+{
+	local c
+
+	for c in "$@"; do
+		if ! command -v "$c" >/dev/null; then
+			echo "SKIP: $c not found"
+			exit "$ksft_skip"
+		fi
+	done
+}
+
+[ "$(id -u)" = 0 ] || { echo "SKIP: need root"; exit "$ksft_skip"; }
+require_cmd ip ethtool
+
+mpnic_load()
+{
+	grep -q '^mpnic ' /proc/modules && return 0
+	if [ -n "${MPNIC_KO:-}" ]; then
+		insmod "$MPNIC_KO" "$@"
+	else
+		modprobe mpnic "$@"
+	fi
+}
+
+mpnic_unload()
+{
+	grep -q '^mpnic ' /proc/modules || return 0
+	rmmod mpnic
+}
+
+mpnic_load || { echo "SKIP: cannot load mpnic"; exit "$ksft_skip"; }
+
+# ethtool -S counter of a device: stat DEV NAME
+stat()
+{
+	ethtool -S "$1" | awk -v n="$2:" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }'
+}
+
+# Sum of a counter over all engines or queues: stat_sum DEV SUFFIX
+stat_sum()
+{
+	ethtool -S "$1" | awk -v s="_$2:" 'index($1, s) && substr($1, length($1) - length(s) + 1) == s { t += $2 } END { print t + 0 }'
+}
+
+# A card wired to a fresh peer namespace, addressed and up: topo_create [ip link add args]
+topo_create()
+{
+	setup_ns PEER || return 1
+	ip link add "$DEV" type mpnic "$@" || return 1
+	ip link add "$WIRE" type veth peer name "$PEER_IF" netns "$PEER" || return 1
+	ip link set "$WIRE" master "$DEV" || return 1
+	ip link set "$WIRE" up
+	ip -n "$PEER" link set "$PEER_IF" up
+	ip -n "$PEER" addr add $P4/24 dev "$PEER_IF"
+	ip -n "$PEER" addr add $P6/64 dev "$PEER_IF" nodad
+	ip addr add $H4/24 dev "$DEV"
+	ip addr add $H6/64 dev "$DEV" nodad
+	ip link set "$DEV" up
+	busywait 5000 carrier_is "$DEV" 1
+}
+
+topo_destroy()
+{
+	ip link del "$DEV" 2>/dev/null
+	ip link del "$WIRE" 2>/dev/null
+	[ -n "$PEER" ] && cleanup_ns "$PEER"
+	PEER=""
+}
+
+carrier_is()
+{
+	[ "$(cat /sys/class/net/"$1"/carrier 2>/dev/null)" = "$2" ]
+}
+
+# Run every test named in $ALL_TESTS, then exit with the merged status
+tests_run()
+{
+	local t
+
+	for t in $ALL_TESTS; do
+		$t
+	done
+	exit "$EXIT_STATUS"
+}
+
+cleanup()
+{
+	topo_destroy
+}
+trap cleanup EXIT

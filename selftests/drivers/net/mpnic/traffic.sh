@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Traffic between the host and a peer namespace through the card: ping,
+# TCP both ways, counters that add up, and deletion under traffic.
+
+ALL_TESTS="
+	ping_v4_v6
+	tcp_to_peer
+	tcp_from_peer
+	tcp_v6
+	counters_add_up
+	delete_under_traffic
+"
+source "$(dirname "$0")"/lib.sh
+require_cmd ping iperf3
+
+IPERF_T=${IPERF_T:-3}
+
+iperf_run()
+{
+	local srv=$1; shift
+
+	ip netns exec "$PEER" iperf3 -s -1 -B "$srv" >/dev/null 2>&1 &
+	busywait 5000 ip netns exec "$PEER" sh -c "ss -ltn | grep -q ':5201 '"
+	timeout 60 iperf3 -c "$srv" -t "$IPERF_T" -J "$@" > /tmp/mpnic-iperf.$$.json
+	local rc=$?
+	wait
+	return $rc
+}
+
+iperf_bytes()
+{
+	/usr/bin/python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["end"]["sum_received"]["bytes"]))' \
+		/tmp/mpnic-iperf.$$.json 2>/dev/null || echo 0
+}
+
+ping_v4_v6()
+{
+	RET=0
+	topo_create
+	ping -c 3 -i 0.2 -W 5 $P4 >/dev/null
+	check_err $? "IPv4 ping failed"
+	ping -6 -c 3 -i 0.2 -W 5 $P6 >/dev/null
+	check_err $? "IPv6 ping failed"
+	topo_destroy
+	log_test "ping IPv4 and IPv6"
+}
+
+tcp_to_peer()
+{
+	RET=0
+	topo_create
+	iperf_run $P4
+	check_err $? "iperf3 to the peer failed"
+	[ "$(iperf_bytes)" -gt 1000000 ]
+	check_err $? "less than 1 MB reached the peer"
+	topo_destroy
+	log_test "TCP host -> peer (iperf3)"
+}
+
+tcp_from_peer()
+{
+	RET=0
+	topo_create
+	iperf_run $P4 -R
+	check_err $? "iperf3 from the peer failed"
+	[ "$(iperf_bytes)" -gt 1000000 ]
+	check_err $? "less than 1 MB reached the host"
+	topo_destroy
+	log_test "TCP peer -> host (iperf3 -R)"
+}
+
+tcp_v6()
+{
+	RET=0
+	topo_create
+	iperf_run $P6
+	check_err $? "iperf3 over IPv6 failed"
+	iperf_run $P6 -R
+	check_err $? "iperf3 -R over IPv6 failed"
+	topo_destroy
+	log_test "TCP over IPv6, both directions"
+}
+
+rings_idle()
+{
+	local a b
+
+	a=$(stat_sum "$DEV" rx_frames)
+	sleep 0.2
+	b=$(stat_sum "$DEV" rx_frames)
+	[ "$a" -eq "$b" ]
+}
+
+# Every frame the wire delivered is delivered to the host or in one drop counter
+counters_add_up()
+{
+	local wire delivered drops hostrx
+
+	RET=0
+	topo_create
+	ping -c 20 -i 0.05 -W 5 $P4 >/dev/null
+	iperf_run $P4 -R
+	ip link set "$DEV" down
+	# Frames already on an input ring are still being counted
+	busywait 5000 rings_idle
+	wire=$(stat "$DEV" rx_wire_frames)
+	drops=$(( $(stat "$DEV" rx_port_down) + $(stat "$DEV" rx_runt) +
+		  $(stat "$DEV" rx_oversize) + $(stat "$DEV" rx_card_mem_exhausted) +
+		  $(stat "$DEV" rx_engine_ring_full) ))
+	delivered=$(stat_sum "$DEV" rx_frames)
+	[ "$wire" -eq $((delivered + drops)) ]
+	check_err $? "wire $wire != engines $delivered + dispatch drops $drops"
+	drops=$(( $(stat_sum "$DEV" rx_missed) + $(stat_sum "$DEV" rx_no_queue) +
+		  $(stat_sum "$DEV" rx_flushed) + $(stat_sum "$DEV" rx_too_long) +
+		  $(stat_sum "$DEV" in_hdr_errors) + $(stat_sum "$DEV" in_l4_errors) +
+		  $(stat_sum "$DEV" in_csum_errors) ))
+	hostrx=$(stat_sum "$DEV" rx_delivered)
+	[ "$delivered" -eq $((hostrx + drops)) ]
+	check_err $? "engines $delivered != to host $hostrx + engine drops $drops"
+	[ "$hostrx" -eq $(( $(stat_sum "$DEV" rx_packets) + $(stat_sum "$DEV" rx_alloc_fail) )) ]
+	check_err $? "completions != host packets + skb failures"
+	[ "$(stat_sum "$DEV" tx_frames)" -eq $(( $(stat_sum "$DEV" tx_packets) +
+						   $(stat_sum "$DEV" tx_dropped) )) ]
+	check_err $? "TX descriptors != sent + dropped"
+	[ "$delivered" -gt 1000 ]
+	check_err $? "too little traffic to judge ($delivered frames)"
+	topo_destroy
+	log_test "every received frame is delivered or counted"
+}
+
+delete_under_traffic()
+{
+	RET=0
+	topo_create
+	ip netns exec "$PEER" iperf3 -s -1 >/dev/null 2>&1 &
+	busywait 5000 ip netns exec "$PEER" sh -c "ss -ltn | grep -q ':5201 '"
+	timeout 30 iperf3 -c $P4 -t 20 -P 4 >/dev/null 2>&1 &
+	sleep 3
+	ip link del "$DEV"
+	check_err $? "deleting the card under traffic failed"
+	wait
+	ip netns pids "$PEER" | xargs -r kill 2>/dev/null
+	topo_destroy
+	log_test "delete the card under TCP traffic"
+}
+
+tests_run

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * User-space stand-ins for the kernel headers that mpnic's pure logic
+ * (ring, rss, parse) uses, so the same source files build here.
+ */
+#ifndef _MPNIC_UNIT_SHIM_H
+#define _MPNIC_UNIT_SHIM_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef uint16_t __be16;
+typedef uint32_t __be32;
+
+#define BIT(n)			(1u << (n))
+#define ____cacheline_aligned_in_smp __attribute__((aligned(64)))
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define GFP_KERNEL		0
+#define kvcalloc(n, size, gfp)	calloc((n), (size))
+#define kvfree(p)		free(p)
+
+static inline u32 roundup_pow_of_two(u32 n)
+{
+	u32 p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+#endif /* _MPNIC_UNIT_SHIM_H */
