@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: everything CI runs. Installs what is missing, builds for both
+# Debian kernels with W=1 (warnings are errors), runs sparse, the user-space
+# unit tests, then the kselftests in a VM on each kernel. Ends with one line
+# "N passed, N failed, N skipped" over everything; exits non-zero on any
+# failure, build warning or kernel splat.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+KERNELS=${KERNELS:-"6.1 6.12"}
+VM_CPUS=${VM_CPUS:-2}
+log=$top/build/check
+mkdir -p "$log"
+pass=0 fail=0 skip=0
+start=$(date +%s)
+
+result()
+{
+	local rc=$1 name=$2
+
+	if [ "$rc" = 0 ]; then
+		pass=$((pass + 1))
+		echo "ok - $name"
+	elif [ "$rc" = 4 ]; then
+		skip=$((skip + 1))
+		echo "ok - $name # SKIP"
+	else
+		fail=$((fail + 1))
+		echo "not ok - $name"
+	fi
+}
+
+release_of()
+{
+	ls -d /lib/modules/*/build 2>/dev/null | cut -d/ -f4 | sort -V |
+		awk -v k="$1" 'index($0, k ".") == 1 || index($0, k "-") == 1' | tail -n 1
+}
+
+echo "== dependencies"
+bash tools/deps.sh
+rc=$?
+result $rc "dependencies installed"
+[ $rc = 0 ] || { echo "$pass passed, $fail failed, $skip skipped"; exit 1; }
+bash tools/selftests-fw.sh
+result $? "kselftest framework from linux-source-6.12"
+
+for k in $KERNELS; do
+	rel=$(release_of "$k")
+	echo "== build for $k ($rel), W=1, warnings are errors"
+	make KVER="$rel" WERROR=1 > "$log/build-$k.log" 2>&1
+	rc=$?
+	if grep -E 'warning:|error:' "$log/build-$k.log"; then
+		rc=1
+	fi
+	[ $rc = 0 ] || tail -n 30 "$log/build-$k.log"
+	result $rc "build for $rel"
+
+	echo "== sparse for $k"
+	make KVER="$rel" sparse
+	result $? "sparse for $rel"
+done
+
+echo "== unit tests"
+make -C tools/unit run > "$log/unit.log" 2>&1
+rc=$?
+grep -E '^not ok|^unit:' "$log/unit.log"
+up=$(awk '/^unit:/ { print $2 }' "$log/unit.log")
+uf=$(awk '/^unit:/ { print $4 }' "$log/unit.log")
+pass=$((pass + ${up:-0}))
+fail=$((fail + ${uf:-0}))
+[ $rc = 0 ] || [ "${uf:-0}" -gt 0 ] || fail=$((fail + 1))
+
+for k in $KERNELS; do
+	echo "== selftests in a VM on $k"
+	tools/vm/run --kernel "$k" --cpus "$VM_CPUS" -- \
+		make -C "$top/selftests" run_tests 2>&1 | tee "$log/selftests-$k.log" |
+		grep -E '^(not )?ok |# TEST:|^vm:|BUG|WARNING'
+	rc=${PIPESTATUS[0]}
+	p=$(grep -cE '^ok [0-9]+ selftests:.*[^P]$' "$log/selftests-$k.log")
+	s=$(grep -cE '^ok [0-9]+ selftests:.*# SKIP' "$log/selftests-$k.log")
+	f=$(grep -cE '^not ok [0-9]+ selftests:' "$log/selftests-$k.log")
+	pass=$((pass + p)) skip=$((skip + s)) fail=$((fail + f))
+	if [ "$p$f$s" = 000 ] || { [ "$rc" != 0 ] && [ "$f" = 0 ]; }; then
+		# no TAP at all, or a splat / VM failure on top of the tests
+		result 1 "VM run on $k (exit $rc)"
+	fi
+done
+
+echo "== check took $(( $(date +%s) - start )) s"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
