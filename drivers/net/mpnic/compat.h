@@ -25,5 +25,9 @@
 #define MPNIC_GSO_H <net/checksum.h>
 #endif
 
+#ifndef MPNIC_HAVE_ETHTOOL_PUTS
+#define ethtool_puts(data, str)	ethtool_sprintf(data, "%s", str)
+#endif
+
 #endif /* __KERNEL__ */
 #endif /* _MPNIC_COMPAT_H */

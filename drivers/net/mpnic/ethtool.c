@@ -61,7 +61,7 @@ static void mpnic_get_strings(struct net_device *dev, u32 sset, u8 *data)
 	if (sset != ETH_SS_STATS)
 		return;
 	for (j = 0; j < MPNIC_N_DISPATCH; j++)
-		ethtool_sprintf(&data, "%s", mpnic_dispatch_stat_names[j]);
+		ethtool_puts(&data, mpnic_dispatch_stat_names[j]);
 	for (i = 0; i < port->num_hqs; i++) {
 		for (j = 0; j < MPNIC_N_ENGINE; j++)
 			ethtool_sprintf(&data, "engine%u_%s", port->hqs[i].eng->id,

@@ -85,6 +85,7 @@ struct mpnic_tx_cmpl {
  * struct fields and the `ethtool -S` strings both come from them.
  * Documentation/networking/mpnic.rst explains each of them.
  */
+/* The field form carries its own ';': the lists hold bare X() entries */
 #define MPNIC_STAT_FIELD(name)	u64 name;
 #define MPNIC_STAT_NAME(name)	#name,
 

@@ -237,6 +237,9 @@ static int mpnic_hq_clean_tx(struct mpnic_hq *hq, int budget)
 	}
 	if (!n)
 		return 0;
+	/* the skbs are freed before ndo_start_xmit, reading tx_cleaned in
+	 * mpnic_hq_tx_space(), can reuse their slots
+	 */
 	smp_store_release(&hq->tx_cleaned, hq->tx_cleaned + n);
 	netdev_tx_completed_queue(txq, pkts, bytes);
 
