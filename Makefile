@@ -30,7 +30,8 @@ modules:
 	$(Q)test -d $(KDIR) || { echo "no headers for kernel '$(KVER)' (make deps)"; exit 1; }
 	$(Q)mkdir -p $(BUILD)
 	$(Q)tar -cf - $(SRCS) | tar -xf - -C $(BUILD)
-	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BUILD) W=1 $(if $(WERROR),KCFLAGS=-Werror) modules
+	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BUILD) W=1 $(if $(C),C=$(C)) \
+		$(if $(WERROR),KCFLAGS=-Werror) modules
 	$(Q)cp $(BUILD)/drivers/net/mpnic/mpnic.ko drivers/net/mpnic/mpnic.ko 2>/dev/null || true
 
 sparse:

@@ -25,6 +25,38 @@
 #define MPNIC_GSO_H <net/checksum.h>
 #endif
 
+/*
+ * ethtool RSS ops take a struct ethtool_rxfh_param since 6.8; before, the
+ * fields were separate arguments. The driver writes the new form;
+ * MPNIC_RXFH_GET(fn) names the op to put in ethtool_ops.
+ */
+#ifdef MPNIC_HAVE_RXFH_PARAM
+#define MPNIC_RXFH_GET(fn)	fn
+#define MPNIC_RXFH_GET_ADAPTER(fn)
+#else
+#include <linux/types.h>
+struct net_device;
+struct ethtool_rxfh_param {
+	u8	hfunc;
+	u32	indir_size;
+	u32	*indir;
+	u32	key_size;
+	u8	*key;
+};
+
+#define MPNIC_RXFH_GET(fn)	fn##_compat
+#define MPNIC_RXFH_GET_ADAPTER(fn)					\
+static int fn##_compat(struct net_device *dev, u32 *indir, u8 *key, u8 *hfunc) \
+{									\
+	struct ethtool_rxfh_param p = { .indir = indir, .key = key };	\
+	int err = fn(dev, &p);						\
+									\
+	if (hfunc)							\
+		*hfunc = p.hfunc;					\
+	return err;							\
+}
+#endif
+
 #ifndef MPNIC_HAVE_ETHTOOL_PUTS
 #define ethtool_puts(data, str)	ethtool_sprintf(data, "%s", str)
 #endif

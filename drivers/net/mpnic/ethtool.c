@@ -104,11 +104,86 @@ static void mpnic_get_ringparam(struct net_device *dev, struct ethtool_ringparam
 	ring->tx_pending = port->tx_ring_size;
 }
 
+/* ethtool flow types to the dispatch's; -1 where the card has no such class */
+static int mpnic_flow_type(u32 ethtool_ft)
+{
+	switch (ethtool_ft) {
+	case TCP_V4_FLOW:
+		return MPNIC_FT_TCP4;
+	case UDP_V4_FLOW:
+		return MPNIC_FT_UDP4;
+	case IPV4_FLOW:
+		return MPNIC_FT_IP4;
+	case TCP_V6_FLOW:
+		return MPNIC_FT_TCP6;
+	case UDP_V6_FLOW:
+		return MPNIC_FT_UDP6;
+	case IPV6_FLOW:
+		return MPNIC_FT_IP6;
+	default:
+		return -1;
+	}
+}
+
+static int mpnic_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info,
+			   u32 *rule_locs)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+	int ft;
+
+	switch (info->cmd) {
+	case ETHTOOL_GRXRINGS:
+		info->data = port->num_hqs;
+		return 0;
+	case ETHTOOL_GRXFH:
+		ft = mpnic_flow_type(info->flow_type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS));
+		if (ft < 0)
+			return -EINVAL;
+		info->data = port->rss.fields[ft];
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+static u32 mpnic_get_rxfh_key_size(struct net_device *dev)
+{
+	return MPNIC_RSS_KEY_SIZE;
+}
+
+static u32 mpnic_get_rxfh_indir_size(struct net_device *dev)
+{
+	return MPNIC_RSS_INDIR_SIZE;
+}
+
+static const u8 mpnic_hfunc_to_eth[] = {
+	[MPNIC_HFUNC_TOEPLITZ]	= ETH_RSS_HASH_TOP,
+	[MPNIC_HFUNC_XOR]	= ETH_RSS_HASH_XOR,
+	[MPNIC_HFUNC_CRC32]	= ETH_RSS_HASH_CRC32,
+};
+
+static int mpnic_get_rxfh(struct net_device *dev, struct ethtool_rxfh_param *rxfh)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+
+	rxfh->hfunc = mpnic_hfunc_to_eth[port->rss.hfunc];
+	if (rxfh->indir)
+		memcpy(rxfh->indir, port->rss.indir, sizeof(port->rss.indir));
+	if (rxfh->key)
+		memcpy(rxfh->key, port->rss.key, sizeof(port->rss.key));
+	return 0;
+}
+MPNIC_RXFH_GET_ADAPTER(mpnic_get_rxfh)
+
 static const struct ethtool_ops mpnic_ethtool_ops = {
 	.get_drvinfo		= mpnic_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_channels		= mpnic_get_channels,
 	.get_ringparam		= mpnic_get_ringparam,
+	.get_rxnfc		= mpnic_get_rxnfc,
+	.get_rxfh_key_size	= mpnic_get_rxfh_key_size,
+	.get_rxfh_indir_size	= mpnic_get_rxfh_indir_size,
+	.get_rxfh		= MPNIC_RXFH_GET(mpnic_get_rxfh),
 	.get_sset_count		= mpnic_get_sset_count,
 	.get_strings		= mpnic_get_strings,
 	.get_ethtool_stats	= mpnic_get_ethtool_stats,
