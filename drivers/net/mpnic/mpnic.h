@@ -119,9 +119,12 @@ struct mpnic_tx_cmpl {
 	X(tx_bad)		/* dropped: malformed descriptor */	\
 	X(in_receives)		/* stack: frames looked at */		\
 	X(in_not_ip)		/* stack: passed on, not IP */		\
-	X(in_hdr_errors)	/* stack drop: bad L2/L3 header */	\
+	X(in_truncated)		/* stack drop: shorter than its headers */ \
+	X(in_hdr_errors)	/* stack drop: bad L3 header fields */	\
+	X(in_ip_csum_errors)	/* stack drop: bad IPv4 header checksum */ \
 	X(in_l4_errors)		/* stack drop: bad TCP/UDP header */	\
-	X(in_csum_errors)	/* stack drop: bad checksum */		\
+	X(in_csum_errors)	/* stack drop: bad TCP/UDP checksum */	\
+	X(in_csum_verified)	/* stack: TCP/UDP checksum checked good */ \
 	X(wakeups)		/* times the kthread woke from sleep */	\
 	X(polls)		/* passes over its rings with work */
 

@@ -87,8 +87,8 @@ static void mpnic_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *
 		stats->rx_dropped += hs.rx_alloc_fail + es.rx_no_queue + es.rx_flushed;
 		stats->rx_missed_errors += es.rx_missed;
 		stats->rx_length_errors += es.rx_too_long;
-		stats->rx_crc_errors += 0;
-		stats->rx_frame_errors += es.in_hdr_errors + es.in_l4_errors +
+		stats->rx_frame_errors += es.in_truncated + es.in_hdr_errors +
+					  es.in_ip_csum_errors + es.in_l4_errors +
 					  es.in_csum_errors;
 	}
 	stats->rx_errors = stats->rx_length_errors + stats->rx_frame_errors +
@@ -146,7 +146,7 @@ static void mpnic_destructor(struct net_device *dev)
 	kfree(port->hqs);
 }
 
-#define MPNIC_FEATURES	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
+#define MPNIC_FEATURES	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | NETIF_F_RXCSUM | \
 			 NETIF_F_RXHASH)
 
 static void mpnic_setup(struct net_device *dev)

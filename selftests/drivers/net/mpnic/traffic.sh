@@ -114,7 +114,8 @@ counters_add_up()
 	check_err $? "wire $wire != engines $delivered + dispatch drops $drops"
 	drops=$(( $(stat_sum "$DEV" rx_missed) + $(stat_sum "$DEV" rx_no_queue) +
 		  $(stat_sum "$DEV" rx_flushed) + $(stat_sum "$DEV" rx_too_long) +
-		  $(stat_sum "$DEV" in_hdr_errors) + $(stat_sum "$DEV" in_l4_errors) +
+		  $(stat_sum "$DEV" in_truncated) + $(stat_sum "$DEV" in_hdr_errors) +
+		  $(stat_sum "$DEV" in_ip_csum_errors) + $(stat_sum "$DEV" in_l4_errors) +
 		  $(stat_sum "$DEV" in_csum_errors) ))
 	hostrx=$(stat_sum "$DEV" rx_delivered)
 	[ "$delivered" -eq $((hostrx + drops)) ]
