@@ -80,6 +80,7 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 		card->engines[i] = eng;
 		card->num_engines++;
 	}
+	mpnic_debugfs_card_add(card);
 	return card;
 
 err_engines_destroy:
@@ -101,6 +102,8 @@ err_free_card:
  */
 void mpnic_card_destroy(struct mpnic_card *card)
 {
+	/* Gone first: a dumper must not find an engine being freed */
+	mpnic_debugfs_card_del(card);
 	while (card->num_engines--)
 		mpnic_engine_destroy(card->engines[card->num_engines]);
 	ida_free(&mpnic_card_ida, card->id);

@@ -82,6 +82,7 @@ static int mpnic_engine_poll(struct mpnic_engine *eng)
 	if (hq)
 		n += mpnic_engine_tx(eng, hq, MPNIC_ENGINE_BUDGET);
 	rcu_read_unlock();
+	mpnic_stack_age(eng);
 	if (n)
 		mpnic_stat_inc(&eng->stats, polls);
 	return n;
@@ -103,7 +104,11 @@ static int mpnic_engine_thread(void *data)
 		 */
 		smp_mb();
 		if (!mpnic_engine_has_work(eng) && !kthread_should_stop()) {
-			schedule();
+			/* Idle flows still age while the engine sleeps */
+			if (eng->flows.active)
+				schedule_timeout(HZ);
+			else
+				schedule();
 			mpnic_stat_inc(&eng->stats, wakeups);
 		}
 		__set_current_state(TASK_RUNNING);
@@ -170,17 +175,22 @@ struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cp
 	err = mpnic_ring_init(&eng->in_ring, eng->nbufs, sizeof(struct mpnic_rx_desc));
 	if (err)
 		goto err_free_free_ring;
+	err = mpnic_stack_init(eng);
+	if (err)
+		goto err_free_in_ring;
 
 	eng->task = kthread_create_on_node(mpnic_engine_thread, eng, node,
 					   "mpnic%u/e%u", card->id, id);
 	if (IS_ERR(eng->task)) {
 		err = PTR_ERR(eng->task);
-		goto err_free_in_ring;
+		goto err_stack_exit;
 	}
 	kthread_bind(eng->task, cpu);
 	wake_up_process(eng->task);
 	return eng;
 
+err_stack_exit:
+	mpnic_stack_exit(eng);
 err_free_in_ring:
 	mpnic_ring_free(&eng->in_ring);
 err_free_free_ring:
@@ -216,6 +226,7 @@ void mpnic_engine_destroy(struct mpnic_engine *eng)
 	}
 	/* Every buffer is home: nothing leaked between dispatch and engine */
 	WARN_ON(mpnic_ring_count(&eng->free_ring) != eng->nbufs);
+	mpnic_stack_exit(eng);
 	mpnic_ring_free(&eng->in_ring);
 	mpnic_ring_free(&eng->free_ring);
 	vfree(eng->mem);

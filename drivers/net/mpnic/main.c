@@ -20,9 +20,10 @@ static int __init mpnic_init(void)
 	unsigned int i;
 	int err;
 
+	mpnic_debugfs_init();
 	err = mpnic_wire_init();
 	if (err)
-		return err;
+		goto err_debugfs_exit;
 	err = rtnl_link_register(&mpnic_link_ops);
 	if (err)
 		goto err_wire_exit;
@@ -39,6 +40,8 @@ err_link_unregister:
 	rtnl_link_unregister(&mpnic_link_ops);
 err_wire_exit:
 	mpnic_wire_exit();
+err_debugfs_exit:
+	mpnic_debugfs_exit();
 	return err;
 }
 
@@ -46,6 +49,7 @@ static void __exit mpnic_exit(void)
 {
 	rtnl_link_unregister(&mpnic_link_ops);
 	mpnic_wire_exit();
+	mpnic_debugfs_exit();
 }
 
 module_init(mpnic_init);

@@ -28,6 +28,7 @@
 #include "ring.h"
 #include "rss.h"
 #include "parse.h"
+#include "flow.h"
 
 #define MPNIC_DRV_NAME		"mpnic"
 #define MPNIC_FW_VERSION	"mpnic-engine 1.0"
@@ -125,6 +126,14 @@ struct mpnic_tx_cmpl {
 	X(in_l4_errors)		/* stack drop: bad TCP/UDP header */	\
 	X(in_csum_errors)	/* stack drop: bad TCP/UDP checksum */	\
 	X(in_csum_verified)	/* stack: TCP/UDP checksum checked good */ \
+	X(tcp_in_segs)		/* stack: TCP segments received (InSegs) */ \
+	X(tcp_out_segs)		/* stack: TCP segments sent (OutSegs) */ \
+	X(udp_in_datagrams)	/* stack: UDP datagrams received */	\
+	X(udp_out_datagrams)	/* stack: UDP datagrams sent */		\
+	X(flows_created)	/* flow table: entries created */	\
+	X(flows_expired)	/* flow table: entries aged out */	\
+	X(flows_active)		/* flow table: entries in use (a gauge) */ \
+	X(flows_table_full)	/* flow table: packets of untracked flows */ \
 	X(wakeups)		/* times the kthread woke from sleep */	\
 	X(polls)		/* passes over its rings with work */
 
@@ -232,6 +241,10 @@ struct mpnic_engine {
 	bool idle;			/* the kthread is about to sleep */
 	struct mpnic_hq __rcu *hq;	/* RCU; set while the port is up */
 	struct mpnic_engine_stats stats;
+	/* The stack instance's flow table: written by this engine only */
+	spinlock_t flows_lock;		/* the engine vs. dumpers; no other engine */
+	struct mpnic_flow_table flows;
+	unsigned long age_next;		/* jiffies of the next aging pass */
 
 	/* Slow path */
 	struct mpnic_card *card;
@@ -240,6 +253,7 @@ struct mpnic_engine {
 	u8 *mem;			/* card memory partition: nbufs * MPNIC_BUF_SIZE */
 	u32 nbufs;
 	u8 *tx_stage;			/* one card buffer for frames the host sends */
+	struct dentry *dfs;		/* debugfs: engine<N>/ */
 };
 
 struct mpnic_card {
@@ -248,6 +262,7 @@ struct mpnic_card {
 	size_t mem_size;
 	struct mpnic_engine **engines;
 	struct mpnic_port *port;	/* the card's port (RTNL) */
+	struct dentry *dfs;		/* debugfs: mpnic/card<ID>/ */
 };
 
 /* netdev priv */
@@ -284,6 +299,16 @@ void mpnic_dispatch_get_stats(const struct mpnic_port *port,
 
 /* stack.c */
 bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len, bool *csum_ok);
+void mpnic_stack_tx(struct mpnic_engine *eng, const u8 *frame, u32 len);
+void mpnic_stack_age(struct mpnic_engine *eng);
+int mpnic_stack_init(struct mpnic_engine *eng);
+void mpnic_stack_exit(struct mpnic_engine *eng);
+
+/* debugfs.c */
+void mpnic_debugfs_init(void);
+void mpnic_debugfs_exit(void);
+void mpnic_debugfs_card_add(struct mpnic_card *card);
+void mpnic_debugfs_card_del(struct mpnic_card *card);
 
 /* txrx.c */
 int mpnic_hqs_open(struct mpnic_port *port);

@@ -6,10 +6,107 @@
  */
 
 #include <linux/in.h>
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/timekeeping.h>
 #include <net/checksum.h>
 #include <net/ip6_checksum.h>
 
 #include "mpnic.h"
+
+static unsigned int flow_timeout = 120;
+module_param(flow_timeout, uint, 0644);
+MODULE_PARM_DESC(flow_timeout, "Seconds after which an idle flow leaves its engine's table");
+
+/* Closed TCP flows go sooner */
+#define MPNIC_FLOW_CLOSED_TIMEOUT	5
+/* Buckets the ager looks at per pass, and passes per second */
+#define MPNIC_FLOW_AGE_BUDGET		256
+#define MPNIC_FLOW_AGE_HZ		10
+
+/* Publish the table's figures with the engine's other counters. */
+static void mpnic_stack_sync_stats(struct mpnic_engine *eng)
+{
+	struct mpnic_engine_stats *st = &eng->stats;
+	struct mpnic_flow_table *tbl = &eng->flows;
+
+	u64_stats_update_begin(&st->syncp);
+	WRITE_ONCE(st->flows_created, tbl->stats.created);
+	WRITE_ONCE(st->flows_expired, tbl->stats.expired);
+	WRITE_ONCE(st->flows_table_full, tbl->stats.table_full);
+	WRITE_ONCE(st->flows_active, tbl->active);
+	u64_stats_update_end(&st->syncp);
+}
+
+static void mpnic_stack_track(struct mpnic_engine *eng, const u8 *frame,
+			      const struct mpnic_flow *flow, enum mpnic_dir dir)
+{
+	struct mpnic_engine_stats *st = &eng->stats;
+	bool in = dir == MPNIC_DIR_IN;
+
+	if (flow->l4proto == IPPROTO_TCP && in)
+		mpnic_stat_inc(st, tcp_in_segs);
+	else if (flow->l4proto == IPPROTO_TCP)
+		mpnic_stat_inc(st, tcp_out_segs);
+	else if (flow->l4proto == IPPROTO_UDP && in)
+		mpnic_stat_inc(st, udp_in_datagrams);
+	else if (flow->l4proto == IPPROTO_UDP)
+		mpnic_stat_inc(st, udp_out_datagrams);
+	else
+		return;
+	spin_lock(&eng->flows_lock);
+	mpnic_flow_track(&eng->flows, frame, flow, dir, (u32)ktime_get_seconds());
+	spin_unlock(&eng->flows_lock);
+	mpnic_stack_sync_stats(eng);
+}
+
+/**
+ * mpnic_stack_tx - the stack's view of a frame the host sends
+ * @eng: the engine
+ * @frame: the frame in card memory, checksums complete
+ * @len: its length
+ *
+ * Context: engine kthread.
+ */
+void mpnic_stack_tx(struct mpnic_engine *eng, const u8 *frame, u32 len)
+{
+	struct mpnic_flow flow;
+
+	if (mpnic_parse(frame, len, len, &flow) == MPNIC_PARSE_OK && flow.l4_off &&
+	    !(flow.frag & MPNIC_FRAG))
+		mpnic_stack_track(eng, frame, &flow, MPNIC_DIR_OUT);
+}
+
+/**
+ * mpnic_stack_age - expire idle flows, a slice of the table per call
+ * @eng: the engine
+ *
+ * Context: engine kthread; does work at most MPNIC_FLOW_AGE_HZ times a second.
+ */
+void mpnic_stack_age(struct mpnic_engine *eng)
+{
+	if (time_before(jiffies, eng->age_next))
+		return;
+	eng->age_next = jiffies + HZ / MPNIC_FLOW_AGE_HZ;
+	if (!eng->flows.active)
+		return;
+	spin_lock(&eng->flows_lock);
+	mpnic_flow_age(&eng->flows, (u32)ktime_get_seconds(), READ_ONCE(flow_timeout),
+		       MPNIC_FLOW_CLOSED_TIMEOUT, MPNIC_FLOW_AGE_BUDGET);
+	spin_unlock(&eng->flows_lock);
+	mpnic_stack_sync_stats(eng);
+}
+
+int mpnic_stack_init(struct mpnic_engine *eng)
+{
+	spin_lock_init(&eng->flows_lock);
+	return mpnic_flow_table_init(&eng->flows, MPNIC_FLOWS_DEFAULT);
+}
+
+void mpnic_stack_exit(struct mpnic_engine *eng)
+{
+	mpnic_flow_table_free(&eng->flows);
+}
 
 /* TCP/UDP checksum over the pseudo-header; true when it verifies. */
 static bool mpnic_stack_l4_csum(const u8 *frame, const struct mpnic_flow *flow)
@@ -73,8 +170,10 @@ bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len, bool *cs
 	l4 = frame + flow.l4_off;
 	/* A zero UDP checksum means "none" over IPv4, and is invalid over IPv6 */
 	if (flow.l4proto == IPPROTO_UDP && !l4[6] && !l4[7]) {
-		if (flow.l3 == 4)
+		if (flow.l3 == 4) {
+			mpnic_stack_track(eng, frame, &flow, MPNIC_DIR_IN);
 			return true;
+		}
 		mpnic_stat_inc(st, in_csum_errors);
 		return false;
 	}
@@ -84,5 +183,6 @@ bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len, bool *cs
 	}
 	mpnic_stat_inc(st, in_csum_verified);
 	*csum_ok = true;
+	mpnic_stack_track(eng, frame, &flow, MPNIC_DIR_IN);
 	return true;
 }

@@ -109,6 +109,7 @@ static bool mpnic_engine_xmit_one(struct mpnic_engine *eng, struct net_device *w
 		}
 		mpnic_csum_fill(buf, len, skb_checksum_start_offset(skb), skb->csum_offset);
 	}
+	mpnic_stack_tx(eng, buf, len);
 
 	wskb = alloc_skb(len + NET_IP_ALIGN, GFP_ATOMIC);
 	if (unlikely(!wskb)) {

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debugfs: what a developer wants to see while debugging.
+ *   mpnic/card<ID>/engine<N>/flows   the engine's flow table
+ */
+
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/timekeeping.h>
+
+#include "mpnic.h"
+
+static struct dentry *mpnic_dfs_root;
+
+static int mpnic_flows_show(struct seq_file *m, void *v)
+{
+	struct mpnic_engine *eng = m->private;
+	struct mpnic_flow_table *tbl = &eng->flows;
+	u32 now = (u32)ktime_get_seconds();
+	u32 b, idx;
+
+	seq_puts(m, "proto remote local state in_pkts in_bytes out_pkts out_bytes idle_s\n");
+	spin_lock(&eng->flows_lock);
+	for (b = 0; b <= tbl->mask; b++) {
+		for (idx = tbl->buckets[b]; idx; idx = tbl->entries[idx - 1].next) {
+			const struct mpnic_flow_entry *fe = &tbl->entries[idx - 1];
+			const struct mpnic_flow_key *k = &fe->key;
+			const char *proto = k->proto == IPPROTO_TCP ? "tcp" : "udp";
+
+			if (k->l3 == 4)
+				seq_printf(m, "%s%c %pI4:%u %pI4:%u", proto, '4', k->saddr,
+					   ntohs(k->sport), k->daddr, ntohs(k->dport));
+			else
+				seq_printf(m, "%s%c [%pI6c]:%u [%pI6c]:%u", proto, '6', k->saddr,
+					   ntohs(k->sport), k->daddr, ntohs(k->dport));
+			seq_printf(m, " %s %llu %llu %llu %llu %u\n",
+				   mpnic_tcp_state_name(fe->state),
+				   fe->pkts[MPNIC_DIR_IN], fe->bytes[MPNIC_DIR_IN],
+				   fe->pkts[MPNIC_DIR_OUT], fe->bytes[MPNIC_DIR_OUT],
+				   now - fe->last_seen);
+		}
+	}
+	spin_unlock(&eng->flows_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mpnic_flows);
+
+void mpnic_debugfs_card_add(struct mpnic_card *card)
+{
+	char name[24];	/* "engine" + a u32 */
+	u32 i;
+
+	snprintf(name, sizeof(name), "card%u", card->id);
+	card->dfs = debugfs_create_dir(name, mpnic_dfs_root);
+	for (i = 0; i < card->num_engines; i++) {
+		struct mpnic_engine *eng = card->engines[i];
+
+		snprintf(name, sizeof(name), "engine%u", i);
+		eng->dfs = debugfs_create_dir(name, card->dfs);
+		debugfs_create_file("flows", 0400, eng->dfs, eng, &mpnic_flows_fops);
+	}
+}
+
+void mpnic_debugfs_card_del(struct mpnic_card *card)
+{
+	debugfs_remove_recursive(card->dfs);
+	card->dfs = NULL;
+}
+
+void mpnic_debugfs_init(void)
+{
+	mpnic_dfs_root = debugfs_create_dir(MPNIC_DRV_NAME, NULL);
+}
+
+void mpnic_debugfs_exit(void)
+{
+	debugfs_remove_recursive(mpnic_dfs_root);
+}
