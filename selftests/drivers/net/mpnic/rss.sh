@@ -38,13 +38,13 @@ rss_defaults()
 toeplitz_engine()
 {
 	ethtool -x "$DEV" | /usr/bin/python3 -c '
-import ipaddress, sys
+import ipaddress, re, sys
 lines = sys.stdin.read().splitlines()
 table = []
 for l in lines:
-    l = l.strip()
-    if l[:1].isdigit() and ":" in l and not l.startswith("RSS"):
-        table += [int(x) for x in l.split(":", 1)[1].split()]
+    m = re.match(r"^\s*\d+:\s+([\d\s]+)$", l)
+    if m:
+        table += [int(x) for x in m.group(1).split()]
 key = bytes.fromhex(lines[lines.index("RSS hash key:") + 1].replace(":", ""))
 src, dst, sp, dp = sys.argv[1:5]
 data = ipaddress.ip_address(src).packed + ipaddress.ip_address(dst).packed
