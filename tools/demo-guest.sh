@@ -38,7 +38,7 @@ run iperf3 -c 198.51.100.2 -t 3 -P 4 -R | grep -E 'SUM|sender|receiver' | tail -
 
 echo "== the card: dispatch counters, then per engine and per queue"
 ethtool -S mpnic0 | awk '
-	/^ +[a-z]/ && !/engine|queue/ { sub(":", ""); printf "  %-24s %s\n", $1, $2 }'
+	/^ +[a-z]/ && !/^ +(engine|queue)[0-9]/ { sub(":", ""); printf "  %-24s %s\n", $1, $2 }'
 ethtool -S mpnic0 | awk '
 	match($1, /^(engine|queue)[0-9]+_/) {
 		who = substr($1, 1, RLENGTH - 1); what = substr($1, RLENGTH + 1)
