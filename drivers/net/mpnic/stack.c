@@ -57,7 +57,6 @@ static void mpnic_stack_track(struct mpnic_engine *eng, const u8 *frame,
 	spin_lock(&eng->flows_lock);
 	mpnic_flow_track(&eng->flows, frame, flow, dir, (u32)ktime_get_seconds());
 	spin_unlock(&eng->flows_lock);
-	mpnic_stack_sync_stats(eng);
 }
 
 /**
@@ -78,23 +77,29 @@ void mpnic_stack_tx(struct mpnic_engine *eng, const u8 *frame, u32 len)
 }
 
 /**
- * mpnic_stack_age - expire idle flows, a slice of the table per call
+ * mpnic_stack_age - publish the table's figures, expire idle flows
  * @eng: the engine
  *
  * Context: engine kthread; does work at most MPNIC_FLOW_AGE_HZ times a second.
  */
 void mpnic_stack_age(struct mpnic_engine *eng)
 {
+	u32 expired;
+
+	/* The table's figures reach ethtool once per pass, not per packet */
+	mpnic_stack_sync_stats(eng);
 	if (time_before(jiffies, eng->age_next))
 		return;
 	eng->age_next = jiffies + HZ / MPNIC_FLOW_AGE_HZ;
 	if (!eng->flows.active)
 		return;
 	spin_lock(&eng->flows_lock);
-	mpnic_flow_age(&eng->flows, (u32)ktime_get_seconds(), READ_ONCE(flow_timeout),
-		       MPNIC_FLOW_CLOSED_TIMEOUT, MPNIC_FLOW_AGE_BUDGET);
+	expired = mpnic_flow_age(&eng->flows, (u32)ktime_get_seconds(), READ_ONCE(flow_timeout),
+				 MPNIC_FLOW_CLOSED_TIMEOUT, MPNIC_FLOW_AGE_BUDGET);
 	spin_unlock(&eng->flows_lock);
-	mpnic_stack_sync_stats(eng);
+	/* The engine may sleep for good now: publish before it does */
+	if (expired)
+		mpnic_stack_sync_stats(eng);
 }
 
 int mpnic_stack_init(struct mpnic_engine *eng)
