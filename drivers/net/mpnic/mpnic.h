@@ -245,6 +245,7 @@ struct mpnic_engine {
 	spinlock_t flows_lock;		/* the engine vs. dumpers; no other engine */
 	struct mpnic_flow_table flows;
 	unsigned long age_next;		/* jiffies of the next aging pass */
+	unsigned long age_last;		/* jiffies of the last one */
 
 	/* Slow path */
 	struct mpnic_card *card;

@@ -9,7 +9,7 @@
 #include <linux/if_vlan.h>
 #include <linux/rtnetlink.h>
 #include <net/rtnetlink.h>
-#include <uapi/linux/if_mpnic.h>
+#include <uapi/linux/mpnic.h>
 
 #include "mpnic.h"
 

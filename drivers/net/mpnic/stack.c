@@ -20,8 +20,9 @@ MODULE_PARM_DESC(flow_timeout, "Seconds after which an idle flow leaves its engi
 
 /* Closed TCP flows go sooner */
 #define MPNIC_FLOW_CLOSED_TIMEOUT	5
-/* Buckets the ager looks at per pass, and passes per second */
-#define MPNIC_FLOW_AGE_BUDGET		256
+/* Aging passes per second while the engine is busy; together they sweep
+ * the whole table once a second, however many passes there were.
+ */
 #define MPNIC_FLOW_AGE_HZ		10
 
 /* Publish the table's figures with the engine's other counters. */
@@ -84,18 +85,27 @@ void mpnic_stack_tx(struct mpnic_engine *eng, const u8 *frame, u32 len)
  */
 void mpnic_stack_age(struct mpnic_engine *eng)
 {
-	u32 expired;
+	u32 buckets = eng->flows.mask + 1;
+	unsigned long now = jiffies;
+	u32 expired, elapsed;
 
 	/* The table's figures reach ethtool once per pass, not per packet */
 	mpnic_stack_sync_stats(eng);
-	if (time_before(jiffies, eng->age_next))
+	if (time_before(now, eng->age_next))
 		return;
-	eng->age_next = jiffies + HZ / MPNIC_FLOW_AGE_HZ;
+	/* A share of the table in proportion to the time since the last
+	 * pass: a busy engine does a tenth every 100 ms, one that woke from
+	 * its one-second sleep does all of it.
+	 */
+	elapsed = min_t(unsigned long, now - eng->age_last, HZ);
+	eng->age_last = now;
+	eng->age_next = now + HZ / MPNIC_FLOW_AGE_HZ;
 	if (!eng->flows.active)
 		return;
 	spin_lock(&eng->flows_lock);
 	expired = mpnic_flow_age(&eng->flows, (u32)ktime_get_seconds(), READ_ONCE(flow_timeout),
-				 MPNIC_FLOW_CLOSED_TIMEOUT, MPNIC_FLOW_AGE_BUDGET);
+				 MPNIC_FLOW_CLOSED_TIMEOUT,
+				 max_t(u32, 1, DIV_ROUND_UP(buckets * elapsed, HZ)));
 	spin_unlock(&eng->flows_lock);
 	/* The engine may sleep for good now: publish before it does */
 	if (expired)

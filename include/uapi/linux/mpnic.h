@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
 /*
- * mpnic link attributes, for `ip link add NAME type mpnic`.
+ * mpnic: constants shared by the module and user space.
+ *
+ * Link attributes, for `ip link add NAME type mpnic`:
  *
  * IFLA_MPNIC_ENGINES (u32): NIC processors on the new card; 0 or absent for
  *	one per online CPU.
  * IFLA_MPNIC_CARD_MEM (u32): card memory in MiB, split evenly over the
  *	engines; absent for the module's default.
  */
-#ifndef _UAPI_LINUX_IF_MPNIC_H
-#define _UAPI_LINUX_IF_MPNIC_H
+#ifndef _UAPI_LINUX_MPNIC_H
+#define _UAPI_LINUX_MPNIC_H
 
 enum {
 	IFLA_MPNIC_UNSPEC,
@@ -19,4 +21,4 @@ enum {
 
 #define IFLA_MPNIC_MAX (__IFLA_MPNIC_MAX - 1)
 
-#endif /* _UAPI_LINUX_IF_MPNIC_H */
+#endif /* _UAPI_LINUX_MPNIC_H */
