@@ -31,6 +31,10 @@ typedef uint32_t __be32;
 #define kvcalloc(n, size, gfp)	calloc((n), (size))
 #define kvfree(p)		free(p)
 
+struct rcu_head {
+	void *next, *func;
+};
+
 static inline u32 roundup_pow_of_two(u32 n)
 {
 	u32 p = 1;

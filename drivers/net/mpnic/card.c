@@ -5,24 +5,42 @@
  * 24-26).
  */
 
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/idr.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 
 #include "mpnic.h"
 
 static DEFINE_IDA(mpnic_card_ida);
 
-/* The @n-th online CPU, wrapping around: engines spread over the CPUs. */
-static int mpnic_card_engine_cpu(u32 n)
+static char *engine_cpus;
+module_param(engine_cpus, charp, 0644);
+MODULE_PARM_DESC(engine_cpus, "CPUs the engines of new cards run on (a cpulist, e.g. 0-1,4); default: all online");
+
+/* The CPUs engines of a new card spread over: engine_cpus, else all online */
+static void mpnic_card_engine_mask(struct cpumask *mask)
 {
-	u32 i = 0, want = n % num_online_cpus();
+	kernel_param_lock(THIS_MODULE);
+	if (!engine_cpus || !*engine_cpus || cpulist_parse(engine_cpus, mask))
+		cpumask_copy(mask, cpu_online_mask);
+	kernel_param_unlock(THIS_MODULE);
+	cpumask_and(mask, mask, cpu_online_mask);
+	if (cpumask_empty(mask))
+		cpumask_copy(mask, cpu_online_mask);
+}
+
+/* The @n-th CPU of @mask, wrapping around: engines spread over the CPUs. */
+static int mpnic_card_engine_cpu(const struct cpumask *mask, u32 n)
+{
+	u32 i = 0, want = n % cpumask_weight(mask);
 	int cpu;
 
-	for_each_online_cpu(cpu)
+	for_each_cpu(cpu, mask)
 		if (i++ == want)
 			return cpu;
-	return cpumask_first(cpu_online_mask);
+	return cpumask_first(mask);
 }
 
 /**
@@ -38,25 +56,34 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 				     struct netlink_ext_ack *extack)
 {
 	struct mpnic_card *card;
+	cpumask_var_t cpus;
 	size_t part;
 	int err;
 	u32 i;
 
+	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL))
+		return ERR_PTR(-ENOMEM);
+	cpus_read_lock();
+	mpnic_card_engine_mask(cpus);
 	if (!num_engines)
-		num_engines = min_t(u32, num_online_cpus(), MPNIC_MAX_ENGINES);
+		num_engines = min_t(u32, cpumask_weight(cpus), MPNIC_MAX_ENGINES);
 	if (num_engines > MPNIC_MAX_ENGINES) {
 		NL_SET_ERR_MSG_MOD(extack, "Too many engines for one card");
-		return ERR_PTR(-EINVAL);
+		err = -EINVAL;
+		goto err_free_cpus;
 	}
 	part = mem_size / num_engines;
 	if (part < (size_t)MPNIC_BUF_SIZE * 16) {
 		NL_SET_ERR_MSG_MOD(extack, "Card memory too small for its engines (16 buffers each)");
-		return ERR_PTR(-EINVAL);
+		err = -EINVAL;
+		goto err_free_cpus;
 	}
 
 	card = kzalloc(sizeof(*card), GFP_KERNEL);
-	if (!card)
-		return ERR_PTR(-ENOMEM);
+	if (!card) {
+		err = -ENOMEM;
+		goto err_free_cpus;
+	}
 	card->engines = kcalloc(num_engines, sizeof(*card->engines), GFP_KERNEL);
 	if (!card->engines) {
 		err = -ENOMEM;
@@ -71,7 +98,7 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 	for (i = 0; i < num_engines; i++) {
 		struct mpnic_engine *eng;
 
-		eng = mpnic_engine_create(card, i, mpnic_card_engine_cpu(i), part);
+		eng = mpnic_engine_create(card, i, mpnic_card_engine_cpu(cpus, i), part);
 		if (IS_ERR(eng)) {
 			err = PTR_ERR(eng);
 			NL_SET_ERR_MSG_MOD(extack, "Failed to start an engine");
@@ -80,6 +107,8 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 		card->engines[i] = eng;
 		card->num_engines++;
 	}
+	cpus_read_unlock();
+	free_cpumask_var(cpus);
 	mpnic_debugfs_card_add(card);
 	return card;
 
@@ -91,6 +120,9 @@ err_free_engines:
 	kfree(card->engines);
 err_free_card:
 	kfree(card);
+err_free_cpus:
+	cpus_read_unlock();
+	free_cpumask_var(cpus);
 	return ERR_PTR(err);
 }
 

@@ -33,6 +33,8 @@
 #ifdef MPNIC_HAVE_RXFH_PARAM
 #define MPNIC_RXFH_GET(fn)	fn
 #define MPNIC_RXFH_GET_ADAPTER(fn)
+#define MPNIC_RXFH_SET(fn)	fn
+#define MPNIC_RXFH_SET_ADAPTER(fn)
 #else
 #include <linux/types.h>
 struct net_device;
@@ -54,6 +56,18 @@ static int fn##_compat(struct net_device *dev, u32 *indir, u8 *key, u8 *hfunc) \
 	if (hfunc)							\
 		*hfunc = p.hfunc;					\
 	return err;							\
+}
+/* No extack before 6.8: refusals are logged (mpnic_ethtool_refuse()) */
+#define MPNIC_RXFH_SET(fn)	fn##_compat
+#define MPNIC_RXFH_SET_ADAPTER(fn)					\
+static int fn##_compat(struct net_device *dev, const u32 *indir,	\
+		       const u8 *key, const u8 hfunc)			\
+{									\
+	struct ethtool_rxfh_param p = {					\
+		.indir = (u32 *)indir, .key = (u8 *)key, .hfunc = hfunc	\
+	};								\
+									\
+	return fn(dev, &p, NULL);					\
 }
 #endif
 

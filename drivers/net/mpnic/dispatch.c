@@ -8,6 +8,9 @@
 
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
+#include <linux/overflow.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
 #include MPNIC_GSO_H
 
 #include "mpnic.h"
@@ -15,13 +18,14 @@
 /* Header bytes dispatch looks at; deeper headers hash as far as found */
 #define MPNIC_DISPATCH_HDR	256
 
+/* Count a drop under its name and free the frame with the kernel's reason */
 static void mpnic_dispatch_drop(struct mpnic_dispatch_stats *ds, u64 *counter,
-				struct sk_buff *skb)
+				struct sk_buff *skb, enum skb_drop_reason reason)
 {
 	u64_stats_update_begin(&ds->syncp);
 	WRITE_ONCE(*counter, *counter + 1);
 	u64_stats_update_end(&ds->syncp);
-	kfree_skb(skb);
+	kfree_skb_reason(skb, reason);
 }
 
 /* DMA #1: the frame as it was on the wire, VLAN tag and checksum included. */
@@ -55,12 +59,14 @@ static void mpnic_dispatch_frame(struct mpnic_port *port, struct mpnic_dispatch_
 				 struct sk_buff *skb, int mac_len)
 {
 	u32 len = skb->len + mac_len + (skb_vlan_tag_present(skb) ? VLAN_HLEN : 0);
+	const struct mpnic_ntuple_rule *rule = NULL;
+	const struct mpnic_dispatch_cfg *cfg;
 	u8 hdrbuf[MPNIC_DISPATCH_HDR];
 	enum mpnic_hash_kind kind;
 	struct mpnic_rx_desc *desc;
 	struct mpnic_engine *eng;
 	struct mpnic_flow flow;
-	u32 caplen, hash;
+	u32 caplen, hash, qidx;
 	const u8 *hdr;
 	u32 *freebuf;
 
@@ -70,15 +76,15 @@ static void mpnic_dispatch_frame(struct mpnic_port *port, struct mpnic_dispatch_
 	u64_stats_update_end(&ds->syncp);
 
 	if (unlikely(!netif_running(port->netdev))) {
-		mpnic_dispatch_drop(ds, &ds->rx_port_down, skb);
+		mpnic_dispatch_drop(ds, &ds->rx_port_down, skb, SKB_DROP_REASON_DEV_READY);
 		return;
 	}
 	if (unlikely(len < ETH_HLEN)) {
-		mpnic_dispatch_drop(ds, &ds->rx_runt, skb);
+		mpnic_dispatch_drop(ds, &ds->rx_runt, skb, SKB_DROP_REASON_PKT_TOO_SMALL);
 		return;
 	}
 	if (unlikely(len > MPNIC_BUF_SIZE)) {
-		mpnic_dispatch_drop(ds, &ds->rx_oversize, skb);
+		mpnic_dispatch_drop(ds, &ds->rx_oversize, skb, SKB_DROP_REASON_PKT_TOO_BIG);
 		return;
 	}
 
@@ -91,20 +97,33 @@ static void mpnic_dispatch_frame(struct mpnic_port *port, struct mpnic_dispatch_
 		hdr = hdrbuf;
 	}
 	mpnic_parse(hdr, caplen, len, &flow);
-	hash = mpnic_rss_hash(&port->rss, &flow, false, &kind);
-	eng = port->card->engines[mpnic_rss_bucket(&port->rss, hash)];
+	cfg = rcu_dereference(port->cfg);
+	/* Rules first; the hash is reported with the packet either way */
+	if (cfg->nrules && (port->netdev->features & NETIF_F_NTUPLE))
+		rule = mpnic_ntuple_match(cfg, &flow, false);
+	hash = mpnic_rss_hash(&cfg->rss, &flow, false, &kind);
+	if (!rule) {
+		qidx = mpnic_rss_bucket(&cfg->rss, hash);
+	} else if (rule->action == MPNIC_NTUPLE_DROP) {
+		mpnic_dispatch_drop(ds, &ds->rx_ntuple_drop, skb, SKB_DROP_REASON_NOT_SPECIFIED);
+		return;
+	} else {
+		qidx = rule->action;
+		mpnic_stat_inc(ds, rx_ntuple_steered);
+	}
+	eng = port->hqs[qidx].eng;
 
 	spin_lock(&eng->in_lock);
 	freebuf = mpnic_ring_cons_peek(&eng->free_ring);
 	if (unlikely(!freebuf)) {
 		spin_unlock(&eng->in_lock);
-		mpnic_dispatch_drop(ds, &ds->rx_card_mem_exhausted, skb);
+		mpnic_dispatch_drop(ds, &ds->rx_card_mem_exhausted, skb, SKB_DROP_REASON_NOMEM);
 		return;
 	}
 	desc = mpnic_ring_prod_slot(&eng->in_ring);
 	if (unlikely(!desc)) {
 		spin_unlock(&eng->in_lock);
-		mpnic_dispatch_drop(ds, &ds->rx_engine_ring_full, skb);
+		mpnic_dispatch_drop(ds, &ds->rx_engine_ring_full, skb, SKB_DROP_REASON_FULL_RING);
 		return;
 	}
 	desc->buf = *freebuf;
@@ -147,13 +166,13 @@ rx_handler_result_t mpnic_dispatch_rx(struct sk_buff **pskb)
 
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (unlikely(!skb)) {
-		mpnic_dispatch_drop(ds, &ds->rx_gso_errors, NULL);
+		mpnic_dispatch_drop(ds, &ds->rx_gso_errors, NULL, SKB_DROP_REASON_NOMEM);
 		return RX_HANDLER_CONSUMED;
 	}
 	__skb_push(skb, mac_len);
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs)) {
-		mpnic_dispatch_drop(ds, &ds->rx_gso_errors, skb);
+		mpnic_dispatch_drop(ds, &ds->rx_gso_errors, skb, SKB_DROP_REASON_SKB_GSO_SEG);
 		return RX_HANDLER_CONSUMED;
 	}
 	consume_skb(skb);
@@ -172,19 +191,66 @@ rx_handler_result_t mpnic_dispatch_rx(struct sk_buff **pskb)
  * @skb: a frame from the host stack, at its MAC header
  *
  * Hashes the reply direction of the flow with the receive configuration,
- * so both directions of a flow meet in one engine (claim 29).
+ * so both directions of a flow meet in one engine (claim 29); an ntuple
+ * rule that steers the flow's received frames steers its sent ones too.
  *
- * Context: ndo_select_queue, BH disabled.
+ * Context: ndo_select_queue, BH disabled, RCU-bh read side.
  */
 u16 mpnic_dispatch_tx_queue(struct mpnic_port *port, struct sk_buff *skb)
 {
+	const struct mpnic_ntuple_rule *rule = NULL;
+	const struct mpnic_dispatch_cfg *cfg;
 	enum mpnic_hash_kind kind;
 	struct mpnic_flow flow;
 	u32 hash;
 
 	mpnic_parse(skb->data, skb_headlen(skb), skb->len, &flow);
-	hash = mpnic_rss_hash(&port->rss, &flow, true, &kind);
-	return mpnic_rss_bucket(&port->rss, hash);
+	cfg = rcu_dereference_bh(port->cfg);
+	if (cfg->nrules && (port->netdev->features & NETIF_F_NTUPLE))
+		rule = mpnic_ntuple_match(cfg, &flow, true);
+	if (rule && rule->action != MPNIC_NTUPLE_DROP)
+		return rule->action;
+	hash = mpnic_rss_hash(&cfg->rss, &flow, true, &kind);
+	return mpnic_rss_bucket(&cfg->rss, hash);
+}
+
+/**
+ * mpnic_dispatch_cfg_dup - a private copy of the port's dispatch configuration
+ * @port: the port
+ * @extra: room for this many more rules
+ *
+ * Context: RTNL held (the writers' lock), may sleep.
+ * Return: the copy, or NULL.
+ */
+struct mpnic_dispatch_cfg *mpnic_dispatch_cfg_dup(struct mpnic_port *port, u32 extra)
+{
+	const struct mpnic_dispatch_cfg *old = rtnl_dereference(port->cfg);
+	struct mpnic_dispatch_cfg *cfg;
+
+	cfg = kvzalloc(struct_size(cfg, rules, old->nrules + extra), GFP_KERNEL);
+	if (!cfg)
+		return NULL;
+	memcpy(cfg, old, struct_size(old, rules, old->nrules));
+	return cfg;
+}
+
+/**
+ * mpnic_dispatch_cfg_publish - make @cfg the one dispatch uses
+ * @port: the port
+ * @cfg: from mpnic_dispatch_cfg_dup(), now owned by the port
+ *
+ * Frames in flight keep the old configuration until they are placed: a key,
+ * table or rule change loses no frame.
+ *
+ * Context: RTNL held.
+ */
+void mpnic_dispatch_cfg_publish(struct mpnic_port *port, struct mpnic_dispatch_cfg *cfg)
+{
+	struct mpnic_dispatch_cfg *old = rtnl_dereference(port->cfg);
+
+	rcu_assign_pointer(port->cfg, cfg);
+	if (old)
+		kvfree_rcu(old, rcu);
 }
 
 void mpnic_dispatch_get_stats(const struct mpnic_port *port,

@@ -3,6 +3,7 @@
 
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 
 #include "mpnic.h"
 
@@ -125,10 +126,260 @@ static int mpnic_flow_type(u32 ethtool_ft)
 	}
 }
 
+/* ethtool's ioctl path has no extack before 6.8 nor for rxnfc: log then */
+#define mpnic_ethtool_refuse(dev, extack, msg) do {			\
+		struct netlink_ext_ack *extack_ = (extack);		\
+									\
+		if (extack_)						\
+			NL_SET_ERR_MSG_MOD(extack_, msg);		\
+		else							\
+			netdev_warn(dev, "%s\n", msg);			\
+	} while (0)
+
+/* The mpnic rule at @loc, or NULL */
+static const struct mpnic_ntuple_rule *mpnic_rule_at(const struct mpnic_dispatch_cfg *cfg,
+						     u32 loc)
+{
+	u32 i;
+
+	for (i = 0; i < cfg->nrules; i++)
+		if (cfg->rules[i].loc == loc)
+			return &cfg->rules[i];
+	return NULL;
+}
+
+static void mpnic_rule_to_fs(const struct mpnic_ntuple_rule *rule,
+			     struct ethtool_rx_flow_spec *fs)
+{
+	memset(fs, 0, sizeof(*fs));
+	fs->location = rule->loc;
+	fs->ring_cookie = rule->action == MPNIC_NTUPLE_DROP ? RX_CLS_FLOW_DISC : rule->action;
+	switch (rule->type) {
+	case MPNIC_FT_TCP4:
+	case MPNIC_FT_UDP4:
+		fs->flow_type = rule->type == MPNIC_FT_TCP4 ? TCP_V4_FLOW : UDP_V4_FLOW;
+		memcpy(&fs->h_u.tcp_ip4_spec.ip4src, rule->src, 4);
+		memcpy(&fs->m_u.tcp_ip4_spec.ip4src, rule->src_mask, 4);
+		memcpy(&fs->h_u.tcp_ip4_spec.ip4dst, rule->dst, 4);
+		memcpy(&fs->m_u.tcp_ip4_spec.ip4dst, rule->dst_mask, 4);
+		fs->h_u.tcp_ip4_spec.psrc = rule->sport;
+		fs->m_u.tcp_ip4_spec.psrc = rule->sport_mask;
+		fs->h_u.tcp_ip4_spec.pdst = rule->dport;
+		fs->m_u.tcp_ip4_spec.pdst = rule->dport_mask;
+		break;
+	case MPNIC_FT_IP4:
+		fs->flow_type = IPV4_USER_FLOW;
+		fs->h_u.usr_ip4_spec.ip_ver = ETH_RX_NFC_IP4;
+		memcpy(&fs->h_u.usr_ip4_spec.ip4src, rule->src, 4);
+		memcpy(&fs->m_u.usr_ip4_spec.ip4src, rule->src_mask, 4);
+		memcpy(&fs->h_u.usr_ip4_spec.ip4dst, rule->dst, 4);
+		memcpy(&fs->m_u.usr_ip4_spec.ip4dst, rule->dst_mask, 4);
+		fs->h_u.usr_ip4_spec.proto = rule->proto;
+		fs->m_u.usr_ip4_spec.proto = rule->proto_mask;
+		break;
+	case MPNIC_FT_TCP6:
+	case MPNIC_FT_UDP6:
+		fs->flow_type = rule->type == MPNIC_FT_TCP6 ? TCP_V6_FLOW : UDP_V6_FLOW;
+		memcpy(fs->h_u.tcp_ip6_spec.ip6src, rule->src, 16);
+		memcpy(fs->m_u.tcp_ip6_spec.ip6src, rule->src_mask, 16);
+		memcpy(fs->h_u.tcp_ip6_spec.ip6dst, rule->dst, 16);
+		memcpy(fs->m_u.tcp_ip6_spec.ip6dst, rule->dst_mask, 16);
+		fs->h_u.tcp_ip6_spec.psrc = rule->sport;
+		fs->m_u.tcp_ip6_spec.psrc = rule->sport_mask;
+		fs->h_u.tcp_ip6_spec.pdst = rule->dport;
+		fs->m_u.tcp_ip6_spec.pdst = rule->dport_mask;
+		break;
+	case MPNIC_FT_IP6:
+		fs->flow_type = IPV6_USER_FLOW;
+		memcpy(fs->h_u.usr_ip6_spec.ip6src, rule->src, 16);
+		memcpy(fs->m_u.usr_ip6_spec.ip6src, rule->src_mask, 16);
+		memcpy(fs->h_u.usr_ip6_spec.ip6dst, rule->dst, 16);
+		memcpy(fs->m_u.usr_ip6_spec.ip6dst, rule->dst_mask, 16);
+		fs->h_u.usr_ip6_spec.l4_proto = rule->proto;
+		fs->m_u.usr_ip6_spec.l4_proto = rule->proto_mask;
+		break;
+	}
+}
+
+/* An ethtool flow spec as an mpnic rule; -EOPNOTSUPP for what the card cannot match */
+static int mpnic_rule_from_fs(struct net_device *dev, const struct ethtool_rx_flow_spec *fs,
+			      struct mpnic_ntuple_rule *rule)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+	u32 type = fs->flow_type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS);
+
+	memset(rule, 0, sizeof(*rule));
+	if (fs->flow_type & (FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS)) {
+		mpnic_ethtool_refuse(dev, NULL, "ntuple: VLAN, MAC and RSS-context matches are not supported");
+		return -EOPNOTSUPP;
+	}
+	if (fs->ring_cookie == RX_CLS_FLOW_DISC) {
+		rule->action = MPNIC_NTUPLE_DROP;
+	} else if (ethtool_get_flow_spec_ring_vf(fs->ring_cookie) ||
+		   ethtool_get_flow_spec_ring(fs->ring_cookie) >= port->num_hqs) {
+		mpnic_ethtool_refuse(dev, NULL, "ntuple: action is not a queue of this port");
+		return -EINVAL;
+	} else {
+		rule->action = ethtool_get_flow_spec_ring(fs->ring_cookie);
+	}
+
+	switch (type) {
+	case TCP_V4_FLOW:
+	case UDP_V4_FLOW:
+		if (fs->m_u.tcp_ip4_spec.tos)
+			goto err_unsupported;
+		rule->type = type == TCP_V4_FLOW ? MPNIC_FT_TCP4 : MPNIC_FT_UDP4;
+		memcpy(rule->src, &fs->h_u.tcp_ip4_spec.ip4src, 4);
+		memcpy(rule->src_mask, &fs->m_u.tcp_ip4_spec.ip4src, 4);
+		memcpy(rule->dst, &fs->h_u.tcp_ip4_spec.ip4dst, 4);
+		memcpy(rule->dst_mask, &fs->m_u.tcp_ip4_spec.ip4dst, 4);
+		rule->sport = fs->h_u.tcp_ip4_spec.psrc;
+		rule->sport_mask = fs->m_u.tcp_ip4_spec.psrc;
+		rule->dport = fs->h_u.tcp_ip4_spec.pdst;
+		rule->dport_mask = fs->m_u.tcp_ip4_spec.pdst;
+		break;
+	case IPV4_USER_FLOW:
+		if (fs->m_u.usr_ip4_spec.l4_4_bytes || fs->m_u.usr_ip4_spec.tos ||
+		    fs->h_u.usr_ip4_spec.ip_ver != ETH_RX_NFC_IP4)
+			goto err_unsupported;
+		rule->type = MPNIC_FT_IP4;
+		memcpy(rule->src, &fs->h_u.usr_ip4_spec.ip4src, 4);
+		memcpy(rule->src_mask, &fs->m_u.usr_ip4_spec.ip4src, 4);
+		memcpy(rule->dst, &fs->h_u.usr_ip4_spec.ip4dst, 4);
+		memcpy(rule->dst_mask, &fs->m_u.usr_ip4_spec.ip4dst, 4);
+		rule->proto = fs->h_u.usr_ip4_spec.proto;
+		rule->proto_mask = fs->m_u.usr_ip4_spec.proto;
+		break;
+	case TCP_V6_FLOW:
+	case UDP_V6_FLOW:
+		if (fs->m_u.tcp_ip6_spec.tclass)
+			goto err_unsupported;
+		rule->type = type == TCP_V6_FLOW ? MPNIC_FT_TCP6 : MPNIC_FT_UDP6;
+		memcpy(rule->src, fs->h_u.tcp_ip6_spec.ip6src, 16);
+		memcpy(rule->src_mask, fs->m_u.tcp_ip6_spec.ip6src, 16);
+		memcpy(rule->dst, fs->h_u.tcp_ip6_spec.ip6dst, 16);
+		memcpy(rule->dst_mask, fs->m_u.tcp_ip6_spec.ip6dst, 16);
+		rule->sport = fs->h_u.tcp_ip6_spec.psrc;
+		rule->sport_mask = fs->m_u.tcp_ip6_spec.psrc;
+		rule->dport = fs->h_u.tcp_ip6_spec.pdst;
+		rule->dport_mask = fs->m_u.tcp_ip6_spec.pdst;
+		break;
+	case IPV6_USER_FLOW:
+		if (fs->m_u.usr_ip6_spec.l4_4_bytes || fs->m_u.usr_ip6_spec.tclass)
+			goto err_unsupported;
+		rule->type = MPNIC_FT_IP6;
+		memcpy(rule->src, fs->h_u.usr_ip6_spec.ip6src, 16);
+		memcpy(rule->src_mask, fs->m_u.usr_ip6_spec.ip6src, 16);
+		memcpy(rule->dst, fs->h_u.usr_ip6_spec.ip6dst, 16);
+		memcpy(rule->dst_mask, fs->m_u.usr_ip6_spec.ip6dst, 16);
+		rule->proto = fs->h_u.usr_ip6_spec.l4_proto;
+		rule->proto_mask = fs->m_u.usr_ip6_spec.l4_proto;
+		break;
+	default:
+		goto err_unsupported;
+	}
+	return 0;
+
+err_unsupported:
+	mpnic_ethtool_refuse(dev, NULL, "ntuple: flow types are tcp4/udp4/ip4/tcp6/udp6/ip6 matching addresses, ports and (ip4/ip6) the L4 protocol");
+	return -EOPNOTSUPP;
+}
+
+/* A free location for RX_CLS_LOC_ANY/FIRST/LAST, or -ENOSPC */
+static int mpnic_rule_loc(const struct mpnic_dispatch_cfg *cfg, u32 want)
+{
+	u32 loc;
+
+	if (!(want & RX_CLS_LOC_SPECIAL))
+		return want < MPNIC_NTUPLE_MAX ? (int)want : -EINVAL;
+	if (want == RX_CLS_LOC_LAST) {
+		for (loc = MPNIC_NTUPLE_MAX; loc--; )
+			if (!mpnic_rule_at(cfg, loc))
+				return loc;
+		return -ENOSPC;
+	}
+	if (want != RX_CLS_LOC_ANY && want != RX_CLS_LOC_FIRST)
+		return -EINVAL;
+	for (loc = 0; loc < MPNIC_NTUPLE_MAX; loc++)
+		if (!mpnic_rule_at(cfg, loc))
+			return loc;
+	return -ENOSPC;
+}
+
+static int mpnic_rule_insert(struct net_device *dev, struct ethtool_rx_flow_spec *fs)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+	const struct mpnic_dispatch_cfg *old = rtnl_dereference(port->cfg);
+	struct mpnic_dispatch_cfg *cfg;
+	struct mpnic_ntuple_rule rule;
+	u32 i, j;
+	int loc;
+	int err;
+
+	if (!(dev->features & NETIF_F_NTUPLE)) {
+		mpnic_ethtool_refuse(dev, NULL, "ntuple: the feature is off (ethtool -K DEV ntuple on)");
+		return -EOPNOTSUPP;
+	}
+	err = mpnic_rule_from_fs(dev, fs, &rule);
+	if (err)
+		return err;
+	loc = mpnic_rule_loc(old, fs->location);
+	if (loc < 0) {
+		if (loc == -ENOSPC)
+			mpnic_ethtool_refuse(dev, NULL, "ntuple: every rule location is taken");
+		else
+			mpnic_ethtool_refuse(dev, NULL, "ntuple: location out of range");
+		return loc;
+	}
+	rule.loc = loc;
+	cfg = mpnic_dispatch_cfg_dup(port, 1);
+	if (!cfg)
+		return -ENOMEM;
+	/* Keep the rules sorted by location, replacing one at the same place */
+	for (i = 0; i < cfg->nrules && cfg->rules[i].loc < rule.loc; i++)
+		;
+	if (i < cfg->nrules && cfg->rules[i].loc == rule.loc) {
+		cfg->rules[i] = rule;
+	} else {
+		for (j = cfg->nrules; j > i; j--)
+			cfg->rules[j] = cfg->rules[j - 1];
+		cfg->rules[i] = rule;
+		cfg->nrules++;
+	}
+	mpnic_dispatch_cfg_publish(port, cfg);
+	fs->location = loc;
+	return 0;
+}
+
+static int mpnic_rule_delete(struct net_device *dev, u32 loc)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+	const struct mpnic_dispatch_cfg *old = rtnl_dereference(port->cfg);
+	struct mpnic_dispatch_cfg *cfg;
+	u32 i, j;
+
+	if (!mpnic_rule_at(old, loc)) {
+		mpnic_ethtool_refuse(dev, NULL, "ntuple: no rule at that location");
+		return -ENOENT;
+	}
+	cfg = mpnic_dispatch_cfg_dup(port, 0);
+	if (!cfg)
+		return -ENOMEM;
+	for (i = 0, j = 0; i < cfg->nrules; i++)
+		if (cfg->rules[i].loc != loc)
+			cfg->rules[j++] = cfg->rules[i];
+	cfg->nrules = j;
+	mpnic_dispatch_cfg_publish(port, cfg);
+	return 0;
+}
+
 static int mpnic_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info,
 			   u32 *rule_locs)
 {
 	struct mpnic_port *port = netdev_priv(dev);
+	const struct mpnic_dispatch_cfg *cfg = rtnl_dereference(port->cfg);
+	const struct mpnic_ntuple_rule *rule;
+	u32 i;
 	int ft;
 
 	switch (info->cmd) {
@@ -139,8 +390,67 @@ static int mpnic_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info,
 		ft = mpnic_flow_type(info->flow_type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS));
 		if (ft < 0)
 			return -EINVAL;
-		info->data = port->rss.fields[ft];
+		info->data = cfg->rss.fields[ft];
 		return 0;
+	case ETHTOOL_GRXCLSRLCNT:
+		info->rule_cnt = cfg->nrules;
+		info->data = MPNIC_NTUPLE_MAX | RX_CLS_LOC_SPECIAL;
+		return 0;
+	case ETHTOOL_GRXCLSRULE:
+		rule = mpnic_rule_at(cfg, info->fs.location);
+		if (!rule)
+			return -ENOENT;
+		mpnic_rule_to_fs(rule, &info->fs);
+		return 0;
+	case ETHTOOL_GRXCLSRLALL:
+		if (info->rule_cnt < cfg->nrules)
+			return -EMSGSIZE;
+		for (i = 0; i < cfg->nrules; i++)
+			rule_locs[i] = cfg->rules[i].loc;
+		info->rule_cnt = cfg->nrules;
+		info->data = MPNIC_NTUPLE_MAX;
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+/* ethtool -N DEV rx-flow-hash TYPE FIELDS: what the hash covers per flow type */
+static int mpnic_set_rxfh_fields(struct net_device *dev, const struct ethtool_rxnfc *info)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+	struct mpnic_dispatch_cfg *cfg;
+	u64 allowed = MPNIC_RXH_IP;
+	int ft;
+
+	ft = mpnic_flow_type(info->flow_type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS));
+	if (ft < 0 || (info->flow_type & FLOW_RSS)) {
+		mpnic_ethtool_refuse(dev, NULL, "rx-flow-hash: flow types are tcp4, udp4, ip4, tcp6, udp6, ip6");
+		return -EOPNOTSUPP;
+	}
+	if (ft != MPNIC_FT_IP4 && ft != MPNIC_FT_IP6)
+		allowed |= MPNIC_RXH_L4;
+	if (info->data & ~allowed) {
+		mpnic_ethtool_refuse(dev, NULL, "rx-flow-hash: the card hashes IP addresses (s, d) and, for TCP and UDP, ports (f, n)");
+		return -EOPNOTSUPP;
+	}
+	cfg = mpnic_dispatch_cfg_dup(port, 0);
+	if (!cfg)
+		return -ENOMEM;
+	cfg->rss.fields[ft] = info->data;
+	mpnic_dispatch_cfg_publish(port, cfg);
+	return 0;
+}
+
+static int mpnic_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info)
+{
+	switch (info->cmd) {
+	case ETHTOOL_SRXFH:
+		return mpnic_set_rxfh_fields(dev, info);
+	case ETHTOOL_SRXCLSRLINS:
+		return mpnic_rule_insert(dev, &info->fs);
+	case ETHTOOL_SRXCLSRLDEL:
+		return mpnic_rule_delete(dev, info->fs.location);
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -165,15 +475,67 @@ static const u8 mpnic_hfunc_to_eth[] = {
 static int mpnic_get_rxfh(struct net_device *dev, struct ethtool_rxfh_param *rxfh)
 {
 	struct mpnic_port *port = netdev_priv(dev);
+	const struct mpnic_dispatch_cfg *cfg = rtnl_dereference(port->cfg);
 
-	rxfh->hfunc = mpnic_hfunc_to_eth[port->rss.hfunc];
+	rxfh->hfunc = mpnic_hfunc_to_eth[cfg->rss.hfunc];
 	if (rxfh->indir)
-		memcpy(rxfh->indir, port->rss.indir, sizeof(port->rss.indir));
+		memcpy(rxfh->indir, cfg->rss.indir, sizeof(cfg->rss.indir));
 	if (rxfh->key)
-		memcpy(rxfh->key, port->rss.key, sizeof(port->rss.key));
+		memcpy(rxfh->key, cfg->rss.key, sizeof(cfg->rss.key));
 	return 0;
 }
 MPNIC_RXFH_GET_ADAPTER(mpnic_get_rxfh)
+
+/*
+ * ethtool -X: hash function, key and indirection table, applied to a
+ * running port at once. Frames already placed stay where they are, so a
+ * flow that moves to another engine loses nothing.
+ */
+static int mpnic_set_rxfh(struct net_device *dev, struct ethtool_rxfh_param *rxfh,
+			  struct netlink_ext_ack *extack)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+	struct mpnic_dispatch_cfg *cfg;
+	int hfunc = -1;
+	u32 i;
+
+	switch (rxfh->hfunc) {
+	case ETH_RSS_HASH_NO_CHANGE:
+		break;
+	case ETH_RSS_HASH_TOP:
+		hfunc = MPNIC_HFUNC_TOEPLITZ;
+		break;
+	case ETH_RSS_HASH_XOR:
+		hfunc = MPNIC_HFUNC_XOR;
+		break;
+	case ETH_RSS_HASH_CRC32:
+		hfunc = MPNIC_HFUNC_CRC32;
+		break;
+	default:
+		mpnic_ethtool_refuse(dev, extack, "Hash functions are toeplitz, xor and crc32");
+		return -EOPNOTSUPP;
+	}
+	if (rxfh->indir) {
+		for (i = 0; i < MPNIC_RSS_INDIR_SIZE; i++) {
+			if (rxfh->indir[i] >= port->num_hqs) {
+				mpnic_ethtool_refuse(dev, extack, "Indirection table names a queue the port does not have");
+				return -EINVAL;
+			}
+		}
+	}
+	cfg = mpnic_dispatch_cfg_dup(port, 0);
+	if (!cfg)
+		return -ENOMEM;
+	if (hfunc >= 0)
+		cfg->rss.hfunc = hfunc;
+	if (rxfh->key)
+		memcpy(cfg->rss.key, rxfh->key, MPNIC_RSS_KEY_SIZE);
+	if (rxfh->indir)
+		memcpy(cfg->rss.indir, rxfh->indir, sizeof(cfg->rss.indir));
+	mpnic_dispatch_cfg_publish(port, cfg);
+	return 0;
+}
+MPNIC_RXFH_SET_ADAPTER(mpnic_set_rxfh)
 
 static const struct ethtool_ops mpnic_ethtool_ops = {
 	.get_drvinfo		= mpnic_get_drvinfo,
@@ -181,9 +543,11 @@ static const struct ethtool_ops mpnic_ethtool_ops = {
 	.get_channels		= mpnic_get_channels,
 	.get_ringparam		= mpnic_get_ringparam,
 	.get_rxnfc		= mpnic_get_rxnfc,
+	.set_rxnfc		= mpnic_set_rxnfc,
 	.get_rxfh_key_size	= mpnic_get_rxfh_key_size,
 	.get_rxfh_indir_size	= mpnic_get_rxfh_indir_size,
 	.get_rxfh		= MPNIC_RXFH_GET(mpnic_get_rxfh),
+	.set_rxfh		= MPNIC_RXFH_SET(mpnic_set_rxfh),
 	.get_sset_count		= mpnic_get_sset_count,
 	.get_strings		= mpnic_get_strings,
 	.get_ethtool_stats	= mpnic_get_ethtool_stats,

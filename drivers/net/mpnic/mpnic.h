@@ -100,7 +100,9 @@ struct mpnic_tx_cmpl {
 	X(rx_card_mem_exhausted) /* dropped: no free card buffer */	\
 	X(rx_engine_ring_full)	/* dropped: engine input ring full */	\
 	X(rx_gso_split)		/* GSO super-frames cut into frames */	\
-	X(rx_gso_errors)	/* dropped: a GSO frame could not be cut */
+	X(rx_gso_errors)	/* dropped: a GSO frame could not be cut */ \
+	X(rx_ntuple_steered)	/* placed by an ntuple rule */		\
+	X(rx_ntuple_drop)	/* dropped: an ntuple rule said so */
 
 /* Written by the engine kthread only */
 #define MPNIC_ENGINE_STATS(X)						\
@@ -275,7 +277,8 @@ struct mpnic_port {
 	u32 num_hqs;
 	u32 rx_ring_size;
 	u32 tx_ring_size;
-	struct mpnic_rss rss;
+	/* Hash, key, table and ntuple rules: RCU, replaced whole under RTNL */
+	struct mpnic_dispatch_cfg __rcu *cfg;
 	struct mpnic_dispatch_stats __percpu *dstats;
 };
 
@@ -297,6 +300,8 @@ rx_handler_result_t mpnic_dispatch_rx(struct sk_buff **pskb);
 u16 mpnic_dispatch_tx_queue(struct mpnic_port *port, struct sk_buff *skb);
 void mpnic_dispatch_get_stats(const struct mpnic_port *port,
 			      struct mpnic_dispatch_stats *out);
+struct mpnic_dispatch_cfg *mpnic_dispatch_cfg_dup(struct mpnic_port *port, u32 extra);
+void mpnic_dispatch_cfg_publish(struct mpnic_port *port, struct mpnic_dispatch_cfg *cfg);
 
 /* stack.c */
 bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len, bool *csum_ok);

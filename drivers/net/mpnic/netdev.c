@@ -17,6 +17,10 @@ static unsigned int card_mem_mb = MPNIC_CARD_MEM_DEFAULT >> 20;
 module_param(card_mem_mb, uint, 0444);
 MODULE_PARM_DESC(card_mem_mb, "Default card memory per card, in MiB");
 
+static unsigned int engines;
+module_param(engines, uint, 0644);
+MODULE_PARM_DESC(engines, "Default engines per new card; 0: one per engine CPU (engine_cpus)");
+
 static int mpnic_open(struct net_device *dev)
 {
 	struct mpnic_port *port = netdev_priv(dev);
@@ -142,12 +146,13 @@ static void mpnic_destructor(struct net_device *dev)
 	struct mpnic_port *port = netdev_priv(dev);
 
 	mpnic_card_destroy(port->card);
+	kvfree(rcu_access_pointer(port->cfg));
 	free_percpu(port->dstats);
 	kfree(port->hqs);
 }
 
 #define MPNIC_FEATURES	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | NETIF_F_RXCSUM | \
-			 NETIF_F_RXHASH)
+			 NETIF_F_RXHASH | NETIF_F_NTUPLE)
 
 static void mpnic_setup(struct net_device *dev)
 {
@@ -166,6 +171,7 @@ static void mpnic_setup(struct net_device *dev)
 static int mpnic_port_init(struct mpnic_port *port, struct net_device *dev,
 			   u32 engines, size_t mem_size, struct netlink_ext_ack *extack)
 {
+	struct mpnic_dispatch_cfg *cfg;
 	u8 key[MPNIC_RSS_KEY_SIZE];
 	int err;
 	u32 i;
@@ -174,7 +180,7 @@ static int mpnic_port_init(struct mpnic_port *port, struct net_device *dev,
 	port->rx_ring_size = MPNIC_RING_DEFAULT;
 	port->tx_ring_size = MPNIC_RING_DEFAULT;
 	if (engines > dev->num_tx_queues) {
-		NL_SET_ERR_MSG_MOD(extack, "More engines than the port has queues (one per possible CPU)");
+		NL_SET_ERR_MSG_MOD(extack, "More engines than the port has queues");
 		return -EINVAL;
 	}
 	port->card = mpnic_card_create(engines, mem_size, extack);
@@ -206,8 +212,14 @@ static int mpnic_port_init(struct mpnic_port *port, struct net_device *dev,
 	if (err)
 		goto err_free_hqs;
 
+	cfg = kvzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg) {
+		err = -ENOMEM;
+		goto err_free_hqs;
+	}
 	netdev_rss_key_fill(key, sizeof(key));
-	mpnic_rss_init(&port->rss, key, port->num_hqs);
+	mpnic_rss_init(&cfg->rss, key, port->num_hqs);
+	RCU_INIT_POINTER(port->cfg, cfg);
 	eth_hw_addr_random(dev);
 	return 0;
 
@@ -222,6 +234,7 @@ err_card_destroy:
 
 static void mpnic_port_uninit(struct mpnic_port *port)
 {
+	kvfree(rcu_access_pointer(port->cfg));
 	kfree(port->hqs);
 	free_percpu(port->dstats);
 	mpnic_card_destroy(port->card);
@@ -248,16 +261,16 @@ static int mpnic_newlink(struct net *src_net, struct net_device *dev,
 			 struct netlink_ext_ack *extack)
 {
 	struct mpnic_port *port = netdev_priv(dev);
-	size_t mem = (size_t)card_mem_mb << 20;
-	u32 engines = 0;
+	size_t mem = (size_t)READ_ONCE(card_mem_mb) << 20;
+	u32 num_engines = READ_ONCE(engines);
 	int err;
 
 	if (data && data[IFLA_MPNIC_ENGINES])
-		engines = nla_get_u32(data[IFLA_MPNIC_ENGINES]);
+		num_engines = nla_get_u32(data[IFLA_MPNIC_ENGINES]);
 	if (data && data[IFLA_MPNIC_CARD_MEM])
 		mem = (size_t)nla_get_u32(data[IFLA_MPNIC_CARD_MEM]) << 20;
 
-	err = mpnic_port_init(port, dev, engines, mem, extack);
+	err = mpnic_port_init(port, dev, num_engines, mem, extack);
 	if (err)
 		return err;
 	/* The MAC given by the user, if any, replaces the random one */
@@ -273,10 +286,10 @@ static int mpnic_newlink(struct net *src_net, struct net_device *dev,
 	return 0;
 }
 
+/* Room for the largest card; a card uses one queue pair per engine */
 static unsigned int mpnic_get_num_queues(void)
 {
-	/* the same limit as rtnl_create_link enforces */
-	return min_t(unsigned int, num_possible_cpus(), MPNIC_MAX_ENGINES);
+	return MPNIC_MAX_ENGINES;
 }
 
 static const struct nla_policy mpnic_policy[IFLA_MPNIC_MAX + 1] = {
@@ -318,8 +331,8 @@ int mpnic_port_create(struct net *net, const char *name)
 	dev_net_set(dev, net);
 
 	rtnl_lock();
-	err = mpnic_port_init(netdev_priv(dev), dev, 0,
-			      (size_t)card_mem_mb << 20, NULL);
+	err = mpnic_port_init(netdev_priv(dev), dev, READ_ONCE(engines),
+			      (size_t)READ_ONCE(card_mem_mb) << 20, NULL);
 	if (err)
 		goto err_unlock;
 	err = register_netdevice(dev);

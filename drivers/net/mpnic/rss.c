@@ -134,3 +134,67 @@ u32 mpnic_rss_hash(const struct mpnic_rss *rss, const struct mpnic_flow *flow,
 		return mpnic_toeplitz(rss->key, in, n);
 	}
 }
+
+static bool mpnic_masked_eq(const u8 *a, const u8 *b, const u8 *mask, u32 len)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++)
+		if ((a[i] ^ b[i]) & mask[i])
+			return false;
+	return true;
+}
+
+static bool mpnic_ntuple_type_ok(const struct mpnic_ntuple_rule *rule,
+				 const struct mpnic_flow *flow)
+{
+	switch (rule->type) {
+	case MPNIC_FT_IP4:
+		if (flow->l3 != 4)
+			return false;
+		break;
+	case MPNIC_FT_IP6:
+		if (flow->l3 != 6)
+			return false;
+		break;
+	default:
+		return rule->type == flow->type;
+	}
+	return !((rule->proto ^ flow->l4proto) & rule->proto_mask);
+}
+
+/**
+ * mpnic_ntuple_match - the first rule that matches a flow
+ * @cfg: the port's dispatch configuration
+ * @flow: the parsed flow
+ * @reply: match the flow of the reply (source and destination swapped),
+ *	as the host dispatch does for a frame it transmits
+ *
+ * Return: the rule, or NULL when none matches.
+ */
+const struct mpnic_ntuple_rule *
+mpnic_ntuple_match(const struct mpnic_dispatch_cfg *cfg, const struct mpnic_flow *flow,
+		   bool reply)
+{
+	const u8 *src = reply ? flow->daddr : flow->saddr;
+	const u8 *dst = reply ? flow->saddr : flow->daddr;
+	__be16 sport = reply ? flow->dport : flow->sport;
+	__be16 dport = reply ? flow->sport : flow->dport;
+	u32 alen = flow->l3 == 6 ? 16 : 4;
+	u32 i;
+
+	if (!flow->l3)
+		return NULL;
+	for (i = 0; i < cfg->nrules; i++) {
+		const struct mpnic_ntuple_rule *rule = &cfg->rules[i];
+
+		if (!mpnic_ntuple_type_ok(rule, flow) ||
+		    !mpnic_masked_eq(src, rule->src, rule->src_mask, alen) ||
+		    !mpnic_masked_eq(dst, rule->dst, rule->dst_mask, alen) ||
+		    ((sport ^ rule->sport) & rule->sport_mask) ||
+		    ((dport ^ rule->dport) & rule->dport_mask))
+			continue;
+		return rule;
+	}
+	return NULL;
+}

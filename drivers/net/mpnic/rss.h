@@ -41,6 +41,43 @@ enum mpnic_hash_kind {
 	MPNIC_HASH_L4,
 };
 
+/*
+ * Ntuple rules: matched before hashing, lowest location first (claim 10).
+ * A rule of a TCP or UDP type matches only that type; an IP rule
+ * (ethtool's ip4/ip6) matches any flow of its IP version, optionally by
+ * L4 protocol. A mask bit set means the bit is compared.
+ */
+#define MPNIC_NTUPLE_MAX	256		/* rule locations per port */
+#define MPNIC_NTUPLE_DROP	0xffffffffu	/* action: drop */
+
+struct mpnic_ntuple_rule {
+	u32 loc;
+	u32 action;			/* queue (engine) index, or MPNIC_NTUPLE_DROP */
+	u8 type;			/* enum mpnic_flow_type */
+	u8 proto, proto_mask;		/* IP rules: the L4 protocol */
+	u8 res;
+	u8 src[16], src_mask[16];	/* IPv4 uses the first 4 bytes */
+	u8 dst[16], dst_mask[16];
+	__be16 sport, sport_mask;
+	__be16 dport, dport_mask;
+};
+
+/*
+ * What dispatch reads for every frame: the hash configuration and the
+ * rules, published as one object so that a reader sees one consistent
+ * configuration (the module replaces it whole, under RCU).
+ */
+struct mpnic_dispatch_cfg {
+	struct rcu_head rcu;
+	struct mpnic_rss rss;
+	u32 nrules;			/* sorted by loc */
+	struct mpnic_ntuple_rule rules[];
+};
+
+const struct mpnic_ntuple_rule *
+mpnic_ntuple_match(const struct mpnic_dispatch_cfg *cfg, const struct mpnic_flow *flow,
+		   bool reply);
+
 u32 mpnic_toeplitz(const u8 *key, const u8 *data, u32 len);
 u32 mpnic_hash_xor(const u8 *data, u32 len);
 u32 mpnic_hash_crc32(const u8 *data, u32 len);

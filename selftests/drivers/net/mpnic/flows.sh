@@ -15,21 +15,13 @@ require_cmd iperf3
 DFS=/sys/kernel/debug/mpnic
 [ -d "$DFS" ] || { echo "SKIP: no debugfs"; exit "$ksft_skip"; }
 
-card_dir()
-{
-	local bus
-
-	bus=$(ethtool -i "$DEV" | awk '/^bus-info:/ { print $2 }')
-	echo "$DFS/card${bus#mpnic}"
-}
-
 flow_affinity()
 {
 	local dir out dup
 
 	RET=0
 	topo_create
-	dir=$(card_dir)
+	dir=$(card_dir "$DEV")
 	ip netns exec "$PEER" iperf3 -s -1 >/dev/null 2>&1 &
 	busywait 5000 ip netns exec "$PEER" sh -c "ss -ltn | grep -q ':5201 '"
 	timeout 60 iperf3 -c $P4 -t 2 -P 8 >/dev/null

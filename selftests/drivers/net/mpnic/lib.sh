@@ -111,17 +111,27 @@ topo_destroy()
 	PEER=""
 }
 
+# debugfs directory of the card behind a port: card_dir DEV
+card_dir()
+{
+	local bus
+
+	bus=$(ethtool -i "$1" | awk '/^bus-info:/ { print $2 }')
+	echo "/sys/kernel/debug/mpnic/card${bus#mpnic}"
+}
+
 carrier_is()
 {
 	[ "$(cat /sys/class/net/"$1"/carrier 2>/dev/null)" = "$2" ]
 }
 
-# Run every test named in $ALL_TESTS, then exit with the merged status
+# Run every test named in $ALL_TESTS (or in $TESTS, to pick some), then exit
+# with the merged status
 tests_run()
 {
 	local t
 
-	for t in $ALL_TESTS; do
+	for t in ${TESTS:-$ALL_TESTS}; do
 		$t
 	done
 	exit "$EXIT_STATUS"

@@ -2,14 +2,43 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # RSS as ethtool shows it, and flows placed where the key and the table say:
-# the test computes Toeplitz itself from what `ethtool -x` reads back.
+# the test computes the hash itself (rss.py) from what `ethtool -x` and
+# `ethtool -n rx-flow-hash` read back, for flows crafted with scapy and for
+# real TCP connections; hash functions, keys, tables and hashed fields
+# changed with ethtool; the spread over four engines.
 
 ALL_TESTS="
 	rss_defaults
 	flow_placement
+	placement_256
+	hash_functions
+	hash_fields
+	balance
 "
 source "$(dirname "$0")"/lib.sh
 require_cmd iperf3 /usr/bin/python3
+/usr/bin/python3 -c 'import scapy' 2>/dev/null || { echo "SKIP: no scapy"; exit "$ksft_skip"; }
+
+RSS_PY="$(dirname "$0")/rss.py"
+# Microsoft's key of the RSS verification suite
+MS_KEY=6d:5a:56:da:25:5b:0e:c2:41:67:25:3d:43:a3:8f:b0:d0:ca:2b:cb:ae:7b:30:b4:77:cb:2d:a3:80:30:f2:0c:6a:42:b7:3b:be:ac:01:fa
+
+# Send flows from the peer and check each landed where the model says:
+# placed KINDS N BASE [DPORT]; leaves the summary in $placed_out
+placed()
+{
+	local total=$(( $(echo "$1" | tr ',' '\n' | grep -c .) * $2 ))
+	local created=$(stat_sum "$DEV" flows_created)
+
+	ip netns exec "$PEER" /usr/bin/python3 "$RSS_PY" send "$PEER_IF" \
+		"$(cat /sys/class/net/"$DEV"/address)" "$@"
+	# every flow is in a table once its frame went through an engine
+	busywait 20000 until_counter_is ">= $((created + total))" stat_sum "$DEV" flows_created >/dev/null
+	placed_out=$(/usr/bin/python3 "$RSS_PY" check "$DEV" "$(card_dir "$DEV")" "$@") && return 0
+	# where the missing ones went
+	ethtool -S "$DEV" | awk '$1 ~ /drop|missed|full|exhausted|errors|no_queue|too_long|truncated/ && $2 != 0 { print "# " $0 }'
+	return 1
+}
 
 rss_defaults()
 {
@@ -90,6 +119,101 @@ flow_placement()
 	done
 	topo_destroy
 	log_test "TCP flows land on the engine Toeplitz and the table choose"
+}
+
+placement_256()
+{
+	RET=0
+	topo_create
+	placed tcp4,udp4,tcp6,udp6 64 30000
+	check_err $? "flows not where Toeplitz puts them"
+	echo "$placed_out" | grep '^#'
+	topo_destroy
+	log_test "256 flows (TCP, UDP, v4, v6) on the engine Toeplitz and the table choose"
+}
+
+hash_functions()
+{
+	local hf base=31000
+
+	RET=0
+	topo_create
+	ethtool -X "$DEV" hkey $MS_KEY weight 1 3
+	check_err $? "setting the key and a weighted table failed"
+	ethtool -x "$DEV" | grep -q '^RSS hash key:' &&
+		[ "$(ethtool -x "$DEV" | awk '/^RSS hash key:/ { getline; print }')" = "$MS_KEY" ]
+	check_err $? "the key does not read back"
+	[ "$(ethtool -x "$DEV" | awk '/^ +[0-9]+:/ { for (i = 2; i <= NF; i++) n[$i]++ } END { print n[0] + 0, n[1] + 0 }')" = "32 96" ]
+	check_err $? "weight 1 3 did not give a 32/96 table"
+	for hf in toeplitz xor crc32; do
+		ethtool -X "$DEV" hfunc $hf
+		check_err $? "hfunc $hf refused"
+		ethtool -x "$DEV" | grep -q "$hf: on"
+		check_err $? "hfunc $hf does not read back"
+		placed tcp4,udp6 32 $base
+		check_err $? "$hf: flows not where the model puts them"
+		echo "$placed_out" | grep '^#'
+		base=$((base + 100))
+	done
+	ethtool -X "$DEV" equal 2 hfunc toeplitz
+	check_err $? "back to an equal table failed"
+	ping -c 2 -W 5 $P4 >/dev/null
+	check_err $? "traffic stopped after the changes"
+	topo_destroy
+	log_test "toeplitz, xor and crc32 with a user key and table"
+}
+
+hash_fields()
+{
+	RET=0
+	topo_create
+	ethtool -N "$DEV" rx-flow-hash udp4 sd
+	check_err $? "rx-flow-hash udp4 sd refused"
+	ethtool -N "$DEV" rx-flow-hash tcp6 sdn
+	check_err $? "rx-flow-hash tcp6 sdn refused"
+	ethtool -n "$DEV" rx-flow-hash udp4 | grep -q 'L4 bytes'
+	check_fail $? "udp4 still hashes ports"
+	placed udp4,tcp6,tcp4 32 32000
+	check_err $? "flows not where the hashed fields put them"
+	echo "$placed_out" | grep '^#'
+	ethtool -N "$DEV" rx-flow-hash ip4 sdfn 2>/dev/null
+	check_fail $? "ports were taken for ip4"
+	topo_destroy
+	log_test "hashed fields per flow type (ethtool -N rx-flow-hash)"
+}
+
+# Four engines whatever the CPUs: 1024 flows spread evenly; 64 TCP streams
+# give every engine traffic
+balance()
+{
+	local spread busy e
+
+	RET=0
+	echo 4 > /sys/module/mpnic/parameters/engines
+	topo_create
+	echo 0 > /sys/module/mpnic/parameters/engines
+	[ "$(ethtool -l "$DEV" | awk '/^Combined:/ { print $2 }' | tail -n 1)" = 4 ]
+	check_err $? "the card does not have 4 engines"
+	ethtool -X "$DEV" hkey $MS_KEY
+	placed tcp4,udp4,tcp6,udp6 256 40000
+	check_err $? "flows not where Toeplitz puts them"
+	echo "$placed_out" | grep '^#'
+	spread=$(echo "$placed_out" | awk '/^spread/ { print $2 }')
+	awk -v s="$spread" 'BEGIN { exit !(s <= 1.15) }'
+	check_err $? "max/mean flows per engine is $spread, more than 1.15"
+	ip netns exec "$PEER" iperf3 -s -1 >/dev/null 2>&1 &
+	busywait 5000 ip netns exec "$PEER" sh -c "ss -ltn | grep -q ':5201 '"
+	timeout 60 iperf3 -c $P4 -t 2 -P 64 >/dev/null
+	check_err $? "iperf3 -P 64 failed"
+	wait
+	busy=0
+	for e in 0 1 2 3; do
+		[ "$(stat "$DEV" engine${e}_tcp_in_segs)" -gt 0 ] && busy=$((busy + 1))
+	done
+	[ "$busy" = 4 ]
+	check_err $? "only $busy of 4 engines carried the 64 streams"
+	topo_destroy
+	log_test "1024 flows spread over 4 engines within 15%, 64 streams reach all"
 }
 
 tests_run

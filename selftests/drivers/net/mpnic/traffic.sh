@@ -108,7 +108,7 @@ counters_add_up()
 	wire=$(stat "$DEV" rx_wire_frames)
 	drops=$(( $(stat "$DEV" rx_port_down) + $(stat "$DEV" rx_runt) +
 		  $(stat "$DEV" rx_oversize) + $(stat "$DEV" rx_card_mem_exhausted) +
-		  $(stat "$DEV" rx_engine_ring_full) ))
+		  $(stat "$DEV" rx_engine_ring_full) + $(stat "$DEV" rx_ntuple_drop) ))
 	delivered=$(stat_sum "$DEV" rx_frames)
 	[ "$wire" -eq $((delivered + drops)) ]
 	check_err $? "wire $wire != engines $delivered + dispatch drops $drops"

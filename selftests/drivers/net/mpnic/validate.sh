@@ -37,7 +37,7 @@ unaccounted()
 	ethtool -S "$DEV" | awk '
 		{ sub(":", "", $1) }
 		$1 == "rx_wire_frames" { t += $2 }
-		$1 ~ /^rx_(port_down|runt|oversize|card_mem_exhausted|engine_ring_full|gso_errors)$/ { t -= $2 }
+		$1 ~ /^rx_(port_down|runt|oversize|card_mem_exhausted|engine_ring_full|gso_errors|ntuple_drop)$/ { t -= $2 }
 		$1 ~ /^engine[0-9]+_(rx_delivered|rx_missed|rx_no_queue|rx_too_long|in_truncated|in_hdr_errors|in_ip_csum_errors|in_l4_errors|in_csum_errors)$/ { t -= $2 }
 		END { print t + 0 }'
 }

@@ -1,0 +1,152 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Ntuple rules (ethtool -N/-n): matched before the hash, to an engine or to
+# a counted drop; listed and deleted by location; both directions of a
+# steered flow meet in the rule's engine; refusals for what the card cannot
+# match.
+
+ALL_TESTS="
+	ntuple_steer
+	ntuple_drop_and_delete
+	ntuple_tx_affinity
+	ntuple_refusals
+"
+source "$(dirname "$0")"/lib.sh
+require_cmd /usr/bin/python3 iperf3
+/usr/bin/python3 -c 'import scapy' 2>/dev/null || { echo "SKIP: no scapy"; exit "$ksft_skip"; }
+[ "$(nproc)" -ge 2 ] || { echo "SKIP: needs 2 CPUs (2 engines)"; exit "$ksft_skip"; }
+
+RSS_PY="$(dirname "$0")/rss.py"
+
+send()
+{
+	ip netns exec "$PEER" /usr/bin/python3 "$RSS_PY" send "$PEER_IF" \
+		"$(cat /sys/class/net/"$DEV"/address)" "$@"
+}
+
+# Engines whose flow table holds a flow with this local endpoint: engines_of PATTERN
+engines_of()
+{
+	local dir e
+
+	dir=$(card_dir "$DEV")
+	for e in "$dir"/engine*; do
+		awk -v p="$1" '$3 ~ p { n++ } END { if (n) print FILENAME, n }' "$e/flows" |
+			sed 's|.*/engine\([0-9]*\)/flows|\1|'
+	done
+}
+
+# Flows tracked, over all engines, whose local endpoint matches: tracked PATTERN
+tracked()
+{
+	engines_of "$1" | awk '{ t += $2 } END { print t + 0 }'
+}
+
+ntuple_steer()
+{
+	local before got
+
+	RET=0
+	topo_create
+	ethtool -N "$DEV" flow-type udp4 dst-ip $H4 dst-port 7777 action 1 loc 5 >/dev/null
+	check_err $? "inserting a udp4 rule failed"
+	before=$(stat "$DEV" rx_ntuple_steered)
+	send udp4 64 20000 7777
+	busywait 10000 until_counter_is ">= $((before + 64))" stat "$DEV" rx_ntuple_steered >/dev/null
+	check_err $? "rx_ntuple_steered went from $before to $(stat "$DEV" rx_ntuple_steered), +64 expected"
+	got=$(engines_of ':7777$')
+	[ "$got" = "1 64" ]
+	check_err $? "flows to port 7777 are in engines '$got', expected all 64 in engine 1"
+	topo_destroy
+	log_test "a rule steers every matching flow to its engine"
+}
+
+ntuple_drop_and_delete()
+{
+	local loc before
+
+	RET=0
+	topo_create
+	ethtool -N "$DEV" flow-type tcp6 src-ip $P6 dst-port 5555 action -1 >/tmp/mpnic-nt.$$ 2>&1
+	check_err $? "inserting a drop rule failed: $(cat /tmp/mpnic-nt.$$)"
+	loc=$(awk '/Added rule with ID/ { print $NF }' /tmp/mpnic-nt.$$)
+	rm -f /tmp/mpnic-nt.$$
+	ethtool -n "$DEV" | grep -q "Filter: $loc"
+	check_err $? "ethtool -n does not list rule $loc"
+	ethtool -n "$DEV" | grep -A8 "Filter: $loc" | grep -q "Action: Drop"
+	check_err $? "rule $loc is not listed as a drop"
+	before=$(stat "$DEV" rx_ntuple_drop)
+	send tcp6 32 21000 5555
+	busywait 10000 until_counter_is ">= $((before + 32))" stat "$DEV" rx_ntuple_drop >/dev/null
+	[ "$(stat "$DEV" rx_ntuple_drop)" -eq $((before + 32)) ]
+	check_err $? "rx_ntuple_drop went from $before to $(stat "$DEV" rx_ntuple_drop), +32 expected"
+	[ -z "$(engines_of ':5555$')" ]
+	check_err $? "a dropped flow reached an engine"
+	ethtool -N "$DEV" delete "$loc"
+	check_err $? "deleting rule $loc failed"
+	ethtool -n "$DEV" | grep -q "Filter: $loc"
+	check_fail $? "rule $loc is still listed after delete"
+	send tcp6 32 22000 5555
+	busywait 10000 until_counter_is "== 32" tracked ':5555$' >/dev/null
+	check_err $? "after delete, $(tracked ':5555$') of 32 flows to 5555 are tracked"
+	[ "$(stat "$DEV" rx_ntuple_drop)" -eq $((before + 32)) ]
+	check_err $? "frames were dropped after the rule went"
+	topo_destroy
+	log_test "a drop rule drops and counts, and goes with delete"
+}
+
+ntuple_tx_affinity()
+{
+	local dir out e
+
+	RET=0
+	topo_create
+	dir=$(card_dir "$DEV")
+	for e in 0 1; do
+		ethtool -N "$DEV" flow-type tcp4 src-ip $P4 src-port 5201 action $e loc 1 >/dev/null
+		check_err $? "rule to engine $e failed"
+		ip netns exec "$PEER" iperf3 -s -1 >/dev/null 2>&1 &
+		busywait 5000 ip netns exec "$PEER" sh -c "ss -ltn | grep -q ':5201 '"
+		timeout 60 iperf3 -c $P4 -t 1 -P 4 >/dev/null
+		check_err $? "iperf3 with the rule to engine $e failed"
+		wait
+		# every 5201 flow: in engine $e only, packets both ways
+		out=$(for f in "$dir"/engine*; do
+			awk -v e="${f##*engine}" '$2 ~ /:5201$/ { print e, $5, $7 }' "$f/flows"
+		done)
+		echo "$out" | awk -v e=$e 'NF && ($1 != e || $2 == 0 || $3 == 0) { bad = 1 } END { exit bad || !NR }'
+		check_err $? "with the rule to engine $e, flows were: $(echo $out)"
+		# next round: old flows would still be listed; they close and age
+		echo 1 > /sys/module/mpnic/parameters/flow_timeout
+		busywait 15000 until_counter_is "== 0" stat_sum "$DEV" flows_active >/dev/null
+		echo 120 > /sys/module/mpnic/parameters/flow_timeout
+	done
+	topo_destroy
+	log_test "a steered flow's sent frames go through the rule's engine"
+}
+
+ntuple_refusals()
+{
+	RET=0
+	ip link add "$DEV" type mpnic
+	ethtool -N "$DEV" flow-type udp4 dst-port 1 action 64 2>/dev/null
+	check_fail $? "a rule to a queue the port does not have was taken"
+	ethtool -N "$DEV" flow-type udp4 dst-port 1 action 0 loc 4096 2>/dev/null
+	check_fail $? "a rule at location 4096 was taken"
+	ethtool -N "$DEV" flow-type ether proto 0x88b5 action 0 2>/dev/null
+	check_fail $? "an ether rule was taken"
+	ethtool -N "$DEV" flow-type tcp4 tos 4 action 0 2>/dev/null
+	check_fail $? "a tos match was taken"
+	ethtool -N "$DEV" delete 17 2>/dev/null
+	check_fail $? "deleting a rule that does not exist succeeded"
+	ethtool -K "$DEV" ntuple off
+	ethtool -N "$DEV" flow-type udp4 dst-port 1 action 0 2>/dev/null
+	check_fail $? "a rule was taken with ntuple off"
+	[ "$(ethtool -n "$DEV" | grep -c 'Filter:')" -eq 0 ]
+	check_err $? "refused rules are listed"
+	ip link del "$DEV"
+	log_test "rules the card cannot run are refused"
+}
+
+tests_run
