@@ -36,9 +36,15 @@ ethtool_ok() {
 	ethtool --version 2>/dev/null | awk '{ split($3, v, "."); exit !(v[1] > 6 || (v[1] == 6 && v[2] >= 14)) }'
 }
 
+# ethtool 6.14 fills input_xfrm in ETHTOOL_SRSSH, a field kernels before 6.8
+# refuse as reserved: the selftests set RSS with bookworm's ethtool there.
+ETHTOOL_OLD=${MPNIC_CACHE:-/var/cache/mpnic}/ethtool-bookworm
+old_ethtool_ok() { [ -x "$ETHTOOL_OLD/sbin/ethtool" ]; }
+
 src_ok() { ls /usr/src/linux-source-6.12*.tar.* >/dev/null 2>&1 || [ -d "${KSRC_DIR:-/var/cache/mpnic/linux-source-6.12}" ]; }
 
-if have_all "${PKGS_BASE[@]}" "${K612[@]}" virtme-ng && ethtool_ok && command -v vng >/dev/null &&
+if have_all "${PKGS_BASE[@]}" "${K612[@]}" virtme-ng && ethtool_ok && old_ethtool_ok &&
+   command -v vng >/dev/null &&
    ls /lib/modules/6.12*/build/Makefile >/dev/null 2>&1 &&
    ls /lib/modules/6.1.0*/build/Makefile >/dev/null 2>&1; then
 	echo "deps: all present"
@@ -97,4 +103,14 @@ apt-get install -y -qq --no-install-recommends -o Dpkg::Use-Pty=0 \
 	"${PKGS_BASE[@]}" "${K612[@]}" virtme-ng/trixie ethtool/trixie >/dev/null
 
 ethtool_ok || { echo "deps: ethtool >= 6.14 not installed" >&2; exit 1; }
+
+if ! old_ethtool_ok; then
+	ver=$(apt-cache madison ethtool | awk '$6 ~ /^bookworm\// { print $3; exit }')
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -qq "ethtool=$ver" >/dev/null 2>&1)
+	mkdir -p "$ETHTOOL_OLD"
+	dpkg -x "$tmp"/ethtool_*.deb "$ETHTOOL_OLD"
+	rm -rf "$tmp"
+	old_ethtool_ok || { echo "deps: bookworm's ethtool could not be unpacked" >&2; exit 1; }
+fi
 echo "deps: installed"

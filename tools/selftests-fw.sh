@@ -25,3 +25,10 @@ for f in $files; do
 	mkdir -p "$dst/$(dirname "$f")"
 	cp "$ksrc/tools/testing/selftests/$f" "$dst/$f"
 done
+# bookworm's ethtool, for `ethtool -X` on kernels before 6.8 (selftests lib.sh
+# rxfh_set); the VM sees the work tree, not /var/cache
+old=${cache}/ethtool-bookworm/sbin/ethtool
+if [ -x "$old" ]; then
+	mkdir -p "$top/build/bin"
+	cp "$old" "$top/build/bin/ethtool-6.1"
+fi

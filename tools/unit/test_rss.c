@@ -50,6 +50,47 @@ static void flow_of(const struct vec *v, struct mpnic_flow *flow, bool tcp)
 		flow->type = tcp ? MPNIC_FT_TCP6 : MPNIC_FT_IP6;
 }
 
+/* Ntuple rules: first by location, masks, types, the reply direction */
+static void ntuple(void)
+{
+	static struct {
+		struct mpnic_dispatch_cfg cfg;
+		struct mpnic_ntuple_rule rules[3];
+	} c;
+	const struct mpnic_ntuple_rule *r;
+	struct mpnic_flow flow;
+	const struct vec *v = &vecs[0];	/* 66.9.149.187:2794 -> 161.142.100.80:1766 */
+
+	memset(&c, 0, sizeof(c));
+	c.cfg.nrules = 3;
+	/* loc 1: udp4 to port 1766 -> engine 3 (must not match TCP) */
+	c.cfg.rules[0] = (struct mpnic_ntuple_rule){ .loc = 1, .type = MPNIC_FT_UDP4, .action = 3,
+		.dport = htons(1766), .dport_mask = 0xffff };
+	/* loc 2: tcp4 from 66.9.0.0/16 -> drop */
+	c.cfg.rules[1] = (struct mpnic_ntuple_rule){ .loc = 2, .type = MPNIC_FT_TCP4,
+		.action = MPNIC_NTUPLE_DROP, .src = { 66, 9 }, .src_mask = { 0xff, 0xff } };
+	/* loc 3: any IPv4 with protocol 6 -> engine 1 */
+	c.cfg.rules[2] = (struct mpnic_ntuple_rule){ .loc = 3, .type = MPNIC_FT_IP4, .action = 1,
+		.proto = 6, .proto_mask = 0xff };
+
+	flow_of(v, &flow, true);
+	flow.l4proto = 6;
+	r = mpnic_ntuple_match(&c.cfg, &flow, false);
+	UNIT_OK(r && r->loc == 2, "ntuple: tcp4 from 66.9/16 takes the drop rule at loc 2");
+	r = mpnic_ntuple_match(&c.cfg, &flow, true);
+	UNIT_OK(r && r->loc == 3, "ntuple: its reply (from 161.142...) falls to the ip4 proto rule");
+	flow.type = MPNIC_FT_UDP4;
+	flow.l4proto = 17;
+	r = mpnic_ntuple_match(&c.cfg, &flow, false);
+	UNIT_OK(r && r->loc == 1 && r->action == 3, "ntuple: udp4 to 1766 goes to engine 3");
+	r = mpnic_ntuple_match(&c.cfg, &flow, true);
+	UNIT_OK(!r, "ntuple: the reply of that udp4 flow (from 1766) matches nothing");
+	flow_of(&vecs[5], &flow, true);
+	flow.l4proto = 6;
+	r = mpnic_ntuple_match(&c.cfg, &flow, false);
+	UNIT_OK(!r, "ntuple: IPv6 matches no IPv4 rule");
+}
+
 int main(void)
 {
 	struct mpnic_rss rss;
@@ -108,5 +149,6 @@ int main(void)
 	h = mpnic_rss_hash(&rss, &flow, false, &kind);
 	UNIT_OK(h == 0 && kind == MPNIC_HASH_NONE, "non-IP frames are not hashed");
 
+	ntuple();
 	return unit_done();
 }

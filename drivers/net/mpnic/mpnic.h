@@ -115,6 +115,8 @@ struct mpnic_tx_cmpl {
 	X(rx_too_long)		/* dropped: longer than the MTU allows */ \
 	X(tx_frames)		/* descriptors from host TX rings */	\
 	X(tx_wire_frames)	/* frames sent on the wire */		\
+	X(tx_tso)		/* descriptors segmented (TSO) */	\
+	X(tx_tso_segs)		/* wire frames TSO made of them */	\
 	X(tx_wire_bytes)						\
 	X(tx_no_wire)		/* dropped: no wire attached */		\
 	X(tx_wire_errors)	/* dropped: the wire refused it */	\

@@ -151,8 +151,14 @@ static void mpnic_destructor(struct net_device *dev)
 	kfree(port->hqs);
 }
 
-#define MPNIC_FEATURES	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | NETIF_F_RXCSUM | \
-			 NETIF_F_RXHASH | NETIF_F_NTUPLE)
+/* What the engines really do: checksums, TSO and VLAN insertion on the way
+ * out (txrx.c), checksum verification and the hash on the way in.
+ */
+#define MPNIC_TSO_FEATURES	(NETIF_F_TSO | NETIF_F_TSO6 | NETIF_F_TSO_ECN)
+#define MPNIC_VLAN_FEATURES	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
+				 MPNIC_TSO_FEATURES)
+#define MPNIC_FEATURES	(MPNIC_VLAN_FEATURES | NETIF_F_RXCSUM | NETIF_F_RXHASH | \
+			 NETIF_F_NTUPLE | NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_STAG_TX)
 
 static void mpnic_setup(struct net_device *dev)
 {
@@ -163,6 +169,7 @@ static void mpnic_setup(struct net_device *dev)
 	dev->priv_destructor = mpnic_destructor;
 	dev->hw_features = MPNIC_FEATURES;
 	dev->features = MPNIC_FEATURES;
+	dev->vlan_features = MPNIC_VLAN_FEATURES;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = MPNIC_MAX_MTU;
 }

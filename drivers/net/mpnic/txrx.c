@@ -10,10 +10,13 @@
 
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
+#include <linux/tcp.h>
 #include <net/checksum.h>
+#include <net/ip6_checksum.h>
 #include MPNIC_PAGE_POOL_H
 
 #include "mpnic.h"
+#include "tso.h"
 
 static u32 mpnic_hq_tx_space(const struct mpnic_hq *hq)
 {
@@ -82,34 +85,13 @@ int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 	return 0;
 }
 
-/* Send one host frame on the wire through card memory. */
-static bool mpnic_engine_xmit_one(struct mpnic_engine *eng, struct net_device *wire,
-				  struct sk_buff *skb)
+/* Put a frame built in card memory on the wire. */
+static bool mpnic_engine_wire_send(struct mpnic_engine *eng, struct net_device *wire,
+				   const u8 *buf, u32 len)
 {
 	struct mpnic_engine_stats *st = &eng->stats;
-	u8 *buf = eng->tx_stage;
 	struct sk_buff *wskb;
-	u32 len = skb->len;
 	int rc;
-
-	if (unlikely(!wire)) {
-		mpnic_stat_inc(st, tx_no_wire);
-		return false;
-	}
-	if (unlikely(len < ETH_HLEN || len > MPNIC_BUF_SIZE ||
-		     skb_copy_bits(skb, 0, buf, len))) {
-		mpnic_stat_inc(st, tx_bad);
-		return false;
-	}
-	/* Checksum offload (CHECKSUM_PARTIAL), computed in card memory */
-	if (skb->ip_summed == CHECKSUM_PARTIAL) {
-		if (unlikely(skb_checksum_start_offset(skb) + skb->csum_offset + 2 > len)) {
-			mpnic_stat_inc(st, tx_bad);
-			return false;
-		}
-		mpnic_csum_fill(buf, len, skb_checksum_start_offset(skb), skb->csum_offset);
-	}
-	mpnic_stack_tx(eng, buf, len);
 
 	wskb = alloc_skb(len + NET_IP_ALIGN, GFP_ATOMIC);
 	if (unlikely(!wskb)) {
@@ -133,6 +115,130 @@ static bool mpnic_engine_xmit_one(struct mpnic_engine *eng, struct net_device *w
 	WRITE_ONCE(st->tx_wire_bytes, st->tx_wire_bytes + len);
 	u64_stats_update_end(&st->syncp);
 	return true;
+}
+
+/*
+ * Copy the first @len bytes of a host frame into card memory, inserting
+ * the VLAN tag the host left to the card (tx-vlan offload) after the MAC
+ * addresses. Returns the bytes written, or 0 when the frame is too short.
+ */
+static u32 mpnic_engine_copy_head(const struct sk_buff *skb, u8 *buf, u32 len)
+{
+	if (!skb_vlan_tag_present(skb))
+		return skb_copy_bits(skb, 0, buf, len) ? 0 : len;
+	if (len < 2 * ETH_ALEN || skb_copy_bits(skb, 0, buf, 2 * ETH_ALEN) ||
+	    skb_copy_bits(skb, 2 * ETH_ALEN, buf + 2 * ETH_ALEN + VLAN_HLEN, len - 2 * ETH_ALEN))
+		return 0;
+	*(__be16 *)(buf + 2 * ETH_ALEN) = skb->vlan_proto;
+	*(__be16 *)(buf + 2 * ETH_ALEN + 2) = htons(skb_vlan_tag_get(skb));
+	return len + VLAN_HLEN;
+}
+
+/* IPv4 header and TCP checksums of a segment built in card memory */
+static void mpnic_engine_tso_csum(const struct mpnic_tso *tso, u8 *buf, u32 len)
+{
+	u8 *ip = buf + tso->l3_off;
+	u32 tcplen = len - tso->l4_off;
+	__sum16 *check = (__sum16 *)(buf + tso->l4_off + 16);
+	__wsum sum;
+
+	*check = 0;
+	sum = csum_partial(buf + tso->l4_off, tcplen, 0);
+	if (tso->l3 == 4) {
+		__be32 saddr, daddr;
+
+		*(__sum16 *)(ip + 10) = 0;
+		*(__sum16 *)(ip + 10) = ip_fast_csum(ip, ip[0] & 0xf);
+		memcpy(&saddr, ip + 12, 4);
+		memcpy(&daddr, ip + 16, 4);
+		*check = csum_tcpudp_magic(saddr, daddr, tcplen, IPPROTO_TCP, sum);
+	} else {
+		struct in6_addr saddr, daddr;
+
+		memcpy(&saddr, ip + 8, 16);
+		memcpy(&daddr, ip + 24, 16);
+		*check = csum_ipv6_magic(&saddr, &daddr, tcplen, IPPROTO_TCP, sum);
+	}
+}
+
+/*
+ * TSO (claim 8): cut a large TCP packet into wire frames in card memory,
+ * each with its own headers and checksums, and send them.
+ */
+static bool mpnic_engine_xmit_tso(struct mpnic_engine *eng, struct net_device *wire,
+				  struct sk_buff *skb, u32 tag)
+{
+	const struct skb_shared_info *shinfo = skb_shinfo(skb);
+	u32 hlen = skb_transport_offset(skb) + tcp_hdrlen(skb);
+	struct mpnic_engine_stats *st = &eng->stats;
+	u32 mss = shinfo->gso_size, off, idx = 0;
+	u32 payload = skb->len - hlen;
+	u8 *buf = eng->tx_stage;
+	struct mpnic_tso tso;
+
+	if (unlikely(!(shinfo->gso_type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)) || !mss ||
+		     skb->len <= hlen || hlen + tag + mss > MPNIC_BUF_SIZE ||
+		     mpnic_engine_copy_head(skb, buf, hlen) != hlen + tag)) {
+		mpnic_stat_inc(st, tx_bad);
+		return false;
+	}
+	mpnic_tso_start(&tso, buf, skb_network_offset(skb) + tag,
+			skb_transport_offset(skb) + tag, hlen + tag, mss,
+			shinfo->gso_type & SKB_GSO_TCP_FIXEDID);
+	for (off = 0; off < payload; off += mss, idx++) {
+		u32 chunk = min(mss, payload - off);
+		u32 len = hlen + tag + chunk;
+
+		if (unlikely(skb_copy_bits(skb, hlen + off, buf + hlen + tag, chunk))) {
+			mpnic_stat_inc(st, tx_bad);
+			return false;
+		}
+		mpnic_tso_fixup(&tso, buf, idx, chunk, off + chunk >= payload);
+		mpnic_engine_tso_csum(&tso, buf, len);
+		mpnic_stack_tx(eng, buf, len);
+		if (!mpnic_engine_wire_send(eng, wire, buf, len))
+			return false;
+	}
+	u64_stats_update_begin(&st->syncp);
+	WRITE_ONCE(st->tx_tso, st->tx_tso + 1);
+	WRITE_ONCE(st->tx_tso_segs, st->tx_tso_segs + idx);
+	u64_stats_update_end(&st->syncp);
+	return true;
+}
+
+/* Send one host frame on the wire through card memory. */
+static bool mpnic_engine_xmit_one(struct mpnic_engine *eng, struct net_device *wire,
+				  struct sk_buff *skb)
+{
+	u32 tag = skb_vlan_tag_present(skb) ? VLAN_HLEN : 0;
+	struct mpnic_engine_stats *st = &eng->stats;
+	u8 *buf = eng->tx_stage;
+	u32 len = skb->len;
+
+	if (unlikely(!wire)) {
+		mpnic_stat_inc(st, tx_no_wire);
+		return false;
+	}
+	if (skb_is_gso(skb))
+		return mpnic_engine_xmit_tso(eng, wire, skb, tag);
+	if (unlikely(len < ETH_HLEN || len + tag > MPNIC_BUF_SIZE ||
+		     !mpnic_engine_copy_head(skb, buf, len))) {
+		mpnic_stat_inc(st, tx_bad);
+		return false;
+	}
+	len += tag;
+	/* Checksum offload (CHECKSUM_PARTIAL), computed in card memory */
+	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+		u32 start = skb_checksum_start_offset(skb) + tag;
+
+		if (unlikely(start + skb->csum_offset + 2 > len)) {
+			mpnic_stat_inc(st, tx_bad);
+			return false;
+		}
+		mpnic_csum_fill(buf, len, start, skb->csum_offset);
+	}
+	mpnic_stack_tx(eng, buf, len);
+	return mpnic_engine_wire_send(eng, wire, buf, len);
 }
 
 /**

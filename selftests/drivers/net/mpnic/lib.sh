@@ -74,6 +74,23 @@ mpnic_unload()
 
 mpnic_load || { echo "SKIP: cannot load mpnic"; exit "$ksft_skip"; }
 
+# ethtool -X DEV ARGS. ethtool 6.14 fills input_xfrm in ETHTOOL_SRSSH, which
+# kernels before 6.8 refuse as a reserved field: there, use an older ethtool
+# (ETHTOOL_OLD; make deps and tools/selftests-fw.sh put bookworm's in build/bin)
+# for this one command.
+ETHTOOL_OLD=${ETHTOOL_OLD:-${MPNIC_TOP:-$lib_dir/../../../..}/build/bin/ethtool-6.1}
+rxfh_set()
+{
+	local kver
+
+	kver=$(uname -r | awk -F. '{ print $1 * 100 + $2 }')
+	if [ "$kver" -lt 608 ] && [ -x "$ETHTOOL_OLD" ]; then
+		"$ETHTOOL_OLD" -X "$@"
+	else
+		ethtool -X "$@"
+	fi
+}
+
 # ethtool -S counter of a device: stat DEV NAME
 stat()
 {

@@ -138,7 +138,7 @@ hash_functions()
 
 	RET=0
 	topo_create
-	ethtool -X "$DEV" hkey $MS_KEY weight 1 3
+	rxfh_set "$DEV" hkey $MS_KEY weight 1 3
 	check_err $? "setting the key and a weighted table failed"
 	ethtool -x "$DEV" | grep -q '^RSS hash key:' &&
 		[ "$(ethtool -x "$DEV" | awk '/^RSS hash key:/ { getline; print }')" = "$MS_KEY" ]
@@ -146,7 +146,7 @@ hash_functions()
 	[ "$(ethtool -x "$DEV" | awk '/^ +[0-9]+:/ { for (i = 2; i <= NF; i++) n[$i]++ } END { print n[0] + 0, n[1] + 0 }')" = "32 96" ]
 	check_err $? "weight 1 3 did not give a 32/96 table"
 	for hf in toeplitz xor crc32; do
-		ethtool -X "$DEV" hfunc $hf
+		rxfh_set "$DEV" hfunc $hf
 		check_err $? "hfunc $hf refused"
 		ethtool -x "$DEV" | grep -q "$hf: on"
 		check_err $? "hfunc $hf does not read back"
@@ -155,7 +155,7 @@ hash_functions()
 		echo "$placed_out" | grep '^#'
 		base=$((base + 100))
 	done
-	ethtool -X "$DEV" equal 2 hfunc toeplitz
+	rxfh_set "$DEV" equal 2 hfunc toeplitz
 	check_err $? "back to an equal table failed"
 	ping -c 2 -W 5 $P4 >/dev/null
 	check_err $? "traffic stopped after the changes"
@@ -189,12 +189,13 @@ balance()
 	local spread busy e
 
 	RET=0
+	echo 120 > /sys/module/mpnic/parameters/flow_closed_timeout
 	echo 4 > /sys/module/mpnic/parameters/engines
 	topo_create
 	echo 0 > /sys/module/mpnic/parameters/engines
 	[ "$(ethtool -l "$DEV" | awk '/^Combined:/ { print $2 }' | tail -n 1)" = 4 ]
 	check_err $? "the card does not have 4 engines"
-	ethtool -X "$DEV" hkey $MS_KEY
+	rxfh_set "$DEV" hkey $MS_KEY
 	placed tcp4,udp4,tcp6,udp6 256 40000
 	check_err $? "flows not where Toeplitz puts them"
 	echo "$placed_out" | grep '^#'
@@ -213,6 +214,7 @@ balance()
 	[ "$busy" = 4 ]
 	check_err $? "only $busy of 4 engines carried the 64 streams"
 	topo_destroy
+	echo 5 > /sys/module/mpnic/parameters/flow_closed_timeout
 	log_test "1024 flows spread over 4 engines within 15%, 64 streams reach all"
 }
 
