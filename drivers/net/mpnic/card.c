@@ -17,7 +17,8 @@ static DEFINE_IDA(mpnic_card_ida);
 
 static char *engine_cpus;
 module_param(engine_cpus, charp, 0644);
-MODULE_PARM_DESC(engine_cpus, "CPUs the engines of new cards run on (a cpulist, e.g. 0-1,4); default: all online");
+MODULE_PARM_DESC(engine_cpus,
+		 "CPUs the engines of new cards run on (a cpulist, e.g. 0-1,4); default: all online");
 
 /* The CPUs engines of a new card spread over: engine_cpus, else all online */
 static void mpnic_card_engine_mask(struct cpumask *mask)

@@ -102,14 +102,15 @@ static void mpnic_dispatch_frame(struct mpnic_port *port, struct mpnic_dispatch_
 	if (cfg->nrules && (port->netdev->features & NETIF_F_NTUPLE))
 		rule = mpnic_ntuple_match(cfg, &flow, false);
 	hash = mpnic_rss_hash(&cfg->rss, &flow, false, &kind);
-	if (!rule) {
-		qidx = mpnic_rss_bucket(&cfg->rss, hash);
-	} else if (rule->action == MPNIC_NTUPLE_DROP) {
+	if (rule && rule->action == MPNIC_NTUPLE_DROP) {
 		mpnic_dispatch_drop(ds, &ds->rx_ntuple_drop, skb, SKB_DROP_REASON_NOT_SPECIFIED);
 		return;
-	} else {
+	}
+	if (rule) {
 		qidx = rule->action;
 		mpnic_stat_inc(ds, rx_ntuple_steered);
+	} else {
+		qidx = mpnic_rss_bucket(&cfg->rss, hash);
 	}
 	eng = port->hqs[qidx].eng;
 

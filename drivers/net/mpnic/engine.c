@@ -34,19 +34,23 @@ static int mpnic_engine_rx(struct mpnic_engine *eng, struct mpnic_hq *hq, int bu
 
 	while (n < budget && (desc = mpnic_ring_cons_peek(&eng->in_ring))) {
 		const u8 *frame = eng->mem + (size_t)desc->buf * MPNIC_BUF_SIZE;
+		struct mpnic_flow flow;
 		u32 buf = desc->buf;
 		bool csum_ok = false;
 
 		mpnic_stat_inc(&eng->stats, rx_frames);
 		if (!hq)
 			mpnic_stat_inc(&eng->stats, rx_no_queue);
-		else if (mpnic_stack_rx(eng, frame, desc->len, &csum_ok) &&
-			 !mpnic_engine_rx_deliver(eng, hq, frame, desc, csum_ok))
+		else if (mpnic_stack_rx(eng, frame, desc->len, &flow, &csum_ok) &&
+			 !mpnic_engine_rx_deliver(eng, hq, frame, desc, &flow, csum_ok))
 			delivered++;
 		mpnic_ring_cons_release(&eng->in_ring);
 		mpnic_engine_buf_put(eng, buf);
 		n++;
 	}
+	/* A packet being coalesced ends with the pass */
+	if (hq)
+		mpnic_gro_flush(eng, hq);
 	if (delivered) {
 		/* Raise the queue's interrupt; BH off so that it runs now */
 		local_bh_disable();

@@ -213,15 +213,14 @@ static int mpnic_rule_from_fs(struct net_device *dev, const struct ethtool_rx_fl
 		mpnic_ethtool_refuse(dev, NULL, "ntuple: VLAN, MAC and RSS-context matches are not supported");
 		return -EOPNOTSUPP;
 	}
-	if (fs->ring_cookie == RX_CLS_FLOW_DISC) {
-		rule->action = MPNIC_NTUPLE_DROP;
-	} else if (ethtool_get_flow_spec_ring_vf(fs->ring_cookie) ||
-		   ethtool_get_flow_spec_ring(fs->ring_cookie) >= port->num_hqs) {
+	if (fs->ring_cookie != RX_CLS_FLOW_DISC &&
+	    (ethtool_get_flow_spec_ring_vf(fs->ring_cookie) ||
+	     ethtool_get_flow_spec_ring(fs->ring_cookie) >= port->num_hqs)) {
 		mpnic_ethtool_refuse(dev, NULL, "ntuple: action is not a queue of this port");
 		return -EINVAL;
-	} else {
-		rule->action = ethtool_get_flow_spec_ring(fs->ring_cookie);
 	}
+	rule->action = fs->ring_cookie == RX_CLS_FLOW_DISC ? MPNIC_NTUPLE_DROP :
+			ethtool_get_flow_spec_ring(fs->ring_cookie);
 
 	switch (type) {
 	case TCP_V4_FLOW:

@@ -60,13 +60,38 @@ struct mpnic_rx_post {
 	struct page *page;
 };
 
-/* RX completion, written by the engine after DMA #2 */
+/*
+ * RX completion, written by the engine after DMA #2. A packet the engine
+ * coalesced (hardware GRO) spans several host buffers: its first
+ * completion holds the headers and the first segment and says how many
+ * segments it carries; each further one holds a segment's payload. All
+ * the completions of a packet are published together, each but the last
+ * with @more set.
+ */
 struct mpnic_rx_cmpl {
 	struct page *page;
 	u32 hash;
-	u16 len;
+	u16 len;		/* bytes in this buffer */
 	u8 hash_kind;
 	u8 csum_ok;		/* the engine verified the L4 checksum */
+	u8 more;		/* the packet goes on in the next completion */
+	u8 l4_off;		/* coalesced: TCP header, from the frame start */
+	u16 gso_size;		/* coalesced: payload of each segment but the last */
+	u16 gso_segs;		/* coalesced: segments; 0 for a plain packet */
+};
+
+/* Hardware GRO: the packet an engine is coalescing, within one pass */
+struct mpnic_gro {
+	u32 nbufs;		/* host buffers it fills so far; 0: none */
+	u8 *hdr;		/* its first frame, in its host buffer */
+	u16 l3_off, l4_off;	/* from the frame start */
+	u16 hdr_len;		/* all headers of a segment */
+	u16 mss;		/* payload of the first segment */
+	u32 len;		/* frame bytes: headers + all payload */
+	u32 next_seq;		/* sequence number the next segment must carry */
+	u8 l3;			/* 4 or 6 */
+	bool psh;		/* a merged segment had PSH */
+	bool closed;		/* a short or PSH segment ended it */
 };
 
 /* TX descriptor (host -> engine) and TX completion (engine -> host) */
@@ -113,6 +138,7 @@ struct mpnic_tx_cmpl {
 	X(rx_no_queue)		/* dropped: port stopped under it */	\
 	X(rx_flushed)		/* dropped: engine stopped with it */	\
 	X(rx_too_long)		/* dropped: longer than the MTU allows */ \
+	X(rx_gro_merged)	/* delivered as part of a coalesced packet */ \
 	X(tx_frames)		/* descriptors from host TX rings */	\
 	X(tx_wire_frames)	/* frames sent on the wire */		\
 	X(tx_tso)		/* descriptors segmented (TSO) */	\
@@ -147,6 +173,8 @@ struct mpnic_tx_cmpl {
 	X(rx_bytes)							\
 	X(rx_alloc_fail)	/* dropped: no skb for a buffer */	\
 	X(rx_refill_fail)	/* page_pool could not post a buffer */	\
+	X(rx_hw_gro_packets)	/* packets the engine coalesced */	\
+	X(rx_hw_gro_wire_packets) /* wire frames in those packets */	\
 	X(tx_packets)		/* completed, sent on the wire */	\
 	X(tx_bytes)							\
 	X(tx_dropped)		/* completed, dropped by the engine */	\
@@ -244,6 +272,7 @@ struct mpnic_engine {
 	struct task_struct *task;
 	bool idle;			/* the kthread is about to sleep */
 	struct mpnic_hq __rcu *hq;	/* RCU; set while the port is up */
+	struct mpnic_gro gro;		/* hardware GRO, engine only */
 	struct mpnic_engine_stats stats;
 	/* The stack instance's flow table: written by this engine only */
 	spinlock_t flows_lock;		/* the engine vs. dumpers; no other engine */
@@ -306,7 +335,8 @@ struct mpnic_dispatch_cfg *mpnic_dispatch_cfg_dup(struct mpnic_port *port, u32 e
 void mpnic_dispatch_cfg_publish(struct mpnic_port *port, struct mpnic_dispatch_cfg *cfg);
 
 /* stack.c */
-bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len, bool *csum_ok);
+bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len,
+		    struct mpnic_flow *flow, bool *csum_ok);
 void mpnic_stack_tx(struct mpnic_engine *eng, const u8 *frame, u32 len);
 void mpnic_stack_age(struct mpnic_engine *eng);
 int mpnic_stack_init(struct mpnic_engine *eng);
@@ -323,7 +353,15 @@ int mpnic_hqs_open(struct mpnic_port *port);
 void mpnic_hqs_close(struct mpnic_port *port);
 netdev_tx_t mpnic_start_xmit(struct sk_buff *skb, struct net_device *dev);
 int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
-			    const u8 *frame, const struct mpnic_rx_desc *desc, bool csum_ok);
+			    const u8 *frame, const struct mpnic_rx_desc *desc,
+			    const struct mpnic_flow *flow, bool csum_ok);
+
+/* gro.c */
+bool mpnic_gro_start(struct mpnic_engine *eng, u8 *hdr, const struct mpnic_flow *flow,
+		     u16 *len);
+bool mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
+		     const struct mpnic_flow *flow);
+void mpnic_gro_flush(struct mpnic_engine *eng, struct mpnic_hq *hq);
 int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget);
 void mpnic_hq_get_stats(const struct mpnic_hq *hq, struct mpnic_hq_stats *out);
 

@@ -158,7 +158,8 @@ static void mpnic_destructor(struct net_device *dev)
 #define MPNIC_VLAN_FEATURES	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
 				 MPNIC_TSO_FEATURES)
 #define MPNIC_FEATURES	(MPNIC_VLAN_FEATURES | NETIF_F_RXCSUM | NETIF_F_RXHASH | \
-			 NETIF_F_NTUPLE | NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_STAG_TX)
+			 NETIF_F_NTUPLE | NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_STAG_TX | \
+			 NETIF_F_GRO_HW)
 
 static void mpnic_setup(struct net_device *dev)
 {

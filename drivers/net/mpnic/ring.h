@@ -64,6 +64,28 @@ static inline void *mpnic_ring_prod_slot(struct mpnic_ring *ring)
 	return mpnic_ring_entry(ring, ring->prod);
 }
 
+/*
+ * Producer only: the @i-th free slot counted from the next one, or NULL
+ * when the ring has fewer free slots. For entries that must become visible
+ * together: fill slots 0..n-1, then mpnic_ring_prod_commit_n(ring, n).
+ */
+static inline void *mpnic_ring_prod_slot_n(struct mpnic_ring *ring, u32 i)
+{
+	/* pairs with smp_store_release() in mpnic_ring_cons_release() */
+	u32 cons = smp_load_acquire(&ring->cons);
+
+	if (ring->prod + i - cons > ring->mask)
+		return NULL;
+	return mpnic_ring_entry(ring, ring->prod + i);
+}
+
+/* Producer only: publish @n slots filled after mpnic_ring_prod_slot_n(). */
+static inline void mpnic_ring_prod_commit_n(struct mpnic_ring *ring, u32 n)
+{
+	/* pairs with smp_load_acquire() in mpnic_ring_cons_peek() */
+	smp_store_release(&ring->prod, ring->prod + n);
+}
+
 /* Producer only: publish the slot filled after mpnic_ring_prod_slot(). */
 static inline void mpnic_ring_prod_commit(struct mpnic_ring *ring)
 {

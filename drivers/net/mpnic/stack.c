@@ -144,20 +144,21 @@ static bool mpnic_stack_l4_csum(const u8 *frame, const struct mpnic_flow *flow)
  * @eng: the engine
  * @frame: the frame
  * @len: its length
+ * @flow: set to its parse
  * @csum_ok: set when the TCP/UDP checksum was verified
  *
  * Context: engine kthread.
  * Return: true to deliver the frame, false when it was dropped and counted.
  */
-bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len, bool *csum_ok)
+bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len,
+		    struct mpnic_flow *flow, bool *csum_ok)
 {
 	struct mpnic_engine_stats *st = &eng->stats;
-	struct mpnic_flow flow;
 	const u8 *l4;
 
 	*csum_ok = false;
 	mpnic_stat_inc(st, in_receives);
-	switch (mpnic_parse(frame, len, len, &flow)) {
+	switch (mpnic_parse(frame, len, len, flow)) {
 	case MPNIC_PARSE_OK:
 		break;
 	case MPNIC_PARSE_NOT_IP:
@@ -175,30 +176,30 @@ bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len, bool *cs
 		mpnic_stat_inc(st, in_hdr_errors);
 		return false;
 	}
-	if (flow.l3 == 4 && ip_fast_csum(frame + flow.l3_off, frame[flow.l3_off] & 0xf)) {
+	if (flow->l3 == 4 && ip_fast_csum(frame + flow->l3_off, frame[flow->l3_off] & 0xf)) {
 		mpnic_stat_inc(st, in_ip_csum_errors);
 		return false;
 	}
 	/* Fragments are checked by whoever reassembles them */
-	if (!flow.l4_off || (flow.frag & MPNIC_FRAG))
+	if (!flow->l4_off || (flow->frag & MPNIC_FRAG))
 		return true;
 
-	l4 = frame + flow.l4_off;
+	l4 = frame + flow->l4_off;
 	/* A zero UDP checksum means "none" over IPv4, and is invalid over IPv6 */
-	if (flow.l4proto == IPPROTO_UDP && !l4[6] && !l4[7]) {
-		if (flow.l3 == 4) {
-			mpnic_stack_track(eng, frame, &flow, MPNIC_DIR_IN);
+	if (flow->l4proto == IPPROTO_UDP && !l4[6] && !l4[7]) {
+		if (flow->l3 == 4) {
+			mpnic_stack_track(eng, frame, flow, MPNIC_DIR_IN);
 			return true;
 		}
 		mpnic_stat_inc(st, in_csum_errors);
 		return false;
 	}
-	if (!mpnic_stack_l4_csum(frame, &flow)) {
+	if (!mpnic_stack_l4_csum(frame, flow)) {
 		mpnic_stat_inc(st, in_csum_errors);
 		return false;
 	}
 	mpnic_stat_inc(st, in_csum_verified);
 	*csum_ok = true;
-	mpnic_stack_track(eng, frame, &flow, MPNIC_DIR_IN);
+	mpnic_stack_track(eng, frame, flow, MPNIC_DIR_IN);
 	return true;
 }

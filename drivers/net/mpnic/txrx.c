@@ -13,6 +13,7 @@
 #include <linux/tcp.h>
 #include <net/checksum.h>
 #include <net/ip6_checksum.h>
+#include <net/tcp.h>
 #include MPNIC_PAGE_POOL_H
 
 #include "mpnic.h"
@@ -39,23 +40,35 @@ static void mpnic_hq_irq(struct mpnic_hq *hq)
  * @hq: its host queue
  * @frame: the frame in card memory
  * @desc: its input descriptor (length, hash)
+ * @flow: its parse by the stack instance
  * @csum_ok: the engine verified its L4 checksum
+ *
+ * With rx-gro-hw on, a TCP segment may instead join the packet the engine
+ * is coalescing (gro.c); the caller flushes that at the end of its pass.
  *
  * Context: engine kthread, RCU read side.
  * Return: 0 when completed to the host (the caller raises the interrupt),
  * or a negative errno after counting the drop.
  */
 int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
-			    const u8 *frame, const struct mpnic_rx_desc *desc, bool csum_ok)
+			    const u8 *frame, const struct mpnic_rx_desc *desc,
+			    const struct mpnic_flow *flow, bool csum_ok)
 {
+	netdev_features_t features = READ_ONCE(hq->port->netdev->features);
+	bool gro = csum_ok && (features & NETIF_F_GRO_HW) && (features & NETIF_F_RXCSUM);
 	struct mpnic_rx_post *post;
 	struct mpnic_rx_cmpl *cmpl;
 	struct page *page;
+	u8 *data;
 
 	if (unlikely(desc->len > hq->rx_max_len)) {
 		mpnic_stat_inc(&eng->stats, rx_too_long);
 		return -EMSGSIZE;
 	}
+	if (gro && eng->gro.nbufs && mpnic_gro_merge(eng, hq, frame, flow))
+		goto delivered;
+	mpnic_gro_flush(eng, hq);
+
 	post = mpnic_ring_cons_peek(&hq->rx_post);
 	if (unlikely(!post)) {
 		mpnic_stat_inc(&eng->stats, rx_missed);
@@ -70,13 +83,19 @@ int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 	page = post->page;
 	mpnic_ring_cons_release(&hq->rx_post);
 
-	memcpy(page_address(page) + MPNIC_RX_HEADROOM, frame, desc->len);
+	data = page_address(page) + MPNIC_RX_HEADROOM;
+	memcpy(data, frame, desc->len);
+	memset(cmpl, 0, sizeof(*cmpl));
 	cmpl->page = page;
 	cmpl->len = desc->len;
 	cmpl->hash = desc->hash;
 	cmpl->hash_kind = desc->hash_kind;
 	cmpl->csum_ok = csum_ok;
-	mpnic_ring_prod_commit(&hq->rx_cmpl);
+	/* An open GRO packet is published by mpnic_gro_flush() */
+	if (!gro || !mpnic_gro_start(eng, data, flow, &cmpl->len))
+		mpnic_ring_prod_commit(&hq->rx_cmpl);
+
+delivered:
 
 	u64_stats_update_begin(&eng->stats.syncp);
 	WRITE_ONCE(eng->stats.rx_delivered, eng->stats.rx_delivered + 1);
@@ -378,6 +397,71 @@ static void mpnic_hq_refill(struct mpnic_hq *hq)
 	}
 }
 
+/*
+ * A packet the engine coalesced: its further buffers become frags, and it
+ * leaves as the stack's GRO would have built it: gso_size, gso_segs,
+ * gso_type, and CHECKSUM_PARTIAL over a pseudo-header checksum.
+ */
+static void mpnic_hq_rx_gro(struct mpnic_hq *hq, struct sk_buff *skb,
+			    const struct mpnic_rx_cmpl *first, u32 truesize)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+	struct mpnic_hq_stats *st = &hq->stats;
+	struct mpnic_rx_cmpl *cmpl;
+	struct tcphdr *th;
+	u32 i, tcplen;
+
+	for (i = 1; i < first->gso_segs; i++) {
+		mpnic_ring_cons_release(&hq->rx_cmpl);
+		hq->rx_outstanding--;
+		/* Published with the first one: never NULL */
+		cmpl = mpnic_ring_cons_peek(&hq->rx_cmpl);
+		skb_add_rx_frag(skb, shinfo->nr_frags, cmpl->page, MPNIC_RX_HEADROOM,
+				cmpl->len, truesize);
+	}
+	skb_set_network_header(skb, ETH_HLEN);
+	skb_set_transport_header(skb, first->l4_off);
+	th = (struct tcphdr *)(skb->data + first->l4_off);
+	tcplen = skb->len - first->l4_off;
+	shinfo->gso_size = first->gso_size;
+	shinfo->gso_segs = first->gso_segs;
+	if (((struct iphdr *)(skb->data + ETH_HLEN))->version == 4) {
+		const struct iphdr *iph = (struct iphdr *)(skb->data + ETH_HLEN);
+
+		shinfo->gso_type = SKB_GSO_TCPV4;
+		th->check = ~tcp_v4_check(tcplen, iph->saddr, iph->daddr, 0);
+	} else {
+		const struct ipv6hdr *ip6h = (struct ipv6hdr *)(skb->data + ETH_HLEN);
+
+		shinfo->gso_type = SKB_GSO_TCPV6;
+		th->check = ~tcp_v6_check(tcplen, &ip6h->saddr, &ip6h->daddr, 0);
+	}
+	if (th->cwr)
+		shinfo->gso_type |= SKB_GSO_TCP_ECN;
+	skb->csum_start = (unsigned char *)th - skb->head;
+	skb->csum_offset = offsetof(struct tcphdr, check);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+
+	u64_stats_update_begin(&st->syncp);
+	WRITE_ONCE(st->rx_hw_gro_packets, st->rx_hw_gro_packets + 1);
+	WRITE_ONCE(st->rx_hw_gro_wire_packets, st->rx_hw_gro_wire_packets + first->gso_segs);
+	u64_stats_update_end(&st->syncp);
+}
+
+/* Free the further buffers of a packet whose skb could not be built */
+static void mpnic_hq_rx_drop_chain(struct mpnic_hq *hq, const struct mpnic_rx_cmpl *first)
+{
+	struct mpnic_rx_cmpl *cmpl;
+	u32 i;
+
+	for (i = 1; i < first->gso_segs; i++) {
+		mpnic_ring_cons_release(&hq->rx_cmpl);
+		hq->rx_outstanding--;
+		cmpl = mpnic_ring_cons_peek(&hq->rx_cmpl);
+		page_pool_put_full_page(hq->pp, cmpl->page, true);
+	}
+}
+
 static int mpnic_hq_clean_rx(struct mpnic_hq *hq, int budget)
 {
 	struct net_device *dev = hq->port->netdev;
@@ -387,6 +471,7 @@ static int mpnic_hq_clean_rx(struct mpnic_hq *hq, int budget)
 	int done = 0;
 
 	while (done < budget && (cmpl = mpnic_ring_cons_peek(&hq->rx_cmpl))) {
+		struct mpnic_rx_cmpl first = *cmpl;
 		struct page *page = cmpl->page;
 		struct sk_buff *skb;
 
@@ -394,23 +479,26 @@ static int mpnic_hq_clean_rx(struct mpnic_hq *hq, int budget)
 		skb = napi_build_skb(page_address(page), truesize);
 		if (unlikely(!skb)) {
 			page_pool_put_full_page(hq->pp, page, true);
+			mpnic_hq_rx_drop_chain(hq, &first);
 			mpnic_stat_inc(st, rx_alloc_fail);
 		} else {
 			skb_mark_for_recycle(skb);
 			/* Push data to the frame, tail to its end */
 			skb_reserve(skb, MPNIC_RX_HEADROOM);
-			skb_put(skb, cmpl->len);
+			skb_put(skb, first.len);
+			if (first.gso_segs)
+				mpnic_hq_rx_gro(hq, skb, &first, truesize);
 			skb->protocol = eth_type_trans(skb, dev);
 			skb_record_rx_queue(skb, hq->idx);
-			if (cmpl->hash_kind != MPNIC_HASH_NONE)
-				skb_set_hash(skb, cmpl->hash,
-					     cmpl->hash_kind == MPNIC_HASH_L4 ?
+			if (first.hash_kind != MPNIC_HASH_NONE)
+				skb_set_hash(skb, first.hash,
+					     first.hash_kind == MPNIC_HASH_L4 ?
 					     PKT_HASH_TYPE_L4 : PKT_HASH_TYPE_L3);
-			if (cmpl->csum_ok && (dev->features & NETIF_F_RXCSUM))
+			if (first.csum_ok && !first.gso_segs && (dev->features & NETIF_F_RXCSUM))
 				skb->ip_summed = CHECKSUM_UNNECESSARY;
 			u64_stats_update_begin(&st->syncp);
 			WRITE_ONCE(st->rx_packets, st->rx_packets + 1);
-			WRITE_ONCE(st->rx_bytes, st->rx_bytes + cmpl->len);
+			WRITE_ONCE(st->rx_bytes, st->rx_bytes + skb->len + ETH_HLEN);
 			u64_stats_update_end(&st->syncp);
 			napi_gro_receive(&hq->napi, skb);
 		}
@@ -505,6 +593,7 @@ static void mpnic_hq_close(struct mpnic_hq *hq)
 		mpnic_ring_cons_release(&hq->tx_ring);
 	}
 	netdev_tx_reset_queue(txq);
+	/* Completions come whole (a coalesced packet's together): free them one by one */
 	while ((rxc = mpnic_ring_cons_peek(&hq->rx_cmpl))) {
 		page_pool_put_full_page(hq->pp, rxc->page, false);
 		mpnic_ring_cons_release(&hq->rx_cmpl);

@@ -35,14 +35,14 @@ xfer()
 # Offloads on or off: the card's TSO, checksums and GRO on the host side
 offloads()
 {
-	ethtool -K "$DEV" tso "$1" tx "$1" rx "$1" gro "$1" 2>/dev/null
-	ethtool -K "$DEV" rx-gro-hw "$1" 2>/dev/null
+	ethtool -K "$DEV" tso "$1" tx "$1" rx "$1" gro "$1" >/dev/null 2>&1
+	ethtool -K "$DEV" rx-gro-hw "$1" >/dev/null 2>&1
 	return 0
 }
 
 integrity()
 {
-	local mtu=$1 off dst tso0 tso1
+	local mtu=$1 off dst tso0 tso1 gro0 gro1
 
 	RET=0
 	topo_create
@@ -53,6 +53,7 @@ integrity()
 	for off in on off; do
 		offloads $off
 		tso0=$(stat_sum "$DEV" tx_tso)
+		gro0=$(stat_sum "$DEV" rx_hw_gro_packets)
 		for dst in $P4 $P6; do
 			xfer "$PEER" "" "$dst"
 			local src=$H4
@@ -60,16 +61,23 @@ integrity()
 			xfer "" "$PEER" "$src"
 		done
 		tso1=$(stat_sum "$DEV" tx_tso)
-		# the engines cut the host's large packets exactly when TSO is on
+		gro1=$(stat_sum "$DEV" rx_hw_gro_packets)
+		# the engines cut the host's large packets exactly when TSO is on,
+		# and coalesced segments exactly when rx-gro-hw is on
 		if [ $off = on ]; then
 			[ "$tso1" -gt "$tso0" ]
 			check_err $? "TSO on, but the engines segmented nothing"
+			[ "$gro1" -gt "$gro0" ]
+			check_err $? "rx-gro-hw on, but the engines coalesced nothing"
 		else
 			[ "$tso1" -eq "$tso0" ]
 			check_err $? "TSO off, but the engines got $((tso1 - tso0)) large packets"
+			[ "$gro1" -eq "$gro0" ]
+			check_err $? "rx-gro-hw off, but the engines coalesced $((gro1 - gro0)) packets"
 		fi
 	done
-	echo "# engines: $(stat_sum "$DEV" tx_tso) TSO packets cut into $(stat_sum "$DEV" tx_tso_segs) frames"
+	echo "# engines: $(stat_sum "$DEV" tx_tso) TSO packets cut into $(stat_sum "$DEV" tx_tso_segs) frames," \
+	     "$(stat_sum "$DEV" rx_hw_gro_wire_packets) frames coalesced into $(stat_sum "$DEV" rx_hw_gro_packets)"
 	topo_destroy
 	log_test "${XFER_MIB} MiB each way, v4 and v6, offloads on and off, MTU $mtu: SHA-256 matches"
 }

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hardware GRO (claims 4-6, 14-16): within one pass over its input ring,
+ * an engine coalesces in-order TCP segments of one flow into one packet
+ * for the host. The first segment goes whole into a host buffer; each
+ * following one brings only its payload, into a host buffer of its own.
+ * When the packet ends, the engine rewrites the first segment's IP length
+ * (and IPv4 header checksum) and publishes the packet's completions
+ * together; the queue's NAPI turns them into one skb with frags, gso_size,
+ * gso_segs and gso_type set, as the stack's GRO would have built it.
+ *
+ * Segments merge when their IP and TCP headers match the first one's but
+ * for the IP length, the IPv4 ID and checksum, the sequence number (which
+ * must follow on) and PSH; each carries the first one's payload size but
+ * the last, which may be shorter. A PSH or short segment ends the packet.
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/in.h>
+#include MPNIC_PAGE_POOL_H
+
+#include "mpnic.h"
+
+/* Segments per packet: its buffers become the skb's head and frags */
+#define MPNIC_GRO_MAX_SEGS	min_t(u32, MAX_SKB_FRAGS + 1, 16)
+/* Frame bytes per packet: the IPv4 length field must hold it */
+#define MPNIC_GRO_MAX_LEN	64000
+
+#define TCPF_FIN	0x01
+#define TCPF_SYN	0x02
+#define TCPF_RST	0x04
+#define TCPF_PSH	0x08
+#define TCPF_ACK	0x10
+#define TCPF_URG	0x20
+
+static u32 mpnic_gro_get32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+/* TCP header length and payload of a parsed segment */
+static u32 mpnic_gro_payload(const u8 *frame, const struct mpnic_flow *flow, u32 *thlen)
+{
+	*thlen = (frame[flow->l4_off + 12] >> 4) * 4;
+	return flow->l3_off + flow->l3_len - flow->l4_off - *thlen;
+}
+
+/**
+ * mpnic_gro_start - open a packet with a segment just put in a host buffer
+ * @eng: the engine
+ * @hdr: the segment, in its host buffer
+ * @flow: its parse
+ * @len: its completion's length: trimmed to the IP length (no padding)
+ *
+ * Context: engine kthread; no packet is open (mpnic_gro_flush() ran).
+ * Return: true when the packet is open: the caller does not publish the
+ * completion, mpnic_gro_flush() will.
+ */
+bool mpnic_gro_start(struct mpnic_engine *eng, u8 *hdr, const struct mpnic_flow *flow,
+		     u16 *len)
+{
+	struct mpnic_gro *gro = &eng->gro;
+	u32 thlen, pay;
+
+	if (flow->l4proto != IPPROTO_TCP || !flow->l4_off || (flow->frag & MPNIC_FRAG) ||
+	    flow->nvlans)
+		return false;
+	if (flow->l3 == 4 ? flow->l4_off != flow->l3_off + 20 :
+			    flow->l4_off != flow->l3_off + 40)
+		return false;
+	/* A plain ACK carrying data: anything else is the host's to see alone */
+	if (hdr[flow->l4_off + 13] != TCPF_ACK)
+		return false;
+	pay = mpnic_gro_payload(hdr, flow, &thlen);
+	if (!pay || flow->l4_off + thlen + pay > MPNIC_GRO_MAX_LEN)
+		return false;
+
+	gro->nbufs = 1;
+	gro->hdr = hdr;
+	gro->l3 = flow->l3;
+	gro->l3_off = flow->l3_off;
+	gro->l4_off = flow->l4_off;
+	gro->hdr_len = flow->l4_off + thlen;
+	gro->mss = pay;
+	gro->len = gro->hdr_len + pay;
+	gro->next_seq = mpnic_gro_get32(hdr + flow->l4_off + 4) + pay;
+	gro->psh = false;
+	gro->closed = false;
+	*len = gro->len;
+	return true;
+}
+
+/* The segment's headers match the open packet's, but for what may differ */
+static bool mpnic_gro_same(const struct mpnic_gro *gro, const u8 *frame)
+{
+	const u8 *a = gro->hdr + gro->l3_off, *b = frame + gro->l3_off;
+	const u8 *ta = gro->hdr + gro->l4_off, *tb = frame + gro->l4_off;
+
+	if (gro->l3 == 4) {
+		/* version, IHL, TOS; flags, fragment offset, TTL, protocol; addresses */
+		if (memcmp(a, b, 2) || memcmp(a + 6, b + 6, 4) || memcmp(a + 12, b + 12, 8))
+			return false;
+	} else {
+		/* version, class, flow label; next header, hop limit; addresses */
+		if (memcmp(a, b, 4) || memcmp(a + 6, b + 6, 34))
+			return false;
+	}
+	/* ports; acknowledgment, data offset; window; options */
+	return !memcmp(ta, tb, 4) && !memcmp(ta + 8, tb + 8, 5) &&
+	       !memcmp(ta + 14, tb + 14, 2) &&
+	       !memcmp(ta + 20, tb + 20, gro->hdr_len - gro->l4_off - 20);
+}
+
+/**
+ * mpnic_gro_merge - add a segment's payload to the open packet
+ * @eng: the engine
+ * @hq: the host queue the packet goes to
+ * @frame: the segment, in card memory, its checksums verified
+ * @flow: its parse
+ *
+ * Context: engine kthread, RCU read side.
+ * Return: true when merged (the caller counts it delivered); false when the
+ * segment does not belong to the open packet or there is no room: the
+ * caller then flushes the packet and delivers the segment on its own.
+ */
+bool mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
+		     const struct mpnic_flow *flow)
+{
+	struct mpnic_gro *gro = &eng->gro;
+	struct mpnic_rx_post *post;
+	struct mpnic_rx_cmpl *cmpl;
+	u32 thlen, pay;
+	u8 flags;
+
+	if (gro->closed || flow->l3 != gro->l3 || flow->l4proto != IPPROTO_TCP ||
+	    flow->l3_off != gro->l3_off || flow->l4_off != gro->l4_off ||
+	    (flow->frag & MPNIC_FRAG) || flow->nvlans)
+		return false;
+	pay = mpnic_gro_payload(frame, flow, &thlen);
+	flags = frame[flow->l4_off + 13];
+	if (flow->l4_off + thlen != gro->hdr_len || !pay || pay > gro->mss ||
+	    (flags & ~TCPF_PSH) != TCPF_ACK ||
+	    mpnic_gro_get32(frame + flow->l4_off + 4) != gro->next_seq ||
+	    gro->nbufs >= MPNIC_GRO_MAX_SEGS || gro->len + pay > MPNIC_GRO_MAX_LEN ||
+	    !mpnic_gro_same(gro, frame))
+		return false;
+
+	post = mpnic_ring_cons_peek(&hq->rx_post);
+	cmpl = mpnic_ring_prod_slot_n(&hq->rx_cmpl, gro->nbufs);
+	if (!post || !cmpl)
+		return false;
+	memset(cmpl, 0, sizeof(*cmpl));
+	cmpl->page = post->page;
+	mpnic_ring_cons_release(&hq->rx_post);
+	memcpy(page_address(cmpl->page) + MPNIC_RX_HEADROOM, frame + gro->hdr_len, pay);
+	cmpl->len = pay;
+
+	gro->nbufs++;
+	gro->len += pay;
+	gro->next_seq += pay;
+	if (flags & TCPF_PSH)
+		gro->psh = true;
+	/* A short segment or a push ends the packet */
+	gro->closed = pay < gro->mss || gro->psh;
+	return true;
+}
+
+/**
+ * mpnic_gro_flush - end the open packet, if any, and publish it
+ * @eng: the engine
+ * @hq: the host queue it goes to
+ *
+ * Context: engine kthread, RCU read side.
+ */
+void mpnic_gro_flush(struct mpnic_engine *eng, struct mpnic_hq *hq)
+{
+	struct mpnic_gro *gro = &eng->gro;
+	struct mpnic_rx_cmpl *first;
+	u8 *ip = gro->hdr + gro->l3_off;
+	u32 i, segs = gro->nbufs;
+
+	if (!segs)
+		return;
+	first = mpnic_ring_prod_slot_n(&hq->rx_cmpl, 0);
+	if (segs > 1) {
+		/* The first segment's headers now describe the whole packet */
+		if (gro->l3 == 4) {
+			*(__be16 *)(ip + 2) = htons(gro->len - gro->l3_off);
+			*(__sum16 *)(ip + 10) = 0;
+			*(__sum16 *)(ip + 10) = ip_fast_csum(ip, 5);
+		} else {
+			*(__be16 *)(ip + 4) = htons(gro->len - gro->l3_off - 40);
+		}
+		if (gro->psh)
+			gro->hdr[gro->l4_off + 13] |= TCPF_PSH;
+		first->l4_off = gro->l4_off;
+		first->gso_size = gro->mss;
+		first->gso_segs = segs;
+		for (i = 0; i + 1 < segs; i++) {
+			struct mpnic_rx_cmpl *cmpl = mpnic_ring_prod_slot_n(&hq->rx_cmpl, i);
+
+			cmpl->more = 1;
+		}
+		mpnic_stat_add(&eng->stats, rx_gro_merged, segs - 1);
+	}
+	mpnic_ring_prod_commit_n(&hq->rx_cmpl, segs);
+	gro->nbufs = 0;
+}
