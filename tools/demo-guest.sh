@@ -36,6 +36,18 @@ ip netns exec peer iperf3 -s -D -1
 sleep 1
 run iperf3 -c 198.51.100.2 -t 3 -P 4 -R | grep -E 'SUM|sender|receiver' | tail -2
 
+echo "== what the engines offload, and how they share the flows"
+run sh -c "ethtool -k mpnic0 | grep -E '^(tcp-segmentation-offload|rx-gro-hw|ntuple-filters|tx-vlan-offload|rx-checksumming):'"
+run sh -c "ethtool -x mpnic0 | sed -n '1,3p;/hash function/,\$p'"
+
+echo "== an ntuple rule: every stream from the peer's iperf3 server to engine 0"
+run ethtool -N mpnic0 flow-type tcp4 src-ip 198.51.100.2 src-port 5201 action 0 loc 0
+ip netns exec peer iperf3 -s -D -1
+sleep 1
+run iperf3 -c 198.51.100.2 -t 2 -P 4 -R | grep -E 'SUM.*receiver' | tail -1
+run sh -c "grep -c ':5201 ' /sys/kernel/debug/mpnic/card*/engine*/flows"
+run ethtool -N mpnic0 delete 0
+
 echo "== the card: dispatch counters, then per engine and per queue"
 ethtool -S mpnic0 | awk '
 	/^ +[a-z]/ && !/^ +(engine|queue)[0-9]/ { sub(":", ""); printf "  %-24s %s\n", $1, $2 }'

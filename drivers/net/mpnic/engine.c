@@ -51,12 +51,8 @@ static int mpnic_engine_rx(struct mpnic_engine *eng, struct mpnic_hq *hq, int bu
 	/* A packet being coalesced ends with the pass */
 	if (hq)
 		mpnic_gro_flush(eng, hq);
-	if (delivered) {
-		/* Raise the queue's interrupt; BH off so that it runs now */
-		local_bh_disable();
-		napi_schedule(&hq->napi);
-		local_bh_enable();
-	}
+	if (delivered)
+		mpnic_hq_rx_irq(hq, delivered);
 	return n;
 }
 

@@ -536,7 +536,45 @@ static int mpnic_set_rxfh(struct net_device *dev, struct ethtool_rxfh_param *rxf
 }
 MPNIC_RXFH_SET_ADAPTER(mpnic_set_rxfh)
 
+/* Longest moderation delay the card takes: 100 ms */
+#define MPNIC_COALESCE_MAX_USECS	100000
+
+static int mpnic_get_coalesce(struct net_device *dev, struct ethtool_coalesce *ec,
+			      struct kernel_ethtool_coalesce *kec,
+			      struct netlink_ext_ack *extack)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+
+	ec->rx_coalesce_usecs = port->rx_usecs;
+	ec->rx_max_coalesced_frames = port->rx_max_frames;
+	return 0;
+}
+
+/* Applies to the running queues at once: engines read it per pass */
+static int mpnic_set_coalesce(struct net_device *dev, struct ethtool_coalesce *ec,
+			      struct kernel_ethtool_coalesce *kec,
+			      struct netlink_ext_ack *extack)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+
+	if (ec->rx_coalesce_usecs > MPNIC_COALESCE_MAX_USECS) {
+		NL_SET_ERR_MSG_MOD(extack, "rx-usecs: at most 100000");
+		return -ERANGE;
+	}
+	if (ec->rx_max_coalesced_frames > port->rx_ring_size) {
+		NL_SET_ERR_MSG_MOD(extack, "rx-frames: at most the RX ring size");
+		return -ERANGE;
+	}
+	WRITE_ONCE(port->rx_usecs, ec->rx_coalesce_usecs);
+	WRITE_ONCE(port->rx_max_frames, ec->rx_max_coalesced_frames);
+	return 0;
+}
+
 static const struct ethtool_ops mpnic_ethtool_ops = {
+	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS |
+				     ETHTOOL_COALESCE_RX_MAX_FRAMES,
+	.get_coalesce		= mpnic_get_coalesce,
+	.set_coalesce		= mpnic_set_coalesce,
 	.get_drvinfo		= mpnic_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_channels		= mpnic_get_channels,

@@ -20,10 +20,12 @@
 #ifndef _MPNIC_H
 #define _MPNIC_H
 
+#include <linux/hrtimer.h>
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/skbuff.h>
 #include <net/checksum.h>
+#include <net/dropreason.h>
 
 #include "ring.h"
 #include "rss.h"
@@ -102,7 +104,8 @@ struct mpnic_tx_desc {
 struct mpnic_tx_cmpl {
 	struct sk_buff *skb;
 	u32 bytes;		/* as accounted to BQL at xmit time */
-	u8 sent;		/* reached the wire; else counted by the engine */
+	/* SKB_NOT_DROPPED_YET: reached the wire; else counted by the engine */
+	enum skb_drop_reason reason;
 };
 
 /*
@@ -178,7 +181,8 @@ struct mpnic_tx_cmpl {
 	X(tx_packets)		/* completed, sent on the wire */	\
 	X(tx_bytes)							\
 	X(tx_dropped)		/* completed, dropped by the engine */	\
-	X(tx_flushed)		/* freed at port stop, never sent */
+	X(tx_flushed)		/* freed at port stop, never sent */	\
+	X(napi_polls)		/* times the queue's NAPI ran */
 
 struct mpnic_dispatch_stats {
 	MPNIC_DISPATCH_STATS(MPNIC_STAT_FIELD)
@@ -258,6 +262,10 @@ struct mpnic_hq {
 	struct mpnic_ring tx_cmpl;
 	u32 tx_cleaned ____cacheline_aligned_in_smp; /* NAPI: completions cleaned */
 
+	/* Interrupt moderation (ethtool -C rx-usecs/rx-frames) */
+	atomic_t irq_pending;		/* RX completions since the last interrupt */
+	struct hrtimer irq_timer;	/* raises it rx-usecs after the first */
+
 	struct mpnic_hq_stats stats;
 };
 
@@ -308,6 +316,8 @@ struct mpnic_port {
 	u32 num_hqs;
 	u32 rx_ring_size;
 	u32 tx_ring_size;
+	u32 rx_usecs;			/* RTNL writes, engines read: 0 = at once */
+	u32 rx_max_frames;		/* RTNL writes, engines read: 0 = no limit */
 	/* Hash, key, table and ntuple rules: RCU, replaced whole under RTNL */
 	struct mpnic_dispatch_cfg __rcu *cfg;
 	struct mpnic_dispatch_stats __percpu *dstats;
@@ -363,6 +373,7 @@ bool mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *fr
 		     const struct mpnic_flow *flow);
 void mpnic_gro_flush(struct mpnic_engine *eng, struct mpnic_hq *hq);
 int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget);
+void mpnic_hq_rx_irq(struct mpnic_hq *hq, u32 frames);
 void mpnic_hq_get_stats(const struct mpnic_hq *hq, struct mpnic_hq_stats *out);
 
 /* netdev.c */

@@ -35,6 +35,42 @@ static void mpnic_hq_irq(struct mpnic_hq *hq)
 }
 
 /**
+ * mpnic_hq_rx_irq - raise the queue's interrupt for new RX completions
+ * @hq: the queue
+ * @frames: completions written since the last call
+ *
+ * With moderation (ethtool -C), the interrupt waits until rx-frames
+ * completions are pending or rx-usecs have passed since the first of them.
+ *
+ * Context: engine kthread, RCU read side.
+ */
+void mpnic_hq_rx_irq(struct mpnic_hq *hq, u32 frames)
+{
+	u32 usecs = READ_ONCE(hq->port->rx_usecs);
+	u32 max = READ_ONCE(hq->port->rx_max_frames);
+	u32 pending = atomic_add_return(frames, &hq->irq_pending);
+
+	if (!usecs || (max && pending >= max)) {
+		atomic_set(&hq->irq_pending, 0);
+		hrtimer_try_to_cancel(&hq->irq_timer);
+		mpnic_hq_irq(hq);
+	} else if (!hrtimer_is_queued(&hq->irq_timer)) {
+		hrtimer_start(&hq->irq_timer, ns_to_ktime((u64)usecs * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL);
+	}
+}
+
+/* The moderation timer: the interrupt is due */
+static enum hrtimer_restart mpnic_hq_irq_timer(struct hrtimer *timer)
+{
+	struct mpnic_hq *hq = container_of(timer, struct mpnic_hq, irq_timer);
+
+	atomic_set(&hq->irq_pending, 0);
+	napi_schedule(&hq->napi);
+	return HRTIMER_NORESTART;
+}
+
+/**
  * mpnic_engine_rx_deliver - DMA #2: a frame from card memory to the host
  * @eng: the engine
  * @hq: its host queue
@@ -105,8 +141,9 @@ delivered:
 }
 
 /* Put a frame built in card memory on the wire. */
-static bool mpnic_engine_wire_send(struct mpnic_engine *eng, struct net_device *wire,
-				   const u8 *buf, u32 len)
+static enum skb_drop_reason mpnic_engine_wire_send(struct mpnic_engine *eng,
+						  struct net_device *wire,
+						  const u8 *buf, u32 len)
 {
 	struct mpnic_engine_stats *st = &eng->stats;
 	struct sk_buff *wskb;
@@ -115,7 +152,7 @@ static bool mpnic_engine_wire_send(struct mpnic_engine *eng, struct net_device *
 	wskb = alloc_skb(len + NET_IP_ALIGN, GFP_ATOMIC);
 	if (unlikely(!wskb)) {
 		mpnic_stat_inc(st, tx_alloc_fail);
-		return false;
+		return SKB_DROP_REASON_NOMEM;
 	}
 	skb_reserve(wskb, NET_IP_ALIGN);
 	skb_put_data(wskb, buf, len);
@@ -127,13 +164,13 @@ static bool mpnic_engine_wire_send(struct mpnic_engine *eng, struct net_device *
 	rc = dev_queue_xmit(wskb);
 	if (net_xmit_eval(rc)) {
 		mpnic_stat_inc(st, tx_wire_errors);
-		return false;
+		return SKB_DROP_REASON_NOT_SPECIFIED;
 	}
 	u64_stats_update_begin(&st->syncp);
 	WRITE_ONCE(st->tx_wire_frames, st->tx_wire_frames + 1);
 	WRITE_ONCE(st->tx_wire_bytes, st->tx_wire_bytes + len);
 	u64_stats_update_end(&st->syncp);
-	return true;
+	return SKB_NOT_DROPPED_YET;
 }
 
 /*
@@ -184,14 +221,16 @@ static void mpnic_engine_tso_csum(const struct mpnic_tso *tso, u8 *buf, u32 len)
  * TSO (claim 8): cut a large TCP packet into wire frames in card memory,
  * each with its own headers and checksums, and send them.
  */
-static bool mpnic_engine_xmit_tso(struct mpnic_engine *eng, struct net_device *wire,
-				  struct sk_buff *skb, u32 tag)
+static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng,
+						 struct net_device *wire,
+						 struct sk_buff *skb, u32 tag)
 {
 	const struct skb_shared_info *shinfo = skb_shinfo(skb);
 	u32 hlen = skb_transport_offset(skb) + tcp_hdrlen(skb);
 	struct mpnic_engine_stats *st = &eng->stats;
 	u32 mss = shinfo->gso_size, off, idx = 0;
 	u32 payload = skb->len - hlen;
+	enum skb_drop_reason reason;
 	u8 *buf = eng->tx_stage;
 	struct mpnic_tso tso;
 
@@ -199,7 +238,7 @@ static bool mpnic_engine_xmit_tso(struct mpnic_engine *eng, struct net_device *w
 		     skb->len <= hlen || hlen + tag + mss > MPNIC_BUF_SIZE ||
 		     mpnic_engine_copy_head(skb, buf, hlen) != hlen + tag)) {
 		mpnic_stat_inc(st, tx_bad);
-		return false;
+		return SKB_DROP_REASON_NOT_SPECIFIED;
 	}
 	mpnic_tso_start(&tso, buf, skb_network_offset(skb) + tag,
 			skb_transport_offset(skb) + tag, hlen + tag, mss,
@@ -210,24 +249,26 @@ static bool mpnic_engine_xmit_tso(struct mpnic_engine *eng, struct net_device *w
 
 		if (unlikely(skb_copy_bits(skb, hlen + off, buf + hlen + tag, chunk))) {
 			mpnic_stat_inc(st, tx_bad);
-			return false;
+			return SKB_DROP_REASON_NOT_SPECIFIED;
 		}
 		mpnic_tso_fixup(&tso, buf, idx, chunk, off + chunk >= payload);
 		mpnic_engine_tso_csum(&tso, buf, len);
 		mpnic_stack_tx(eng, buf, len);
-		if (!mpnic_engine_wire_send(eng, wire, buf, len))
-			return false;
+		reason = mpnic_engine_wire_send(eng, wire, buf, len);
+		if (reason)
+			return reason;
 	}
 	u64_stats_update_begin(&st->syncp);
 	WRITE_ONCE(st->tx_tso, st->tx_tso + 1);
 	WRITE_ONCE(st->tx_tso_segs, st->tx_tso_segs + idx);
 	u64_stats_update_end(&st->syncp);
-	return true;
+	return SKB_NOT_DROPPED_YET;
 }
 
 /* Send one host frame on the wire through card memory. */
-static bool mpnic_engine_xmit_one(struct mpnic_engine *eng, struct net_device *wire,
-				  struct sk_buff *skb)
+static enum skb_drop_reason mpnic_engine_xmit_one(struct mpnic_engine *eng,
+						 struct net_device *wire,
+						 struct sk_buff *skb)
 {
 	u32 tag = skb_vlan_tag_present(skb) ? VLAN_HLEN : 0;
 	struct mpnic_engine_stats *st = &eng->stats;
@@ -236,14 +277,14 @@ static bool mpnic_engine_xmit_one(struct mpnic_engine *eng, struct net_device *w
 
 	if (unlikely(!wire)) {
 		mpnic_stat_inc(st, tx_no_wire);
-		return false;
+		return SKB_DROP_REASON_DEV_READY;
 	}
 	if (skb_is_gso(skb))
 		return mpnic_engine_xmit_tso(eng, wire, skb, tag);
 	if (unlikely(len < ETH_HLEN || len + tag > MPNIC_BUF_SIZE ||
 		     !mpnic_engine_copy_head(skb, buf, len))) {
 		mpnic_stat_inc(st, tx_bad);
-		return false;
+		return SKB_DROP_REASON_NOT_SPECIFIED;
 	}
 	len += tag;
 	/* Checksum offload (CHECKSUM_PARTIAL), computed in card memory */
@@ -252,7 +293,7 @@ static bool mpnic_engine_xmit_one(struct mpnic_engine *eng, struct net_device *w
 
 		if (unlikely(start + skb->csum_offset + 2 > len)) {
 			mpnic_stat_inc(st, tx_bad);
-			return false;
+			return SKB_DROP_REASON_NOT_SPECIFIED;
 		}
 		mpnic_csum_fill(buf, len, start, skb->csum_offset);
 	}
@@ -285,7 +326,7 @@ int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget)
 		mpnic_stat_inc(&eng->stats, tx_frames);
 		cmpl->skb = skb;
 		cmpl->bytes = skb->len;
-		cmpl->sent = mpnic_engine_xmit_one(eng, wire, skb);
+		cmpl->reason = mpnic_engine_xmit_one(eng, wire, skb);
 		mpnic_ring_cons_release(&hq->tx_ring);
 		mpnic_ring_prod_commit(&hq->tx_cmpl);
 		n++;
@@ -347,17 +388,17 @@ static int mpnic_hq_clean_tx(struct mpnic_hq *hq, int budget)
 		pkts++;
 		bytes += cmpl->bytes;
 		u64_stats_update_begin(&st->syncp);
-		if (cmpl->sent) {
+		if (cmpl->reason == SKB_NOT_DROPPED_YET) {
 			WRITE_ONCE(st->tx_packets, st->tx_packets + 1);
 			WRITE_ONCE(st->tx_bytes, st->tx_bytes + cmpl->bytes);
 		} else {
 			WRITE_ONCE(st->tx_dropped, st->tx_dropped + 1);
 		}
 		u64_stats_update_end(&st->syncp);
-		if (cmpl->sent)
+		if (cmpl->reason == SKB_NOT_DROPPED_YET)
 			napi_consume_skb(skb, budget);
 		else
-			kfree_skb(skb);
+			kfree_skb_reason(skb, cmpl->reason);
 		mpnic_ring_cons_release(&hq->tx_cmpl);
 		n++;
 	}
@@ -514,6 +555,7 @@ static int mpnic_hq_poll(struct napi_struct *napi, int budget)
 	struct mpnic_hq *hq = container_of(napi, struct mpnic_hq, napi);
 	int done;
 
+	mpnic_stat_inc(&hq->stats, napi_polls);
 	mpnic_hq_clean_tx(hq, budget);
 	done = mpnic_hq_clean_rx(hq, budget);
 	mpnic_hq_refill(hq);
@@ -558,6 +600,9 @@ static int mpnic_hq_open(struct mpnic_port *port, struct mpnic_hq *hq)
 	}
 
 	netif_napi_add(dev, &hq->napi, mpnic_hq_poll);
+	atomic_set(&hq->irq_pending, 0);
+	hrtimer_init(&hq->irq_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	hq->irq_timer.function = mpnic_hq_irq_timer;
 	/* NAPI is not running yet: we are page_pool's only consumer */
 	local_bh_disable();
 	mpnic_hq_refill(hq);
@@ -584,11 +629,13 @@ static void mpnic_hq_close(struct mpnic_hq *hq)
 	struct mpnic_rx_cmpl *rxc;
 	struct mpnic_tx_desc *desc;
 
+	/* No engine arms the timer any more: the queue has left it */
+	hrtimer_cancel(&hq->irq_timer);
 	napi_disable(&hq->napi);
 	/* Completions first: they were sent or counted by the engine */
 	mpnic_hq_clean_tx(hq, 0);
 	while ((desc = mpnic_ring_cons_peek(&hq->tx_ring))) {
-		kfree_skb(desc->skb);
+		kfree_skb_reason(desc->skb, SKB_DROP_REASON_DEV_READY);
 		mpnic_stat_inc(&hq->stats, tx_flushed);
 		mpnic_ring_cons_release(&hq->tx_ring);
 	}

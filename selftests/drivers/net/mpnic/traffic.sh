@@ -93,10 +93,23 @@ rings_idle()
 	[ "$a" -eq "$b" ]
 }
 
-# Every frame the wire delivered is delivered to the host or in one drop counter
+# A counter from the snapshot in $snap: snap_stat NAME, or snap_sum SUFFIX
+snap_stat()
+{
+	echo "$snap" | awk -v n="$1:" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }'
+}
+
+snap_sum()
+{
+	echo "$snap" | awk -v s="_$1:" 'index($1, s) && substr($1, length($1) - length(s) + 1) == s { t += $2 } END { print t + 0 }'
+}
+
+# Every frame the wire delivered is delivered to the host or in one drop
+# counter; all figures come from one `ethtool -S` snapshot, since frames
+# still arrive (and are counted as rx_port_down) while the test reads
 counters_add_up()
 {
-	local wire delivered drops hostrx
+	local wire delivered drops hostrx snap
 
 	RET=0
 	topo_create
@@ -105,27 +118,27 @@ counters_add_up()
 	ip link set "$DEV" down
 	# Frames already on an input ring are still being counted
 	busywait 5000 rings_idle
-	wire=$(stat "$DEV" rx_wire_frames)
-	drops=$(( $(stat "$DEV" rx_port_down) + $(stat "$DEV" rx_runt) +
-		  $(stat "$DEV" rx_oversize) + $(stat "$DEV" rx_card_mem_exhausted) +
-		  $(stat "$DEV" rx_engine_ring_full) + $(stat "$DEV" rx_ntuple_drop) ))
-	delivered=$(stat_sum "$DEV" rx_frames)
+	snap=$(ethtool -S "$DEV")
+	wire=$(snap_stat rx_wire_frames)
+	drops=$(( $(snap_stat rx_port_down) + $(snap_stat rx_runt) +
+		  $(snap_stat rx_oversize) + $(snap_stat rx_card_mem_exhausted) +
+		  $(snap_stat rx_engine_ring_full) + $(snap_stat rx_ntuple_drop) ))
+	delivered=$(snap_sum rx_frames)
 	[ "$wire" -eq $((delivered + drops)) ]
 	check_err $? "wire $wire != engines $delivered + dispatch drops $drops"
-	drops=$(( $(stat_sum "$DEV" rx_missed) + $(stat_sum "$DEV" rx_no_queue) +
-		  $(stat_sum "$DEV" rx_flushed) + $(stat_sum "$DEV" rx_too_long) +
-		  $(stat_sum "$DEV" in_truncated) + $(stat_sum "$DEV" in_hdr_errors) +
-		  $(stat_sum "$DEV" in_ip_csum_errors) + $(stat_sum "$DEV" in_l4_errors) +
-		  $(stat_sum "$DEV" in_csum_errors) ))
-	hostrx=$(stat_sum "$DEV" rx_delivered)
+	drops=$(( $(snap_sum rx_missed) + $(snap_sum rx_no_queue) +
+		  $(snap_sum rx_flushed) + $(snap_sum rx_too_long) +
+		  $(snap_sum in_truncated) + $(snap_sum in_hdr_errors) +
+		  $(snap_sum in_ip_csum_errors) + $(snap_sum in_l4_errors) +
+		  $(snap_sum in_csum_errors) ))
+	hostrx=$(snap_sum rx_delivered)
 	[ "$delivered" -eq $((hostrx + drops)) ]
 	check_err $? "engines $delivered != to host $hostrx + engine drops $drops"
 	# a coalesced packet carries rx_gro_merged frames on top of its first
-	[ "$hostrx" -eq $(( $(stat_sum "$DEV" rx_packets) + $(stat_sum "$DEV" rx_alloc_fail) +
-			    $(stat_sum "$DEV" rx_gro_merged) )) ]
+	[ "$hostrx" -eq $(( $(snap_sum rx_packets) + $(snap_sum rx_alloc_fail) +
+			    $(snap_sum rx_gro_merged) )) ]
 	check_err $? "delivered frames != host packets + skb failures + frames merged by GRO"
-	[ "$(stat_sum "$DEV" tx_frames)" -eq $(( $(stat_sum "$DEV" tx_packets) +
-						   $(stat_sum "$DEV" tx_dropped) )) ]
+	[ "$(snap_sum tx_frames)" -eq $(( $(snap_sum tx_packets) + $(snap_sum tx_dropped) )) ]
 	check_err $? "TX descriptors != sent + dropped"
 	[ "$delivered" -gt 1000 ]
 	check_err $? "too little traffic to judge ($delivered frames)"

@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Interrupt moderation (ethtool -c/-C rx-usecs, rx-frames): a queue's
+# interrupt (its NAPI run) waits for rx-frames completions or rx-usecs,
+# whichever comes first; a ping's round trip shows which one fired.
+
+ALL_TESTS="
+	coalesce_params
+	coalesce_timer
+	coalesce_frames
+"
+source "$(dirname "$0")"/lib.sh
+require_cmd ping
+
+coalesce_params()
+{
+	RET=0
+	ip link add "$DEV" type mpnic
+	[ "$(ethtool -c "$DEV" | awk '/^rx-usecs:/ { print $2 }')" = 0 ] &&
+		[ "$(ethtool -c "$DEV" | awk '/^rx-frames:/ { print $2 }')" = 0 ]
+	check_err $? "defaults are not rx-usecs 0 rx-frames 0 (an interrupt per pass)"
+	ethtool -C "$DEV" rx-usecs 50 rx-frames 32
+	check_err $? "rx-usecs 50 rx-frames 32 refused"
+	[ "$(ethtool -c "$DEV" | awk '/^rx-usecs:/ { print $2 }')" = 50 ] &&
+		[ "$(ethtool -c "$DEV" | awk '/^rx-frames:/ { print $2 }')" = 32 ]
+	check_err $? "the settings do not read back"
+	ethtool -C "$DEV" rx-usecs 200000 2>/dev/null
+	check_fail $? "rx-usecs 200000 taken"
+	ethtool -C "$DEV" rx-frames 100000 2>/dev/null
+	check_fail $? "rx-frames beyond the ring taken"
+	ethtool -C "$DEV" tx-usecs 10 2>/dev/null
+	check_fail $? "tx-usecs taken, but the card does not moderate TX"
+	ip link del "$DEV"
+	log_test "ethtool -c/-C: defaults, read back, refusals"
+}
+
+# The queue's NAPI also runs for TX completions: keep the host from sending
+# anything but the pings (no IPv6, no ARP) so only the timer can deliver
+quiet_host()
+{
+	sysctl -qw net.ipv6.conf."$DEV".disable_ipv6=1
+	ip neigh replace $P4 lladdr "$(ip -n "$PEER" -br link show "$PEER_IF" | awk '{ print $3 }')" \
+		dev "$DEV" nud permanent
+	ip -n "$PEER" neigh replace $H4 lladdr "$(cat /sys/class/net/"$DEV"/address)" \
+		dev "$PEER_IF" nud permanent
+}
+
+# Round trips of five pings, in whole ms, one per line
+rtts()
+{
+	ping -c 5 -i 0.3 -W 5 $P4 | sed -n 's/.*time=\([0-9]*\).*/\1/p'
+}
+
+coalesce_timer()
+{
+	local out slow
+
+	RET=0
+	topo_create
+	quiet_host
+	ping -c 1 -W 5 $P4 >/dev/null
+	# reports the link sent when it came up are over by now
+	sleep 2
+	ethtool -C "$DEV" rx-usecs 100000 rx-frames 64
+	out=$(rtts)
+	slow=$(echo "$out" | awk '$1 >= 99' | grep -c .)
+	[ "$slow" -ge 4 ]
+	check_err $? "with rx-usecs 100000 and one frame pending, only $slow of 5 replies waited: $(echo $out) ms"
+	ethtool -C "$DEV" rx-usecs 0 rx-frames 0
+	out=$(rtts)
+	slow=$(echo "$out" | awk '$1 >= 99' | grep -c .)
+	[ "$slow" -le 1 ]
+	check_err $? "without moderation $slow of 5 replies took 100 ms or more: $(echo $out) ms"
+	topo_destroy
+	log_test "rx-usecs holds a lone frame's interrupt that long"
+}
+
+coalesce_frames()
+{
+	local out slow
+
+	RET=0
+	topo_create
+	quiet_host
+	ping -c 1 -W 5 $P4 >/dev/null
+	# one frame reaches rx-frames 1 at once: the timer never matters
+	ethtool -C "$DEV" rx-usecs 100000 rx-frames 1
+	out=$(rtts)
+	slow=$(echo "$out" | awk '$1 >= 99' | grep -c .)
+	[ "$slow" -le 1 ]
+	check_err $? "rx-frames 1: $slow of 5 replies still waited for rx-usecs: $(echo $out) ms"
+	topo_destroy
+	log_test "rx-frames raises the interrupt before rx-usecs"
+}
+
+tests_run
