@@ -88,6 +88,13 @@ for k in $KERNELS; do
 	fi
 done
 
+# The spread test once more where every engine has a vCPU of its own
+echo "== 4 engines on 4 vCPUs (6.12): rss.sh balance"
+tools/vm/run --kernel 6.12 --cpus 4 -- \
+	env TESTS=balance "$top/selftests/drivers/net/mpnic/rss.sh" 2>&1 | tee "$log/balance-4cpu.log" |
+	grep -E '# TEST:|TEST:|^vm:|BUG|WARNING|per engine'
+result "${PIPESTATUS[0]}" "rss.sh balance in a 4-vCPU VM"
+
 echo "== check took $(( $(date +%s) - start )) s"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

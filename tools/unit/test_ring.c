@@ -60,6 +60,26 @@ int main(void)
 		mpnic_ring_cons_release(&ring);
 	}
 	UNIT_OK(i == 1000, "wraps around its indices");
+
+	/* Batches (a coalesced packet's completions): invisible until committed */
+	for (i = 0; i < 5; i++) {
+		p = mpnic_ring_prod_slot_n(&ring, i);
+		*p = 100 + i;
+	}
+	UNIT_OK(mpnic_ring_empty(&ring) && !mpnic_ring_cons_peek(&ring),
+		"filled slots are invisible before the batch commits");
+	mpnic_ring_prod_commit_n(&ring, 5);
+	for (i = 0; i < 5; i++) {
+		p = mpnic_ring_cons_peek(&ring);
+		if (!p || *p != 100 + i)
+			break;
+		mpnic_ring_cons_release(&ring);
+	}
+	UNIT_OK(i == 5 && mpnic_ring_empty(&ring), "a batch of 5 arrives whole, in order");
+	for (i = 0; i < 127; i++)
+		mpnic_ring_prod_commit(&ring);
+	UNIT_OK(mpnic_ring_prod_slot_n(&ring, 0) && !mpnic_ring_prod_slot_n(&ring, 1),
+		"prod_slot_n stops at the ring's free space");
 	mpnic_ring_free(&ring);
 
 	mpnic_ring_init(&sring, 64, sizeof(u32));

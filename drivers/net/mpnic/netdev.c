@@ -75,7 +75,7 @@ static void mpnic_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *
 
 	mpnic_dispatch_get_stats(port, &ds);
 	stats->rx_dropped = ds.rx_port_down + ds.rx_card_mem_exhausted +
-			    ds.rx_engine_ring_full;
+			    ds.rx_engine_ring_full + ds.rx_gso_errors + ds.rx_ntuple_drop;
 	stats->rx_length_errors = ds.rx_runt + ds.rx_oversize;
 	for (i = 0; i < port->num_hqs; i++) {
 		struct mpnic_engine_stats es;
