@@ -9,6 +9,7 @@ ALL_TESTS="
 	tcp_to_peer
 	tcp_from_peer
 	tcp_v6
+	tcp_vlan
 	counters_add_up
 	delete_under_traffic
 "
@@ -81,6 +82,36 @@ tcp_v6()
 	check_err $? "iperf3 -R over IPv6 failed"
 	topo_destroy
 	log_test "TCP over IPv6, both directions"
+}
+
+# A VLAN on top of the port: the host leaves the tag to the card, whose
+# engines insert it (also into every TSO segment); received tagged frames
+# reach the VLAN device
+tcp_vlan()
+{
+	local v4=203.0.113
+
+	RET=0
+	topo_create
+	ip link add link "$DEV" name "$DEV.10" type vlan id 10
+	ip -n "$PEER" link add link "$PEER_IF" name "$PEER_IF.10" type vlan id 10
+	ip addr add $v4.1/24 dev "$DEV.10"
+	ip -n "$PEER" addr add $v4.2/24 dev "$PEER_IF.10"
+	ip link set "$DEV.10" up
+	ip -n "$PEER" link set "$PEER_IF.10" up
+	ethtool -k "$DEV" | grep -q '^tx-vlan-offload: on'
+	check_err $? "tx-vlan-offload is not on"
+	ping -c 3 -i 0.2 -W 5 $v4.2 >/dev/null
+	check_err $? "ping over VLAN 10 failed"
+	iperf_run $v4.2
+	check_err $? "iperf3 over VLAN 10 failed"
+	[ "$(iperf_bytes)" -gt 1000000 ]
+	check_err $? "less than 1 MB crossed VLAN 10"
+	[ "$(stat_sum "$DEV" tx_tso)" -gt 0 ]
+	check_err $? "the engines segmented nothing for the VLAN"
+	ip link del "$DEV.10"
+	topo_destroy
+	log_test "TCP over a VLAN: the engines insert the tag, TSO included"
 }
 
 rings_idle()
