@@ -46,15 +46,17 @@ quiet_host()
 		dev "$PEER_IF" nud permanent
 }
 
-# Round trips of five pings, in whole ms, one per line
-rtts()
+# Five pings: sets $rtts (their round trips, whole ms) and $slow (how many
+# took 99 ms or more, i.e. waited for a 100 ms rx-usecs)
+ping5()
 {
-	ping -c 5 -i 0.3 -W 5 $P4 | sed -n 's/.*time=\([0-9]*\).*/\1/p'
+	rtts=$(ping -c 5 -i 0.3 -W 5 $P4 | sed -n 's/.*time=\([0-9]*\).*/\1/p' | tr '\n' ' ')
+	slow=$(echo $rtts | tr ' ' '\n' | awk '$1 >= 99' | grep -c .)
 }
 
 coalesce_timer()
 {
-	local out slow
+	local rtts slow
 
 	RET=0
 	topo_create
@@ -63,22 +65,20 @@ coalesce_timer()
 	# reports the link sent when it came up are over by now
 	sleep 2
 	ethtool -C "$DEV" rx-usecs 100000 rx-frames 64
-	out=$(rtts)
-	slow=$(echo "$out" | awk '$1 >= 99' | grep -c .)
+	ping5
 	[ "$slow" -ge 4 ]
-	check_err $? "with rx-usecs 100000 and one frame pending, only $slow of 5 replies waited: $(echo $out) ms"
+	check_err $? "with rx-usecs 100000 and one frame pending, only $slow of 5 replies waited: $rtts ms"
 	ethtool -C "$DEV" rx-usecs 0 rx-frames 0
-	out=$(rtts)
-	slow=$(echo "$out" | awk '$1 >= 99' | grep -c .)
+	ping5
 	[ "$slow" -le 1 ]
-	check_err $? "without moderation $slow of 5 replies took 100 ms or more: $(echo $out) ms"
+	check_err $? "without moderation $slow of 5 replies took 100 ms or more: $rtts ms"
 	topo_destroy
 	log_test "rx-usecs holds a lone frame's interrupt that long"
 }
 
 coalesce_frames()
 {
-	local out slow
+	local rtts slow
 
 	RET=0
 	topo_create
@@ -86,10 +86,9 @@ coalesce_frames()
 	ping -c 1 -W 5 $P4 >/dev/null
 	# one frame reaches rx-frames 1 at once: the timer never matters
 	ethtool -C "$DEV" rx-usecs 100000 rx-frames 1
-	out=$(rtts)
-	slow=$(echo "$out" | awk '$1 >= 99' | grep -c .)
+	ping5
 	[ "$slow" -le 1 ]
-	check_err $? "rx-frames 1: $slow of 5 replies still waited for rx-usecs: $(echo $out) ms"
+	check_err $? "rx-frames 1: $slow of 5 replies still waited for rx-usecs: $rtts ms"
 	topo_destroy
 	log_test "rx-frames raises the interrupt before rx-usecs"
 }
