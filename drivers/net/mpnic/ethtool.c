@@ -2,6 +2,7 @@
 /* ethtool: the card seen through the standard NIC interface. */
 
 #include <linux/ethtool.h>
+#include <linux/log2.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 
@@ -99,10 +100,34 @@ static void mpnic_get_ringparam(struct net_device *dev, struct ethtool_ringparam
 {
 	struct mpnic_port *port = netdev_priv(dev);
 
-	ring->rx_max_pending = 4096;
-	ring->tx_max_pending = 4096;
+	ring->rx_max_pending = MPNIC_RING_MAX;
+	ring->tx_max_pending = MPNIC_RING_MAX;
 	ring->rx_pending = port->rx_ring_size;
 	ring->tx_pending = port->tx_ring_size;
+}
+
+/* ethtool -G: sizes round up to a power of two; a running port's queues are rebuilt */
+static int mpnic_set_ringparam(struct net_device *dev, struct ethtool_ringparam *ring,
+			       struct kernel_ethtool_ringparam *kring,
+			       struct netlink_ext_ack *extack)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+	u32 rx, tx;
+
+	if (ring->rx_pending < MPNIC_RING_MIN || ring->tx_pending < MPNIC_RING_MIN ||
+	    ring->rx_pending > MPNIC_RING_MAX || ring->tx_pending > MPNIC_RING_MAX) {
+		NL_SET_ERR_MSG_MOD(extack, "Ring sizes are 64 to 4096 entries");
+		return -EINVAL;
+	}
+	rx = roundup_pow_of_two(ring->rx_pending);
+	tx = roundup_pow_of_two(ring->tx_pending);
+	if (port->rx_max_frames > rx) {
+		NL_SET_ERR_MSG_MOD(extack, "rx-frames (ethtool -C) is larger than that RX ring");
+		return -EINVAL;
+	}
+	if (rx == port->rx_ring_size && tx == port->tx_ring_size)
+		return 0;
+	return mpnic_port_set_rings(port, rx, tx);
 }
 
 /* ethtool flow types to the dispatch's; -1 where the card has no such class */
@@ -579,6 +604,7 @@ static const struct ethtool_ops mpnic_ethtool_ops = {
 	.get_link		= ethtool_op_get_link,
 	.get_channels		= mpnic_get_channels,
 	.get_ringparam		= mpnic_get_ringparam,
+	.set_ringparam		= mpnic_set_ringparam,
 	.get_rxnfc		= mpnic_get_rxnfc,
 	.set_rxnfc		= mpnic_set_rxnfc,
 	.get_rxfh_key_size	= mpnic_get_rxfh_key_size,

@@ -44,6 +44,8 @@
 #define MPNIC_CARD_MEM_DEFAULT	(32U << 20)	/* bytes per card */
 #define MPNIC_CARD_MEM_MIN	(1U << 20)
 #define MPNIC_RING_DEFAULT	512		/* descriptors per host ring */
+#define MPNIC_RING_MIN		64
+#define MPNIC_RING_MAX		4096
 #define MPNIC_ENGINE_BUDGET	64		/* descriptors per ring per pass */
 /* Host RX buffers: room for the skb head in front of the frame */
 #define MPNIC_RX_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
@@ -379,6 +381,7 @@ void mpnic_hq_get_stats(const struct mpnic_hq *hq, struct mpnic_hq_stats *out);
 /* netdev.c */
 extern struct rtnl_link_ops mpnic_link_ops;
 int mpnic_port_create(struct net *net, const char *name);
+int mpnic_port_set_rings(struct mpnic_port *port, u32 rx, u32 tx);
 bool mpnic_netdev_is_port(const struct net_device *dev);
 
 /* wire.c */

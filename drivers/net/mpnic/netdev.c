@@ -61,6 +61,42 @@ static int mpnic_change_mtu(struct net_device *dev, int new_mtu)
 	return err;
 }
 
+/**
+ * mpnic_port_set_rings - resize the host rings of every queue
+ * @port: the port
+ * @rx: RX ring entries (posted buffers and completions)
+ * @tx: TX ring entries (descriptors and completions)
+ *
+ * A running port's queues are rebuilt: what is on them is delivered or
+ * counted (tx_flushed) as at a stop. If the new rings cannot be built the
+ * old sizes come back.
+ *
+ * Context: RTNL held.
+ * Return: 0 or a negative errno.
+ */
+int mpnic_port_set_rings(struct mpnic_port *port, u32 rx, u32 tx)
+{
+	struct net_device *dev = port->netdev;
+	u32 old_rx = port->rx_ring_size, old_tx = port->tx_ring_size;
+	bool running = netif_running(dev);
+	int err;
+
+	if (running)
+		mpnic_stop(dev);
+	port->rx_ring_size = rx;
+	port->tx_ring_size = tx;
+	if (!running)
+		return 0;
+	err = mpnic_open(dev);
+	if (!err)
+		return 0;
+	port->rx_ring_size = old_rx;
+	port->tx_ring_size = old_tx;
+	if (mpnic_open(dev))
+		netdev_err(dev, "cannot reopen queues after a ring size change\n");
+	return err;
+}
+
 static u16 mpnic_select_queue(struct net_device *dev, struct sk_buff *skb,
 			      struct net_device *sb_dev)
 {

@@ -6,6 +6,7 @@
 ALL_TESTS="
 	link_down_up
 	mtu_jumbo
+	ring_sizes
 "
 source "$(dirname "$0")"/lib.sh
 require_cmd ping
@@ -60,6 +61,51 @@ mtu_jumbo()
 	check_err $? "rx_too_long did not count the long frame"
 	topo_destroy
 	log_test "MTU 9000 and back, long frames counted"
+}
+
+ring_field()
+{
+	ethtool -g "$DEV" | awk -v f="$1:" '$1 == f { v = $2 } END { print v }'
+}
+
+# ethtool -G: read back (rounded up to a power of two), refusals, and a
+# resize of a running port under TCP traffic, which goes on
+ring_sizes()
+{
+	local i client
+
+	RET=0
+	topo_create
+	[ "$(ring_field RX)" = 512 ] && [ "$(ring_field TX)" = 512 ]
+	check_err $? "default rings are not 512/512"
+	ethtool -G "$DEV" rx 100 tx 64
+	check_err $? "rx 100 tx 64 refused"
+	[ "$(ring_field RX)" = 128 ] && [ "$(ring_field TX)" = 64 ]
+	check_err $? "rings read back as $(ring_field RX)/$(ring_field TX), expected 128/64"
+	ethtool -G "$DEV" rx 16 2>/dev/null
+	check_fail $? "rx 16 taken"
+	ethtool -G "$DEV" tx 8192 2>/dev/null
+	check_fail $? "tx 8192 taken"
+	ethtool -C "$DEV" rx-frames 128
+	ethtool -G "$DEV" rx 64 2>/dev/null
+	check_fail $? "an RX ring smaller than rx-frames taken"
+	ethtool -C "$DEV" rx-frames 0
+	ip netns exec "$PEER" iperf3 -s -1 >/dev/null 2>&1 &
+	busywait 5000 ip netns exec "$PEER" sh -c "ss -ltn | grep -q ':5201 '"
+	timeout 60 iperf3 -c $P4 -t 6 -P 2 >/dev/null &
+	client=$!
+	for i in 1 2 3; do
+		sleep 1
+		ethtool -G "$DEV" rx $((256 << (i % 2))) tx $((128 << i))
+		check_err $? "resize $i under traffic failed"
+	done
+	wait $client
+	check_err $? "iperf3 across the resizes failed"
+	wait
+	ping -c 2 -W 5 $P4 >/dev/null
+	check_err $? "no traffic after the resizes"
+	topo_destroy
+	log_test "ethtool -G: read back, refusals, resize under traffic"
 }
 
 tests_run
