@@ -595,6 +595,80 @@ static int mpnic_set_coalesce(struct net_device *dev, struct ethtool_coalesce *e
 	return 0;
 }
 
+/*
+ * ethtool -d: the card's state as u32 "registers", a snapshot of rings
+ * that move while it is taken. Layout (version 1):
+ *   magic "MPNC", version, card id, engines, queues, buffers per engine
+ *   per engine: id, cpu, input ring prod, cons, free buffers, active
+ *               flows, sleeping
+ *   per queue:  rx post prod, cons, rx completion prod, cons, tx ring
+ *               prod, cons, tx completion prod, cons, buffers posted,
+ *               completions awaiting the interrupt (all 0 while down)
+ */
+#define MPNIC_REGS_VERSION	1
+#define MPNIC_REGS_MAGIC	0x4d504e43	/* "MPNC" */
+#define MPNIC_REGS_HDR		6
+#define MPNIC_REGS_ENGINE	7
+#define MPNIC_REGS_QUEUE	10
+
+static int mpnic_get_regs_len(struct net_device *dev)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+
+	return (MPNIC_REGS_HDR + port->card->num_engines * MPNIC_REGS_ENGINE +
+		port->num_hqs * MPNIC_REGS_QUEUE) * sizeof(u32);
+}
+
+static u32 *mpnic_regs_ring(u32 *p, const struct mpnic_ring *ring)
+{
+	*p++ = READ_ONCE(ring->prod);
+	*p++ = READ_ONCE(ring->cons);
+	return p;
+}
+
+static void mpnic_get_regs(struct net_device *dev, struct ethtool_regs *regs, void *data)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+	struct mpnic_card *card = port->card;
+	bool up = netif_running(dev);
+	u32 *p = data;
+	u32 i;
+
+	regs->version = MPNIC_REGS_VERSION;
+	*p++ = MPNIC_REGS_MAGIC;
+	*p++ = MPNIC_REGS_VERSION;
+	*p++ = card->id;
+	*p++ = card->num_engines;
+	*p++ = port->num_hqs;
+	*p++ = card->engines[0]->nbufs;
+	for (i = 0; i < card->num_engines; i++) {
+		struct mpnic_engine *eng = card->engines[i];
+
+		*p++ = eng->id;
+		*p++ = eng->cpu;
+		p = mpnic_regs_ring(p, &eng->in_ring);
+		*p++ = mpnic_ring_count(&eng->free_ring);
+		*p++ = READ_ONCE(eng->flows.active);
+		*p++ = READ_ONCE(eng->idle);
+	}
+	/* RTNL: the queues' rings exist exactly while the port is up */
+	for (i = 0; i < port->num_hqs; i++) {
+		struct mpnic_hq *hq = &port->hqs[i];
+
+		if (!up) {
+			memset(p, 0, MPNIC_REGS_QUEUE * sizeof(u32));
+			p += MPNIC_REGS_QUEUE;
+			continue;
+		}
+		p = mpnic_regs_ring(p, &hq->rx_post);
+		p = mpnic_regs_ring(p, &hq->rx_cmpl);
+		p = mpnic_regs_ring(p, &hq->tx_ring);
+		p = mpnic_regs_ring(p, &hq->tx_cmpl);
+		*p++ = mpnic_ring_count(&hq->rx_post);
+		*p++ = atomic_read(&hq->irq_pending);
+	}
+}
+
 static const struct ethtool_ops mpnic_ethtool_ops = {
 	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS |
 				     ETHTOOL_COALESCE_RX_MAX_FRAMES,
@@ -603,6 +677,8 @@ static const struct ethtool_ops mpnic_ethtool_ops = {
 	.get_drvinfo		= mpnic_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_channels		= mpnic_get_channels,
+	.get_regs_len		= mpnic_get_regs_len,
+	.get_regs		= mpnic_get_regs,
 	.get_ringparam		= mpnic_get_ringparam,
 	.set_ringparam		= mpnic_set_ringparam,
 	.get_rxnfc		= mpnic_get_rxnfc,

@@ -7,6 +7,7 @@ ALL_TESTS="
 	link_down_up
 	mtu_jumbo
 	ring_sizes
+	regs_dump
 "
 source "$(dirname "$0")"/lib.sh
 require_cmd ping
@@ -106,6 +107,47 @@ ring_sizes()
 	check_err $? "no traffic after the resizes"
 	topo_destroy
 	log_test "ethtool -G: read back, refusals, resize under traffic"
+}
+
+# ethtool -d: the card's rings as registers; once traffic stops, every
+# card buffer is home, every input ring and TX ring is empty, and host
+# buffers are posted
+regs_dump()
+{
+	local out=/tmp/mpnic-regs.$$
+
+	RET=0
+	topo_create
+	ping -c 5 -i 0.1 -W 5 $P4 >/dev/null
+	sleep 1
+	ethtool -d "$DEV" raw on > $out
+	check_err $? "ethtool -d failed"
+	/usr/bin/python3 - $out <<'PY'
+import struct
+import sys
+
+b = open(sys.argv[1], "rb").read()
+w = struct.unpack("<%dI" % (len(b) // 4), b)
+magic, ver, card, neng, nq, nbufs = w[:6]
+assert magic == 0x4D504E43 and ver == 1, f"magic {magic:#x} version {ver}"
+assert len(w) == 6 + 7 * neng + 10 * nq, f"{len(w)} words for {neng} engines, {nq} queues"
+p = 6
+for e in range(neng):
+    eid, cpu, iprod, icons, free, flows, idle = w[p:p + 7]
+    p += 7
+    assert eid == e and iprod == icons, f"engine {e}: input ring {iprod}/{icons}"
+    assert free == nbufs, f"engine {e}: {free} of {nbufs} buffers free"
+for q in range(nq):
+    rp, rc, cp, cc, tp, tc, xp, xc, posted, pend = w[p:p + 10]
+    p += 10
+    assert cp == cc and tp == tc and xp == xc, f"queue {q}: a ring not empty {w[p - 10:p]}"
+    assert posted == (rp - rc) & 0xFFFFFFFF and posted > 0, f"queue {q}: {posted} posted"
+print(f"# {neng} engines of {nbufs} buffers, {nq} queues: idle and whole")
+PY
+	check_err $? "the register dump does not show an idle, whole card"
+	rm -f $out
+	topo_destroy
+	log_test "ethtool -d: rings and buffers of an idle card"
 }
 
 tests_run
