@@ -91,6 +91,30 @@ static void ntuple(void)
 	UNIT_OK(!r, "ntuple: IPv6 matches no IPv4 rule");
 }
 
+/* ethtool -L: the default table follows the engine count */
+static void test_spread(void)
+{
+	struct mpnic_rss rss;
+	unsigned int i, n, per[MPNIC_RSS_INDIR_SIZE];
+	int even;
+
+	mpnic_rss_init(&rss, ms_key, 4);
+	UNIT_OK(mpnic_rss_max_engine(&rss) == 3, "a 4-engine table names engine 3 last");
+	for (n = 1; n <= 8; n++) {
+		mpnic_rss_spread(&rss, n);
+		memset(per, 0, sizeof(per));
+		for (i = 0; i < MPNIC_RSS_INDIR_SIZE; i++)
+			per[rss.indir[i]]++;
+		even = mpnic_rss_max_engine(&rss) == n - 1;
+		for (i = 0; i < n; i++)
+			even &= per[i] == MPNIC_RSS_INDIR_SIZE / n ||
+				per[i] == MPNIC_RSS_INDIR_SIZE / n + 1;
+		UNIT_OK(even, "spread over %u engines: every engine within one bucket of even", n);
+	}
+	rss.indir[77] = 9;
+	UNIT_OK(mpnic_rss_max_engine(&rss) == 9, "one bucket set to engine 9 is seen");
+}
+
 int main(void)
 {
 	struct mpnic_rss rss;
@@ -100,6 +124,7 @@ int main(void)
 	u32 h;
 
 	printf("TAP version 13\n");
+	test_spread();
 	mpnic_rss_init(&rss, ms_key, 4);
 	for (i = 0; i < sizeof(vecs) / sizeof(vecs[0]); i++) {
 		const struct vec *v = &vecs[i];

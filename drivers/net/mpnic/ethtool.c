@@ -46,13 +46,26 @@ static void mpnic_get_channels(struct net_device *dev, struct ethtool_channels *
 	ch->combined_count = port->num_hqs;
 }
 
+static int mpnic_set_channels(struct net_device *dev, struct ethtool_channels *ch)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+
+	/* The core refuses counts above the maxima and a zero combined count */
+	if (ch->rx_count || ch->tx_count || ch->other_count) {
+		mpnic_refuse(dev, NULL, "Only combined channels exist: one per engine");
+		return -EINVAL;
+	}
+	return mpnic_port_set_channels(port, ch->combined_count, NULL);
+}
+
 static int mpnic_get_sset_count(struct net_device *dev, int sset)
 {
 	struct mpnic_port *port = netdev_priv(dev);
 
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return MPNIC_N_DISPATCH + port->num_hqs * (MPNIC_N_ENGINE + MPNIC_N_HQ);
+	/* Every engine and queue, serving the port or not (ethtool -L) */
+	return MPNIC_N_DISPATCH + port->card->num_engines * (MPNIC_N_ENGINE + MPNIC_N_HQ);
 }
 
 static void mpnic_get_strings(struct net_device *dev, u32 sset, u8 *data)
@@ -64,7 +77,7 @@ static void mpnic_get_strings(struct net_device *dev, u32 sset, u8 *data)
 		return;
 	for (j = 0; j < MPNIC_N_DISPATCH; j++)
 		ethtool_puts(&data, mpnic_dispatch_stat_names[j]);
-	for (i = 0; i < port->num_hqs; i++) {
+	for (i = 0; i < port->card->num_engines; i++) {
 		for (j = 0; j < MPNIC_N_ENGINE; j++)
 			ethtool_sprintf(&data, "engine%u_%s", port->hqs[i].eng->id,
 					mpnic_engine_stat_names[j]);
@@ -81,7 +94,7 @@ static void mpnic_get_ethtool_stats(struct net_device *dev,
 
 	mpnic_dispatch_get_stats(port, (struct mpnic_dispatch_stats *)data);
 	data += MPNIC_N_DISPATCH;
-	for (i = 0; i < port->num_hqs; i++) {
+	for (i = 0; i < port->card->num_engines; i++) {
 		struct mpnic_engine_stats es;
 		struct mpnic_hq_stats hs;
 
@@ -150,16 +163,6 @@ static int mpnic_flow_type(u32 ethtool_ft)
 		return -1;
 	}
 }
-
-/* ethtool's ioctl path has no extack before 6.8 nor for rxnfc: log then */
-#define mpnic_ethtool_refuse(dev, extack, msg) do {			\
-		struct netlink_ext_ack *extack_ = (extack);		\
-									\
-		if (extack_)						\
-			NL_SET_ERR_MSG_MOD(extack_, msg);		\
-		else							\
-			netdev_warn(dev, "%s\n", msg);			\
-	} while (0)
 
 /* The mpnic rule at @loc, or NULL */
 static const struct mpnic_ntuple_rule *mpnic_rule_at(const struct mpnic_dispatch_cfg *cfg,
@@ -235,13 +238,13 @@ static int mpnic_rule_from_fs(struct net_device *dev, const struct ethtool_rx_fl
 
 	memset(rule, 0, sizeof(*rule));
 	if (fs->flow_type & (FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS)) {
-		mpnic_ethtool_refuse(dev, NULL, "ntuple: VLAN, MAC and RSS-context matches are not supported");
+		mpnic_refuse(dev, NULL, "ntuple: VLAN, MAC and RSS-context matches are not supported");
 		return -EOPNOTSUPP;
 	}
 	if (fs->ring_cookie != RX_CLS_FLOW_DISC &&
 	    (ethtool_get_flow_spec_ring_vf(fs->ring_cookie) ||
 	     ethtool_get_flow_spec_ring(fs->ring_cookie) >= port->num_hqs)) {
-		mpnic_ethtool_refuse(dev, NULL, "ntuple: action is not a queue of this port");
+		mpnic_refuse(dev, NULL, "ntuple: action is not a queue of this port");
 		return -EINVAL;
 	}
 	rule->action = fs->ring_cookie == RX_CLS_FLOW_DISC ? MPNIC_NTUPLE_DROP :
@@ -305,7 +308,7 @@ static int mpnic_rule_from_fs(struct net_device *dev, const struct ethtool_rx_fl
 	return 0;
 
 err_unsupported:
-	mpnic_ethtool_refuse(dev, NULL, "ntuple: flow types are tcp4/udp4/ip4/tcp6/udp6/ip6 matching addresses, ports and (ip4/ip6) the L4 protocol");
+	mpnic_refuse(dev, NULL, "ntuple: flow types are tcp4/udp4/ip4/tcp6/udp6/ip6 matching addresses, ports and (ip4/ip6) the L4 protocol");
 	return -EOPNOTSUPP;
 }
 
@@ -341,7 +344,7 @@ static int mpnic_rule_insert(struct net_device *dev, struct ethtool_rx_flow_spec
 	int err;
 
 	if (!(dev->features & NETIF_F_NTUPLE)) {
-		mpnic_ethtool_refuse(dev, NULL, "ntuple: the feature is off (ethtool -K DEV ntuple on)");
+		mpnic_refuse(dev, NULL, "ntuple: the feature is off (ethtool -K DEV ntuple on)");
 		return -EOPNOTSUPP;
 	}
 	err = mpnic_rule_from_fs(dev, fs, &rule);
@@ -350,9 +353,9 @@ static int mpnic_rule_insert(struct net_device *dev, struct ethtool_rx_flow_spec
 	loc = mpnic_rule_loc(old, fs->location);
 	if (loc < 0) {
 		if (loc == -ENOSPC)
-			mpnic_ethtool_refuse(dev, NULL, "ntuple: every rule location is taken");
+			mpnic_refuse(dev, NULL, "ntuple: every rule location is taken");
 		else
-			mpnic_ethtool_refuse(dev, NULL, "ntuple: location out of range");
+			mpnic_refuse(dev, NULL, "ntuple: location out of range");
 		return loc;
 	}
 	rule.loc = loc;
@@ -383,7 +386,7 @@ static int mpnic_rule_delete(struct net_device *dev, u32 loc)
 	u32 i, j;
 
 	if (!mpnic_rule_at(old, loc)) {
-		mpnic_ethtool_refuse(dev, NULL, "ntuple: no rule at that location");
+		mpnic_refuse(dev, NULL, "ntuple: no rule at that location");
 		return -ENOENT;
 	}
 	cfg = mpnic_dispatch_cfg_dup(port, 0);
@@ -449,13 +452,13 @@ static int mpnic_set_rxfh_fields(struct net_device *dev, const struct ethtool_rx
 
 	ft = mpnic_flow_type(info->flow_type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS));
 	if (ft < 0 || (info->flow_type & FLOW_RSS)) {
-		mpnic_ethtool_refuse(dev, NULL, "rx-flow-hash: flow types are tcp4, udp4, ip4, tcp6, udp6, ip6");
+		mpnic_refuse(dev, NULL, "rx-flow-hash: flow types are tcp4, udp4, ip4, tcp6, udp6, ip6");
 		return -EOPNOTSUPP;
 	}
 	if (ft != MPNIC_FT_IP4 && ft != MPNIC_FT_IP6)
 		allowed |= MPNIC_RXH_L4;
 	if (info->data & ~allowed) {
-		mpnic_ethtool_refuse(dev, NULL, "rx-flow-hash: the card hashes IP addresses (s, d) and, for TCP and UDP, ports (f, n)");
+		mpnic_refuse(dev, NULL, "rx-flow-hash: the card hashes IP addresses (s, d) and, for TCP and UDP, ports (f, n)");
 		return -EOPNOTSUPP;
 	}
 	cfg = mpnic_dispatch_cfg_dup(port, 0);
@@ -536,13 +539,13 @@ static int mpnic_set_rxfh(struct net_device *dev, struct ethtool_rxfh_param *rxf
 		hfunc = MPNIC_HFUNC_CRC32;
 		break;
 	default:
-		mpnic_ethtool_refuse(dev, extack, "Hash functions are toeplitz, xor and crc32");
+		mpnic_refuse(dev, extack, "Hash functions are toeplitz, xor and crc32");
 		return -EOPNOTSUPP;
 	}
 	if (rxfh->indir) {
 		for (i = 0; i < MPNIC_RSS_INDIR_SIZE; i++) {
 			if (rxfh->indir[i] >= port->num_hqs) {
-				mpnic_ethtool_refuse(dev, extack, "Indirection table names a queue the port does not have");
+				mpnic_refuse(dev, extack, "Indirection table names a queue the port does not have");
 				return -EINVAL;
 			}
 		}
@@ -677,6 +680,7 @@ static const struct ethtool_ops mpnic_ethtool_ops = {
 	.get_drvinfo		= mpnic_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_channels		= mpnic_get_channels,
+	.set_channels		= mpnic_set_channels,
 	.get_regs_len		= mpnic_get_regs_len,
 	.get_regs		= mpnic_get_regs,
 	.get_ringparam		= mpnic_get_ringparam,

@@ -242,6 +242,19 @@ static inline void __mpnic_stats_read(const u64 *src, u64 *dst, size_t n,
 	} while (u64_stats_fetch_retry(syncp, start));
 }
 
+/*
+ * A refusal's reason goes to the user in @extack; paths that have none
+ * (ethtool's ioctls, and rxnfc and channels even over netlink) log it.
+ */
+#define mpnic_refuse(dev, extack, msg) do {				\
+		struct netlink_ext_ack *extack_ = (extack);		\
+									\
+		if (extack_)						\
+			NL_SET_ERR_MSG_MOD(extack_, msg);		\
+		else							\
+			netdev_warn(dev, "%s\n", msg);			\
+	} while (0)
+
 struct mpnic_card;
 struct mpnic_port;
 
@@ -314,8 +327,8 @@ struct mpnic_port {
 	struct net_device *netdev;
 	struct mpnic_card *card;
 	struct net_device __rcu *wire;	/* RCU; replaced under RTNL */
-	struct mpnic_hq *hqs;		/* one per engine; rings exist while up */
-	u32 num_hqs;
+	struct mpnic_hq *hqs;		/* one per engine of the card */
+	u32 num_hqs;			/* RTNL: the first num_hqs serve; their rings exist while up */
 	u32 rx_ring_size;
 	u32 tx_ring_size;
 	u32 rx_usecs;			/* RTNL writes, engines read: 0 = at once */
@@ -361,8 +374,8 @@ void mpnic_debugfs_card_add(struct mpnic_card *card);
 void mpnic_debugfs_card_del(struct mpnic_card *card);
 
 /* txrx.c */
-int mpnic_hqs_open(struct mpnic_port *port);
-void mpnic_hqs_close(struct mpnic_port *port);
+int mpnic_hqs_open(struct mpnic_port *port, u32 from, u32 to);
+void mpnic_hqs_close(struct mpnic_port *port, u32 from, u32 to);
 netdev_tx_t mpnic_start_xmit(struct sk_buff *skb, struct net_device *dev);
 int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 			    const u8 *frame, const struct mpnic_rx_desc *desc,
@@ -382,6 +395,8 @@ void mpnic_hq_get_stats(const struct mpnic_hq *hq, struct mpnic_hq_stats *out);
 extern struct rtnl_link_ops mpnic_link_ops;
 int mpnic_port_create(struct net *net, const char *name);
 int mpnic_port_set_rings(struct mpnic_port *port, u32 rx, u32 tx);
+int mpnic_port_set_channels(struct mpnic_port *port, u32 n,
+			    struct netlink_ext_ack *extack);
 bool mpnic_netdev_is_port(const struct net_device *dev);
 
 /* wire.c */

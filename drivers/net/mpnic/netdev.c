@@ -26,7 +26,7 @@ static int mpnic_open(struct net_device *dev)
 	struct mpnic_port *port = netdev_priv(dev);
 	int err;
 
-	err = mpnic_hqs_open(port);
+	err = mpnic_hqs_open(port, 0, port->num_hqs);
 	if (err)
 		return err;
 	netif_tx_start_all_queues(dev);
@@ -40,25 +40,99 @@ static int mpnic_stop(struct net_device *dev)
 
 	netif_tx_disable(dev);
 	netif_carrier_off(dev);
-	mpnic_hqs_close(port);
+	mpnic_hqs_close(port, 0, port->num_hqs);
 	return 0;
 }
 
-static int mpnic_change_mtu(struct net_device *dev, int new_mtu)
+/*
+ * Rebuild host queue @i with the port's ring sizes and MTU: its TX queue
+ * waits, stopped by the close, and wakes on success.
+ */
+static int mpnic_port_rebuild_queue(struct mpnic_port *port, u32 i)
 {
-	bool running = netif_running(dev);
+	struct netdev_queue *txq = netdev_get_tx_queue(port->netdev, i);
 	int err;
 
-	/* Host buffers are sized for the MTU: rebuild the queues */
-	if (running)
-		mpnic_stop(dev);
-	WRITE_ONCE(dev->mtu, new_mtu);
-	if (!running)
-		return 0;
-	err = mpnic_open(dev);
-	if (err)
-		netdev_err(dev, "cannot reopen queues after MTU change: %d\n", err);
+	mpnic_hqs_close(port, i, i + 1);
+	err = mpnic_hqs_open(port, i, i + 1);
+	if (!err)
+		netif_tx_wake_queue(txq);
 	return err;
+}
+
+/* What the host queues are built for */
+struct mpnic_qcfg {
+	u32 rx_ring_size;
+	u32 tx_ring_size;
+	u32 mtu;
+};
+
+static void mpnic_port_qcfg_set(struct mpnic_port *port, const struct mpnic_qcfg *qc)
+{
+	port->rx_ring_size = qc->rx_ring_size;
+	port->tx_ring_size = qc->tx_ring_size;
+	WRITE_ONCE(port->netdev->mtu, qc->mtu);
+}
+
+/**
+ * mpnic_port_reconfig - rebuild the host queues for new ring sizes or MTU
+ * @port: the port
+ * @qc: the new settings
+ *
+ * A running port's queues are rebuilt one at a time and the carrier stays
+ * up: while one is rebuilt its TX queue waits in the qdisc, and what is on
+ * its rings is delivered or counted (rx_no_queue, tx_flushed) as at a
+ * stop. If a queue cannot be rebuilt, the old settings come back on every
+ * queue.
+ *
+ * Context: RTNL held.
+ * Return: 0 or a negative errno.
+ */
+static int mpnic_port_reconfig(struct mpnic_port *port, const struct mpnic_qcfg *qc)
+{
+	struct net_device *dev = port->netdev;
+	struct mpnic_qcfg old = {
+		.rx_ring_size = port->rx_ring_size,
+		.tx_ring_size = port->tx_ring_size,
+		.mtu = dev->mtu,
+	};
+	u32 i, j;
+	int err;
+
+	mpnic_port_qcfg_set(port, qc);
+	if (!netif_running(dev))
+		return 0;
+	for (i = 0; i < port->num_hqs; i++) {
+		err = mpnic_port_rebuild_queue(port, i);
+		if (err)
+			goto err_restore;
+	}
+	return 0;
+
+err_restore:
+	mpnic_port_qcfg_set(port, &old);
+	for (j = 0; j < i; j++)
+		if (mpnic_port_rebuild_queue(port, j))
+			netdev_err(dev, "queue %u stays down: no memory for its rings\n", j);
+	/* Queue @i failed to open: it is closed, its TX queue stopped */
+	if (mpnic_hqs_open(port, i, i + 1))
+		netdev_err(dev, "queue %u stays down: no memory for its rings\n", i);
+	else
+		netif_tx_wake_queue(netdev_get_tx_queue(dev, i));
+	return err;
+}
+
+/* Host buffers are sized for the MTU */
+static int mpnic_change_mtu(struct net_device *dev, int new_mtu)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+	struct mpnic_qcfg qc = {
+		.rx_ring_size = port->rx_ring_size,
+		.tx_ring_size = port->tx_ring_size,
+		.mtu = new_mtu,
+	};
+
+	return mpnic_port_reconfig(port, &qc);
 }
 
 /**
@@ -67,33 +141,121 @@ static int mpnic_change_mtu(struct net_device *dev, int new_mtu)
  * @rx: RX ring entries (posted buffers and completions)
  * @tx: TX ring entries (descriptors and completions)
  *
- * A running port's queues are rebuilt: what is on them is delivered or
- * counted (tx_flushed) as at a stop. If the new rings cannot be built the
- * old sizes come back.
+ * Context: RTNL held.
+ * Return: 0 or a negative errno, the old sizes kept.
+ */
+int mpnic_port_set_rings(struct mpnic_port *port, u32 rx, u32 tx)
+{
+	struct mpnic_qcfg qc = {
+		.rx_ring_size = rx,
+		.tx_ring_size = tx,
+		.mtu = port->netdev->mtu,
+	};
+
+	return mpnic_port_reconfig(port, &qc);
+}
+
+/*
+ * Re-spread an indirection table the user did not set over @n engines,
+ * and publish it. Return: 0, or -ENOMEM with nothing changed.
+ */
+static int mpnic_port_respread(struct mpnic_port *port, u32 n)
+{
+	struct mpnic_dispatch_cfg *cfg;
+
+	if (netif_is_rxfh_configured(port->netdev))
+		return 0;
+	cfg = mpnic_dispatch_cfg_dup(port, 0);
+	if (!cfg)
+		return -ENOMEM;
+	mpnic_rss_spread(&cfg->rss, n);
+	mpnic_dispatch_cfg_publish(port, cfg);
+	return 0;
+}
+
+/**
+ * mpnic_port_set_channels - change how many engines serve the port
+ * @port: the port
+ * @n: engines, 1 to the card's engine count
+ * @extack: why a change is refused
+ *
+ * A running port keeps running. Growing, the new queues open before
+ * dispatch sends them anything. Shrinking, dispatch stops choosing the
+ * leaving engines first; what they hold for the host is then delivered or
+ * counted (rx_no_queue, tx_flushed) as at a stop. A table the user set
+ * (or a rule) that names a leaving engine refuses the change.
  *
  * Context: RTNL held.
  * Return: 0 or a negative errno.
  */
-int mpnic_port_set_rings(struct mpnic_port *port, u32 rx, u32 tx)
+int mpnic_port_set_channels(struct mpnic_port *port, u32 n,
+			    struct netlink_ext_ack *extack)
 {
 	struct net_device *dev = port->netdev;
-	u32 old_rx = port->rx_ring_size, old_tx = port->tx_ring_size;
+	const struct mpnic_dispatch_cfg *cur = rtnl_dereference(port->cfg);
 	bool running = netif_running(dev);
+	u32 old = port->num_hqs, i;
 	int err;
 
+	if (n == old)
+		return 0;
+	if (n < old) {
+		if (netif_is_rxfh_configured(dev) && mpnic_rss_max_engine(&cur->rss) >= n) {
+			mpnic_refuse(dev, extack, "The indirection table uses an engine being removed");
+			return -EINVAL;
+		}
+		for (i = 0; i < cur->nrules; i++) {
+			if (cur->rules[i].action != MPNIC_NTUPLE_DROP &&
+			    cur->rules[i].action >= n) {
+				mpnic_refuse(dev, extack,
+					     "An ntuple rule steers to an engine being removed");
+				return -EINVAL;
+			}
+		}
+		err = mpnic_port_respread(port, n);
+		if (err)
+			return err;
+		/* No dispatch CPU or xmit picks a leaving engine from here */
+		synchronize_net();
+		err = netif_set_real_num_tx_queues(dev, n);
+		if (!err)
+			err = netif_set_real_num_rx_queues(dev, n);
+		if (WARN_ON_ONCE(err))	/* shrinking allocates nothing */
+			return err;
+		if (running)
+			mpnic_hqs_close(port, n, old);
+		port->num_hqs = n;
+		return 0;
+	}
+
+	if (running) {
+		err = mpnic_hqs_open(port, old, n);
+		if (err) {
+			mpnic_refuse(dev, extack, "No memory for the new queues");
+			return err;
+		}
+	}
+	err = netif_set_real_num_tx_queues(dev, n);
+	if (err)
+		goto err_hqs_close;
+	err = netif_set_real_num_rx_queues(dev, n);
+	if (err)
+		goto err_restore_tx;
 	if (running)
-		mpnic_stop(dev);
-	port->rx_ring_size = rx;
-	port->tx_ring_size = tx;
-	if (!running)
-		return 0;
-	err = mpnic_open(dev);
-	if (!err)
-		return 0;
-	port->rx_ring_size = old_rx;
-	port->tx_ring_size = old_tx;
-	if (mpnic_open(dev))
-		netdev_err(dev, "cannot reopen queues after a ring size change\n");
+		for (i = old; i < n; i++)
+			netif_tx_start_queue(netdev_get_tx_queue(dev, i));
+	port->num_hqs = n;
+	err = mpnic_port_respread(port, n);
+	if (err)	/* the old table goes on working over fewer engines */
+		netdev_warn(dev, "indirection table not re-spread over %u engines\n", n);
+	return 0;
+
+err_restore_tx:
+	netif_set_real_num_tx_queues(dev, old);
+err_hqs_close:
+	if (running)
+		mpnic_hqs_close(port, old, n);
+	mpnic_refuse(dev, extack, "Cannot grow the port's queues");
 	return err;
 }
 
@@ -113,7 +275,8 @@ static void mpnic_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *
 	stats->rx_dropped = ds.rx_port_down + ds.rx_card_mem_exhausted +
 			    ds.rx_engine_ring_full + ds.rx_gso_errors + ds.rx_ntuple_drop;
 	stats->rx_length_errors = ds.rx_runt + ds.rx_oversize;
-	for (i = 0; i < port->num_hqs; i++) {
+	/* Every queue, serving or not: the totals never go back */
+	for (i = 0; i < port->card->num_engines; i++) {
 		struct mpnic_engine_stats es;
 		struct mpnic_hq_stats hs;
 

@@ -68,8 +68,6 @@ u32 mpnic_hash_crc32(const u8 *data, u32 len)
  */
 void mpnic_rss_init(struct mpnic_rss *rss, const u8 *key, u32 nengines)
 {
-	u32 i;
-
 	memcpy(rss->key, key, MPNIC_RSS_KEY_SIZE);
 	rss->hfunc = MPNIC_HFUNC_TOEPLITZ;
 	rss->fields[MPNIC_FT_OTHER] = 0;
@@ -79,8 +77,36 @@ void mpnic_rss_init(struct mpnic_rss *rss, const u8 *key, u32 nengines)
 	rss->fields[MPNIC_FT_TCP6] = MPNIC_RXH_IP | MPNIC_RXH_L4;
 	rss->fields[MPNIC_FT_UDP6] = MPNIC_RXH_IP | MPNIC_RXH_L4;
 	rss->fields[MPNIC_FT_IP6] = MPNIC_RXH_IP;
+	mpnic_rss_spread(rss, nengines);
+}
+
+/**
+ * mpnic_rss_spread - the default indirection table over @nengines engines
+ * @rss: the state
+ * @nengines: engines serving the port
+ */
+void mpnic_rss_spread(struct mpnic_rss *rss, u32 nengines)
+{
+	u32 i;
+
 	for (i = 0; i < MPNIC_RSS_INDIR_SIZE; i++)
 		rss->indir[i] = nengines ? i % nengines : 0;
+}
+
+/**
+ * mpnic_rss_max_engine - the highest engine the indirection table names
+ * @rss: the state
+ *
+ * Return: that engine index.
+ */
+u32 mpnic_rss_max_engine(const struct mpnic_rss *rss)
+{
+	u32 i, max = 0;
+
+	for (i = 0; i < MPNIC_RSS_INDIR_SIZE; i++)
+		if (rss->indir[i] > max)
+			max = rss->indir[i];
+	return max;
 }
 
 /**

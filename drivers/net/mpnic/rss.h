@@ -83,6 +83,8 @@ u32 mpnic_hash_xor(const u8 *data, u32 len);
 u32 mpnic_hash_crc32(const u8 *data, u32 len);
 
 void mpnic_rss_init(struct mpnic_rss *rss, const u8 *key, u32 nengines);
+void mpnic_rss_spread(struct mpnic_rss *rss, u32 nengines);
+u32 mpnic_rss_max_engine(const struct mpnic_rss *rss);
 u32 mpnic_rss_hash(const struct mpnic_rss *rss, const struct mpnic_flow *flow,
 		   bool reply, enum mpnic_hash_kind *kind);
 

@@ -375,7 +375,8 @@ netdev_tx_t mpnic_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	return NETDEV_TX_OK;
 }
 
-static int mpnic_hq_clean_tx(struct mpnic_hq *hq, int budget)
+/* Free what the engine completed; the caller decides on waking the queue */
+static u32 mpnic_hq_reap_tx(struct mpnic_hq *hq, int budget)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(hq->port->netdev, hq->idx);
 	struct mpnic_hq_stats *st = &hq->stats;
@@ -409,7 +410,17 @@ static int mpnic_hq_clean_tx(struct mpnic_hq *hq, int budget)
 	 */
 	smp_store_release(&hq->tx_cleaned, hq->tx_cleaned + n);
 	netdev_tx_completed_queue(txq, pkts, bytes);
+	return n;
+}
 
+/* NAPI: reap TX completions and wake the queue once a quarter is free */
+static int mpnic_hq_clean_tx(struct mpnic_hq *hq, int budget)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(hq->port->netdev, hq->idx);
+	u32 n = mpnic_hq_reap_tx(hq, budget);
+
+	if (!n)
+		return 0;
 	/* pairs with smp_mb() in mpnic_start_xmit() */
 	smp_mb();
 	if (netif_tx_queue_stopped(txq) && netif_running(hq->port->netdev) &&
@@ -632,8 +643,15 @@ static void mpnic_hq_close(struct mpnic_hq *hq)
 	/* No engine arms the timer any more: the queue has left it */
 	hrtimer_cancel(&hq->irq_timer);
 	napi_disable(&hq->napi);
+	/*
+	 * Fence xmit out of the rings freed below: a running port rebuilds
+	 * its queues one by one. NAPI, which wakes the queue, is off.
+	 */
+	__netif_tx_lock_bh(txq);
+	netif_tx_stop_queue(txq);
+	__netif_tx_unlock_bh(txq);
 	/* Completions first: they were sent or counted by the engine */
-	mpnic_hq_clean_tx(hq, 0);
+	mpnic_hq_reap_tx(hq, 0);
 	while ((desc = mpnic_ring_cons_peek(&hq->tx_ring))) {
 		kfree_skb_reason(desc->skb, SKB_DROP_REASON_DEV_READY);
 		mpnic_stat_inc(&hq->stats, tx_flushed);
@@ -659,50 +677,54 @@ static void mpnic_hq_close(struct mpnic_hq *hq)
 }
 
 /**
- * mpnic_hqs_open - give every engine of the port its host queue
- * @port: the port being opened
+ * mpnic_hqs_open - give engines @from to @to - 1 their host queues
+ * @port: the port
+ * @from: first queue
+ * @to: one past the last
  *
- * Context: RTNL held (ndo_open).
- * Return: 0 or a negative errno, with nothing left open.
+ * Context: RTNL held (ndo_open, a channel change).
+ * Return: 0 or a negative errno, with none of them left open.
  */
-int mpnic_hqs_open(struct mpnic_port *port)
+int mpnic_hqs_open(struct mpnic_port *port, u32 from, u32 to)
 {
 	u32 i;
 	int err;
 
 	ASSERT_RTNL();
-	for (i = 0; i < port->num_hqs; i++) {
+	for (i = from; i < to; i++) {
 		err = mpnic_hq_open(port, &port->hqs[i]);
 		if (err)
 			goto err_hqs_close;
 	}
 	/* Publish last: an engine sees a queue only when it is complete */
-	for (i = 0; i < port->num_hqs; i++)
+	for (i = from; i < to; i++)
 		rcu_assign_pointer(port->hqs[i].eng->hq, &port->hqs[i]);
 	return 0;
 
 err_hqs_close:
-	while (i--)
+	while (i-- > from)
 		mpnic_hq_close(&port->hqs[i]);
 	return err;
 }
 
 /**
- * mpnic_hqs_close - take the host queues away from the engines
- * @port: the port being stopped; its TX queues are already disabled
+ * mpnic_hqs_close - take host queues @from to @to - 1 away from their engines
+ * @port: the port; the TX queues are disabled or beyond real_num_tx_queues
+ * @from: first queue
+ * @to: one past the last
  *
- * Context: RTNL held (ndo_stop), may sleep.
+ * Context: RTNL held (ndo_stop, a channel change), may sleep.
  */
-void mpnic_hqs_close(struct mpnic_port *port)
+void mpnic_hqs_close(struct mpnic_port *port, u32 from, u32 to)
 {
 	u32 i;
 
 	ASSERT_RTNL();
-	for (i = 0; i < port->num_hqs; i++)
+	for (i = from; i < to; i++)
 		RCU_INIT_POINTER(port->hqs[i].eng->hq, NULL);
 	/* Engines use their queue inside an RCU read section */
 	synchronize_net();
-	for (i = 0; i < port->num_hqs; i++)
+	for (i = from; i < to; i++)
 		mpnic_hq_close(&port->hqs[i]);
 }
 

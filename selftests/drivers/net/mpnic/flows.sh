@@ -22,9 +22,8 @@ flow_affinity()
 	RET=0
 	topo_create
 	dir=$(card_dir "$DEV")
-	ip netns exec "$PEER" iperf3 -s -1 >/dev/null 2>&1 &
-	busywait 5000 ip netns exec "$PEER" sh -c "ss -ltn | grep -q ':5201 '"
-	timeout 60 iperf3 -c $P4 -t 2 -P 8 >/dev/null
+	iperf_server
+	iperf_client 60 -c $P4 -t 2 -P 8 >/dev/null
 	check_err $? "iperf3 -P 8 failed"
 	wait
 	# "<engine> <remote> <local> <state> <in_pkts> <out_pkts>" for the data flows
@@ -56,9 +55,8 @@ flow_aging()
 	RET=0
 	old=$(cat /sys/module/mpnic/parameters/flow_timeout)
 	topo_create
-	ip netns exec "$PEER" iperf3 -s -1 >/dev/null 2>&1 &
-	busywait 5000 ip netns exec "$PEER" sh -c "ss -ltn | grep -q ':5201 '"
-	timeout 60 iperf3 -c $P4 -t 1 >/dev/null
+	iperf_server
+	iperf_client 60 -c $P4 -t 1 >/dev/null
 	wait
 	[ "$(stat_sum "$DEV" flows_active)" -ge 1 ]
 	check_err $? "no active flow after traffic"

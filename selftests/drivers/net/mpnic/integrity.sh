@@ -13,24 +13,7 @@ ALL_TESTS="
 source "$(dirname "$0")"/lib.sh
 require_cmd /usr/bin/python3
 
-XFER="$(dirname "$0")/xfer.py"
 XFER_MIB=${XFER_MIB:-256}
-PORT=5301
-
-# One transfer: xfer NS_OF_RECEIVER_OR_EMPTY NS_OF_SENDER_OR_EMPTY DST
-xfer()
-{
-	local rns=$1 sns=$2 dst=$3 out=/tmp/mpnic-xfer.$$ sent got
-
-	${rns:+ip netns exec $rns} timeout 300 /usr/bin/python3 "$XFER" recv $PORT > $out &
-	busywait 10000 ${rns:+ip netns exec $rns} sh -c "ss -ltn | grep -q ':$PORT '"
-	sent=$(${sns:+ip netns exec $sns} timeout 300 /usr/bin/python3 "$XFER" send "$dst" $PORT "$XFER_MIB")
-	wait
-	got=$(cat $out)
-	rm -f $out
-	[ -n "$sent" ] && [ "$sent" = "$got" ]
-	check_err $? "$dst: sent '$sent', received '$got'"
-}
 
 # Offloads on or off: the card's TSO, checksums and GRO on the host side
 offloads()
@@ -55,10 +38,12 @@ integrity()
 		tso0=$(stat_sum "$DEV" tx_tso)
 		gro0=$(stat_sum "$DEV" rx_hw_gro_packets)
 		for dst in $P4 $P6; do
-			xfer "$PEER" "" "$dst"
+			xfer "$PEER" "" "$dst" "$XFER_MIB"
+			check_err $? "$xfer_msg"
 			local src=$H4
 			[ "$dst" = "$P6" ] && src=$H6
-			xfer "" "$PEER" "$src"
+			xfer "" "$PEER" "$src" "$XFER_MIB"
+			check_err $? "$xfer_msg"
 		done
 		tso1=$(stat_sum "$DEV" tx_tso)
 		gro1=$(stat_sum "$DEV" rx_hw_gro_packets)

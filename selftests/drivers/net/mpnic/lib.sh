@@ -137,6 +137,51 @@ card_dir()
 	echo "/sys/kernel/debug/mpnic/card${bus#mpnic}"
 }
 
+# Start a one-shot iperf3 server in the peer and wait for its socket:
+# iperf_server [bind address]
+iperf_server()
+{
+	ip netns exec "$PEER" iperf3 -s -1 ${1:+-B "$1"} >/dev/null 2>&1 &
+	busywait 5000 ip netns exec "$PEER" sh -c "ss -ltn | grep -q ':5201 '"
+}
+
+# Run an iperf3 client against the peer, bounded by SECS: iperf_client SECS
+# ARGS. Its report goes to stdout; on failure its error is copied into the
+# test's message (retmsg) through IPERF_ERR.
+IPERF_ERR=/tmp/mpnic-iperf-err.$$
+iperf_client()
+{
+	local secs=$1 rc
+
+	shift
+	timeout "$secs" iperf3 "$@" 2>"$IPERF_ERR"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "# iperf3 $* exited $rc: $(tail -n 2 "$IPERF_ERR" | tr '\n' ' ')" >&2
+	fi
+	rm -f "$IPERF_ERR"
+	return $rc
+}
+
+# A TCP transfer of MIB MiB of known content, its SHA-256 compared at both
+# ends: xfer RECEIVER_NS|"" SENDER_NS|"" DST MIB. Fails with xfer_msg set.
+XFER_PORT=5301
+xfer()
+{
+	local rns=$1 sns=$2 dst=$3 mib=$4 out=/tmp/mpnic-xfer.$$ sent got
+
+	${rns:+ip netns exec $rns} timeout 300 /usr/bin/python3 "$lib_dir/xfer.py" \
+		recv $XFER_PORT > $out &
+	busywait 10000 ${rns:+ip netns exec $rns} sh -c "ss -ltn | grep -q ':$XFER_PORT '"
+	sent=$(${sns:+ip netns exec $sns} timeout 300 /usr/bin/python3 "$lib_dir/xfer.py" \
+		send "$dst" $XFER_PORT "$mib")
+	wait $!
+	got=$(cat $out)
+	rm -f $out
+	xfer_msg="$dst: sent '$sent', received '$got'"
+	[ -n "$sent" ] && [ "$sent" = "$got" ]
+}
+
 carrier_is()
 {
 	[ "$(cat /sys/class/net/"$1"/carrier 2>/dev/null)" = "$2" ]

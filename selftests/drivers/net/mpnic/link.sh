@@ -70,10 +70,11 @@ ring_field()
 }
 
 # ethtool -G: read back (rounded up to a power of two), refusals, and a
-# resize of a running port under TCP traffic, which goes on
+# resize of a running port under TCP traffic, which goes on with its data
+# whole and the carrier up
 ring_sizes()
 {
-	local i client
+	local i client xfer_pid flaps out=/tmp/mpnic-rings.$$
 
 	RET=0
 	topo_create
@@ -91,20 +92,27 @@ ring_sizes()
 	ethtool -G "$DEV" rx 64 2>/dev/null
 	check_fail $? "an RX ring smaller than rx-frames taken"
 	ethtool -C "$DEV" rx-frames 0
-	ip netns exec "$PEER" iperf3 -s -1 >/dev/null 2>&1 &
-	busywait 5000 ip netns exec "$PEER" sh -c "ss -ltn | grep -q ':5201 '"
-	timeout 60 iperf3 -c $P4 -t 6 -P 2 >/dev/null &
+	flaps=$(cat /sys/class/net/"$DEV"/carrier_changes)
+	( xfer "" "$PEER" $H4 256 || { echo "$xfer_msg"; exit 1; } ) > $out.xfer &
+	xfer_pid=$!
+	iperf_server
+	iperf_client 60 -c $P4 -t 6 -P 2 >/dev/null &
 	client=$!
 	for i in 1 2 3; do
 		sleep 1
 		ethtool -G "$DEV" rx $((256 << (i % 2))) tx $((128 << i))
 		check_err $? "resize $i under traffic failed"
 	done
+	[ "$(cat /sys/class/net/"$DEV"/carrier_changes)" = "$flaps" ]
+	check_err $? "the carrier went down"
 	wait $client
 	check_err $? "iperf3 across the resizes failed"
+	wait $xfer_pid
+	check_err $? "the transfer across the resizes: $(cat $out.xfer)"
 	wait
 	ping -c 2 -W 5 $P4 >/dev/null
 	check_err $? "no traffic after the resizes"
+	rm -f $out.xfer
 	topo_destroy
 	log_test "ethtool -G: read back, refusals, resize under traffic"
 }

@@ -106,9 +106,8 @@ ntuple_tx_affinity()
 	for e in 0 1; do
 		ethtool -N "$DEV" flow-type tcp4 src-ip $P4 src-port 5201 action $e loc 1 >/dev/null
 		check_err $? "rule to engine $e failed"
-		ip netns exec "$PEER" iperf3 -s -1 >/dev/null 2>&1 &
-		busywait 5000 ip netns exec "$PEER" sh -c "ss -ltn | grep -q ':5201 '"
-		timeout 60 iperf3 -c $P4 -t 1 -P 4 >/dev/null
+		iperf_server
+		iperf_client 60 -c $P4 -t 1 -P 4 >/dev/null
 		check_err $? "iperf3 with the rule to engine $e failed"
 		wait
 		# every 5201 flow: in engine $e only, packets both ways

@@ -100,10 +100,9 @@ flow_placement()
 		for e in $(seq 0 $((n - 1))); do
 			before[e]=$(stat "$DEV" "engine${e}_rx_frames")
 		done
-		ip netns exec "$PEER" iperf3 -s -1 >/dev/null 2>&1 &
-		busywait 5000 ip netns exec "$PEER" sh -c "ss -ltn | grep -q ':5201 '"
+		iperf_server
 		# -R: the peer sends, so the card receives P4:5201 -> H4:cport
-		timeout 30 iperf3 -c $P4 -t 1 -R --cport $cport >/dev/null
+		iperf_client 30 -c $P4 -t 1 -R --cport $cport >/dev/null
 		check_err $? "iperf3 with client port $cport failed"
 		wait
 		want=$(toeplitz_engine $P4 $H4 5201 $cport)
@@ -202,9 +201,8 @@ balance()
 	spread=$(echo "$placed_out" | awk '/^spread/ { print $2 }')
 	awk -v s="$spread" 'BEGIN { exit !(s <= 1.15) }'
 	check_err $? "max/mean flows per engine is $spread, more than 1.15"
-	ip netns exec "$PEER" iperf3 -s -1 >/dev/null 2>&1 &
-	busywait 5000 ip netns exec "$PEER" sh -c "ss -ltn | grep -q ':5201 '"
-	timeout 60 iperf3 -c $P4 -t 2 -P 64 >/dev/null
+	iperf_server
+	iperf_client 60 -c $P4 -t 2 -P 64 >/dev/null
 	check_err $? "iperf3 -P 64 failed"
 	wait
 	busy=0

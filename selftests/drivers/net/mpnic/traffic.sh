@@ -22,9 +22,8 @@ iperf_run()
 {
 	local srv=$1; shift
 
-	ip netns exec "$PEER" iperf3 -s -1 -B "$srv" >/dev/null 2>&1 &
-	busywait 5000 ip netns exec "$PEER" sh -c "ss -ltn | grep -q ':5201 '"
-	timeout 60 iperf3 -c "$srv" -t "$IPERF_T" -J "$@" > /tmp/mpnic-iperf.$$.json
+	iperf_server "$srv"
+	iperf_client 60 -c "$srv" -t "$IPERF_T" -J "$@" > /tmp/mpnic-iperf.$$.json
 	local rc=$?
 	wait
 	return $rc
@@ -181,8 +180,7 @@ delete_under_traffic()
 {
 	RET=0
 	topo_create
-	ip netns exec "$PEER" iperf3 -s -1 >/dev/null 2>&1 &
-	busywait 5000 ip netns exec "$PEER" sh -c "ss -ltn | grep -q ':5201 '"
+	iperf_server
 	timeout 30 iperf3 -c $P4 -t 20 -P 4 >/dev/null 2>&1 &
 	sleep 3
 	ip link del "$DEV"
