@@ -28,6 +28,7 @@ static void mpnic_engine_buf_put(struct mpnic_engine *eng, u32 buf)
 /* Frames from dispatch: validate, then DMA #2 into the host queue. */
 static int mpnic_engine_rx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget)
 {
+	bool rxcsum = hq && (READ_ONCE(hq->port->netdev->features) & NETIF_F_RXCSUM);
 	struct mpnic_rx_desc *desc;
 	int delivered = 0;
 	int n = 0;
@@ -41,7 +42,7 @@ static int mpnic_engine_rx(struct mpnic_engine *eng, struct mpnic_hq *hq, int bu
 		mpnic_stat_inc(&eng->stats, rx_frames);
 		if (!hq)
 			mpnic_stat_inc(&eng->stats, rx_no_queue);
-		else if (mpnic_stack_rx(eng, frame, desc->len, &flow, &csum_ok) &&
+		else if (mpnic_stack_rx(eng, frame, desc->len, &flow, rxcsum, &csum_ok) &&
 			 !mpnic_engine_rx_deliver(eng, hq, frame, desc, &flow, csum_ok))
 			delivered++;
 		mpnic_ring_cons_release(&eng->in_ring);

@@ -82,6 +82,8 @@ struct mpnic_rx_cmpl {
 	u8 l4_off;		/* coalesced: TCP header, from the frame start */
 	u16 gso_size;		/* coalesced: payload of each segment but the last */
 	u16 gso_segs;		/* coalesced: segments; 0 for a plain packet */
+	u16 vlan_tci;		/* the 802.1Q tag the engine stripped */
+	u8 vlan;		/* vlan_tci is valid */
 };
 
 /* Hardware GRO: the packet an engine is coalescing, within one pass */
@@ -144,10 +146,13 @@ struct mpnic_tx_cmpl {
 	X(rx_flushed)		/* dropped: engine stopped with it */	\
 	X(rx_too_long)		/* dropped: longer than the MTU allows */ \
 	X(rx_gro_merged)	/* delivered as part of a coalesced packet */ \
+	X(rx_vlan_stripped)	/* delivered with the tag in the skb (rx-vlan) */ \
 	X(tx_frames)		/* descriptors from host TX rings */	\
 	X(tx_wire_frames)	/* frames sent on the wire */		\
 	X(tx_tso)		/* descriptors segmented (TSO) */	\
 	X(tx_tso_segs)		/* wire frames TSO made of them */	\
+	X(tx_csum_partial)	/* non-TSO descriptors checksummed by the engine */ \
+	X(tx_vlan_inserted)	/* descriptors whose tag the engine inserted */ \
 	X(tx_wire_bytes)						\
 	X(tx_no_wire)		/* dropped: no wire attached */		\
 	X(tx_wire_errors)	/* dropped: the wire refused it */	\
@@ -161,6 +166,7 @@ struct mpnic_tx_cmpl {
 	X(in_l4_errors)		/* stack drop: bad TCP/UDP header */	\
 	X(in_csum_errors)	/* stack drop: bad TCP/UDP checksum */	\
 	X(in_csum_verified)	/* stack: TCP/UDP checksum checked good */ \
+	X(in_csum_unchecked)	/* stack: checksums left to the host (rx off) */ \
 	X(tcp_in_segs)		/* stack: TCP segments received (InSegs) */ \
 	X(tcp_out_segs)		/* stack: TCP segments sent (OutSegs) */ \
 	X(udp_in_datagrams)	/* stack: UDP datagrams received */	\
@@ -361,7 +367,7 @@ void mpnic_dispatch_cfg_publish(struct mpnic_port *port, struct mpnic_dispatch_c
 
 /* stack.c */
 bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len,
-		    struct mpnic_flow *flow, bool *csum_ok);
+		    struct mpnic_flow *flow, bool rxcsum, bool *csum_ok);
 void mpnic_stack_tx(struct mpnic_engine *eng, const u8 *frame, u32 len);
 void mpnic_stack_age(struct mpnic_engine *eng);
 int mpnic_stack_init(struct mpnic_engine *eng);

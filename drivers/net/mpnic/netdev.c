@@ -358,6 +358,7 @@ static void mpnic_destructor(struct net_device *dev)
 				 MPNIC_TSO_FEATURES)
 #define MPNIC_FEATURES	(MPNIC_VLAN_FEATURES | NETIF_F_RXCSUM | NETIF_F_RXHASH | \
 			 NETIF_F_NTUPLE | NETIF_F_HW_VLAN_CTAG_TX | NETIF_F_HW_VLAN_STAG_TX | \
+			 NETIF_F_HW_VLAN_CTAG_RX | \
 			 NETIF_F_GRO_HW)
 
 static void mpnic_setup(struct net_device *dev)

@@ -145,13 +145,14 @@ static bool mpnic_stack_l4_csum(const u8 *frame, const struct mpnic_flow *flow)
  * @frame: the frame
  * @len: its length
  * @flow: set to its parse
+ * @rxcsum: verify checksums (rx-checksum on); else leave them to the host
  * @csum_ok: set when the TCP/UDP checksum was verified
  *
  * Context: engine kthread.
  * Return: true to deliver the frame, false when it was dropped and counted.
  */
 bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len,
-		    struct mpnic_flow *flow, bool *csum_ok)
+		    struct mpnic_flow *flow, bool rxcsum, bool *csum_ok)
 {
 	struct mpnic_engine_stats *st = &eng->stats;
 	const u8 *l4;
@@ -175,6 +176,13 @@ bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len,
 	default:
 		mpnic_stat_inc(st, in_hdr_errors);
 		return false;
+	}
+	if (!rxcsum) {
+		/* The host checks them, and counts what is wrong */
+		mpnic_stat_inc(st, in_csum_unchecked);
+		if (flow->l4_off && !(flow->frag & MPNIC_FRAG))
+			mpnic_stack_track(eng, frame, flow, MPNIC_DIR_IN);
+		return true;
 	}
 	if (flow->l3 == 4 && ip_fast_csum(frame + flow->l3_off, frame[flow->l3_off] & 0xf)) {
 		mpnic_stat_inc(st, in_ip_csum_errors);

@@ -92,6 +92,9 @@ int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 {
 	netdev_features_t features = READ_ONCE(hq->port->netdev->features);
 	bool gro = csum_ok && (features & NETIF_F_GRO_HW) && (features & NETIF_F_RXCSUM);
+	/* rx-vlan offload: an 802.1Q tag leaves the frame for the skb */
+	bool strip = (features & NETIF_F_HW_VLAN_CTAG_RX) && desc->len >= VLAN_ETH_HLEN &&
+		     *(const __be16 *)(frame + 2 * ETH_ALEN) == htons(ETH_P_8021Q);
 	struct mpnic_rx_post *post;
 	struct mpnic_rx_cmpl *cmpl;
 	struct page *page;
@@ -120,10 +123,21 @@ int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 	mpnic_ring_cons_release(&hq->rx_post);
 
 	data = page_address(page) + MPNIC_RX_HEADROOM;
-	memcpy(data, frame, desc->len);
 	memset(cmpl, 0, sizeof(*cmpl));
 	cmpl->page = page;
-	cmpl->len = desc->len;
+	if (strip) {
+		memcpy(data, frame, 2 * ETH_ALEN);
+		memcpy(data + 2 * ETH_ALEN, frame + 2 * ETH_ALEN + VLAN_HLEN,
+		       desc->len - 2 * ETH_ALEN - VLAN_HLEN);
+		cmpl->len = desc->len - VLAN_HLEN;
+		cmpl->vlan_tci = be16_to_cpu(*(const __be16 *)(frame + 2 * ETH_ALEN + 2));
+		cmpl->vlan = 1;
+		gro = false;	/* coalescing reads the frame's own offsets */
+		mpnic_stat_inc(&eng->stats, rx_vlan_stripped);
+	} else {
+		memcpy(data, frame, desc->len);
+		cmpl->len = desc->len;
+	}
 	cmpl->hash = desc->hash;
 	cmpl->hash_kind = desc->hash_kind;
 	cmpl->csum_ok = csum_ok;
@@ -261,6 +275,8 @@ static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng,
 	u64_stats_update_begin(&st->syncp);
 	WRITE_ONCE(st->tx_tso, st->tx_tso + 1);
 	WRITE_ONCE(st->tx_tso_segs, st->tx_tso_segs + idx);
+	if (tag)
+		WRITE_ONCE(st->tx_vlan_inserted, st->tx_vlan_inserted + 1);
 	u64_stats_update_end(&st->syncp);
 	return SKB_NOT_DROPPED_YET;
 }
@@ -296,7 +312,10 @@ static enum skb_drop_reason mpnic_engine_xmit_one(struct mpnic_engine *eng,
 			return SKB_DROP_REASON_NOT_SPECIFIED;
 		}
 		mpnic_csum_fill(buf, len, start, skb->csum_offset);
+		mpnic_stat_inc(st, tx_csum_partial);
 	}
+	if (tag)
+		mpnic_stat_inc(st, tx_vlan_inserted);
 	mpnic_stack_tx(eng, buf, len);
 	return mpnic_engine_wire_send(eng, wire, buf, len);
 }
@@ -542,7 +561,9 @@ static int mpnic_hq_clean_rx(struct mpnic_hq *hq, int budget)
 				mpnic_hq_rx_gro(hq, skb, &first, truesize);
 			skb->protocol = eth_type_trans(skb, dev);
 			skb_record_rx_queue(skb, hq->idx);
-			if (first.hash_kind != MPNIC_HASH_NONE)
+			if (first.vlan)
+				__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q), first.vlan_tci);
+			if (first.hash_kind != MPNIC_HASH_NONE && (dev->features & NETIF_F_RXHASH))
 				skb_set_hash(skb, first.hash,
 					     first.hash_kind == MPNIC_HASH_L4 ?
 					     PKT_HASH_TYPE_L4 : PKT_HASH_TYPE_L3);
