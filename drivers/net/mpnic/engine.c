@@ -25,6 +25,22 @@ static void mpnic_engine_buf_put(struct mpnic_engine *eng, u32 buf)
 	mpnic_ring_prod_commit(&eng->free_ring);
 }
 
+/* A frame from the wire: validate it, then DMA #2. Return: 1 if delivered */
+static int mpnic_engine_rx_one(struct mpnic_engine *eng, struct mpnic_hq *hq,
+			       const u8 *frame, const struct mpnic_rx_desc *desc, bool rxcsum)
+{
+	struct mpnic_flow flow;
+	bool csum_ok = false;
+
+	mpnic_stat_inc(&eng->stats, rx_frames);
+	if (!hq) {
+		mpnic_stat_inc(&eng->stats, rx_no_queue);
+		return 0;
+	}
+	return mpnic_stack_rx(eng, frame, desc->len, &flow, rxcsum, &csum_ok) &&
+	       !mpnic_engine_rx_deliver(eng, hq, frame, desc, &flow, csum_ok);
+}
+
 /* Frames from dispatch: validate, then DMA #2 into the host queue. */
 static int mpnic_engine_rx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget)
 {
@@ -35,16 +51,12 @@ static int mpnic_engine_rx(struct mpnic_engine *eng, struct mpnic_hq *hq, int bu
 
 	while (n < budget && (desc = mpnic_ring_cons_peek(&eng->in_ring))) {
 		const u8 *frame = eng->mem + (size_t)desc->buf * MPNIC_BUF_SIZE;
-		struct mpnic_flow flow;
 		u32 buf = desc->buf;
-		bool csum_ok = false;
 
-		mpnic_stat_inc(&eng->stats, rx_frames);
-		if (!hq)
-			mpnic_stat_inc(&eng->stats, rx_no_queue);
-		else if (mpnic_stack_rx(eng, frame, desc->len, &flow, rxcsum, &csum_ok) &&
-			 !mpnic_engine_rx_deliver(eng, hq, frame, desc, &flow, csum_ok))
-			delivered++;
+		if (unlikely(desc->flags & MPNIC_DESC_SELFTEST))
+			mpnic_selftest_rx(eng, frame, desc->len);
+		else
+			delivered += mpnic_engine_rx_one(eng, hq, frame, desc, rxcsum);
 		mpnic_ring_cons_release(&eng->in_ring);
 		mpnic_engine_buf_put(eng, buf);
 		n++;
@@ -158,6 +170,7 @@ struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cp
 	eng->cpu = cpu;
 	spin_lock_init(&eng->in_lock);
 	u64_stats_init(&eng->stats.syncp);
+	init_completion(&eng->selftest_done);
 
 	/* One buffer of the partition stages host frames on their way out */
 	eng->nbufs = mem_size / MPNIC_BUF_SIZE - 1;

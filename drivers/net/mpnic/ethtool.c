@@ -62,6 +62,9 @@ static int mpnic_get_sset_count(struct net_device *dev, int sset)
 {
 	struct mpnic_port *port = netdev_priv(dev);
 
+	/* ethtool -t: one loopback result per engine of the card */
+	if (sset == ETH_SS_TEST)
+		return port->card->num_engines;
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
 	/* Every engine and queue, serving the port or not (ethtool -L) */
@@ -73,6 +76,11 @@ static void mpnic_get_strings(struct net_device *dev, u32 sset, u8 *data)
 	struct mpnic_port *port = netdev_priv(dev);
 	u32 i, j;
 
+	if (sset == ETH_SS_TEST) {
+		for (i = 0; i < port->card->num_engines; i++)
+			ethtool_sprintf(&data, "engine%u loopback (online)", i);
+		return;
+	}
 	if (sset != ETH_SS_STATS)
 		return;
 	for (j = 0; j < MPNIC_N_DISPATCH; j++)
@@ -105,6 +113,15 @@ static void mpnic_get_ethtool_stats(struct net_device *dev,
 		memcpy(data, &hs, MPNIC_N_HQ * sizeof(u64));
 		data += MPNIC_N_HQ;
 	}
+}
+
+/* ethtool -t: online and offline alike, a loopback through each engine */
+static void mpnic_self_test(struct net_device *dev, struct ethtool_test *test, u64 *data)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+
+	if (!mpnic_selftest(port->card, data))
+		test->flags |= ETH_TEST_FL_FAILED;
 }
 
 static void mpnic_get_ringparam(struct net_device *dev, struct ethtool_ringparam *ring,
@@ -692,6 +709,7 @@ static const struct ethtool_ops mpnic_ethtool_ops = {
 	.get_rxfh		= MPNIC_RXFH_GET(mpnic_get_rxfh),
 	.set_rxfh		= MPNIC_RXFH_SET(mpnic_set_rxfh),
 	.get_sset_count		= mpnic_get_sset_count,
+	.self_test		= mpnic_self_test,
 	.get_strings		= mpnic_get_strings,
 	.get_ethtool_stats	= mpnic_get_ethtool_stats,
 };

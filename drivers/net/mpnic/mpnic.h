@@ -55,9 +55,11 @@ struct mpnic_rx_desc {
 	u32 buf;		/* buffer index in the engine's partition */
 	u16 len;		/* frame length */
 	u8 hash_kind;		/* enum mpnic_hash_kind */
-	u8 res;
+	u8 flags;		/* MPNIC_DESC_* */
 	u32 hash;
 };
+
+#define MPNIC_DESC_SELFTEST	BIT(0)	/* an ethtool -t loopback frame */
 
 /* Posted host RX buffer */
 struct mpnic_rx_post {
@@ -175,6 +177,7 @@ struct mpnic_tx_cmpl {
 	X(flows_expired)	/* flow table: entries aged out */	\
 	X(flows_active)		/* flow table: entries in use (a gauge) */ \
 	X(flows_table_full)	/* flow table: packets of untracked flows */ \
+	X(selftest_frames)	/* ethtool -t loopback frames checked */ \
 	X(wakeups)		/* times the kthread woke from sleep */	\
 	X(polls)		/* passes over its rings with work */
 
@@ -317,6 +320,11 @@ struct mpnic_engine {
 	u32 nbufs;
 	u8 *tx_stage;			/* one card buffer for frames the host sends */
 	struct dentry *dfs;		/* debugfs: engine<N>/ */
+
+	/* ethtool -t: RTNL serializes tests; the kthread answers */
+	struct completion selftest_done;
+	u32 selftest_seq;		/* the test frame the waiter expects */
+	bool selftest_ok;		/* the kthread's verdict, before done */
 };
 
 struct mpnic_card {
@@ -370,8 +378,13 @@ bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len,
 		    struct mpnic_flow *flow, bool rxcsum, bool *csum_ok);
 void mpnic_stack_tx(struct mpnic_engine *eng, const u8 *frame, u32 len);
 void mpnic_stack_age(struct mpnic_engine *eng);
+bool mpnic_stack_csum_ok(const u8 *frame, const struct mpnic_flow *flow);
 int mpnic_stack_init(struct mpnic_engine *eng);
 void mpnic_stack_exit(struct mpnic_engine *eng);
+
+/* selftest.c */
+void mpnic_selftest_rx(struct mpnic_engine *eng, const u8 *frame, u32 len);
+bool mpnic_selftest(struct mpnic_card *card, u64 *results);
 
 /* debugfs.c */
 void mpnic_debugfs_init(void);

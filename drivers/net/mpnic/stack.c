@@ -125,6 +125,26 @@ void mpnic_stack_exit(struct mpnic_engine *eng)
 }
 
 /* TCP/UDP checksum over the pseudo-header; true when it verifies. */
+static bool mpnic_stack_l4_csum(const u8 *frame, const struct mpnic_flow *flow);
+
+/**
+ * mpnic_stack_csum_ok - whether a parsed frame's checksums verify
+ * @frame: the frame
+ * @flow: its parse (mpnic_parse() returned MPNIC_PARSE_OK)
+ *
+ * The IPv4 header checksum and, for an unfragmented TCP/UDP frame, the
+ * L4 checksum. Counts nothing.
+ */
+bool mpnic_stack_csum_ok(const u8 *frame, const struct mpnic_flow *flow)
+{
+	if (flow->l3 == 4 && ip_fast_csum(frame + flow->l3_off, frame[flow->l3_off] & 0xf))
+		return false;
+	if (!flow->l4_off || (flow->frag & MPNIC_FRAG))
+		return true;
+	return mpnic_stack_l4_csum(frame, flow);
+}
+
+/* TCP/UDP checksum over the pseudo-header; true when it verifies. */
 static bool mpnic_stack_l4_csum(const u8 *frame, const struct mpnic_flow *flow)
 {
 	u32 len = flow->l3_off + flow->l3_len - flow->l4_off;

@@ -8,6 +8,7 @@ ALL_TESTS="
 	mtu_jumbo
 	ring_sizes
 	regs_dump
+	self_test
 "
 source "$(dirname "$0")"/lib.sh
 require_cmd ping
@@ -156,6 +157,41 @@ PY
 	rm -f $out
 	topo_destroy
 	log_test "ethtool -d: rings and buffers of an idle card"
+}
+
+# ethtool -t: a loopback frame through each engine, up or down, serving
+# the port or not; the frames reach neither the host nor the counters of
+# wire traffic
+self_test()
+{
+	local n e out=/tmp/mpnic-test.$$ rx0 st0 i
+
+	RET=0
+	topo_create
+	n=$(ethtool -l "$DEV" | awk '/^Combined:/ { v = $2 } END { print v }')
+	for i in 1 2 3; do
+		case $i in
+		2) ethtool -L "$DEV" combined 1 ;;
+		3) ip link set "$DEV" down ;;
+		esac
+		rx0=$(stat_sum "$DEV" rx_frames)
+		st0=$(stat_sum "$DEV" selftest_frames)
+		ethtool -t "$DEV" > $out
+		check_err $? "ethtool -t failed in round $i: $(cat $out)"
+		grep -q "result is PASS" $out
+		check_err $? "round $i: $(grep result $out)"
+		for e in $(seq 0 $((n - 1))); do
+			grep -qE "^engine$e loopback \(online\)[[:space:]]+0$" $out
+			check_err $? "round $i: engine $e did not pass: $(grep "engine$e " $out)"
+		done
+		[ $(($(stat_sum "$DEV" selftest_frames) - st0)) = "$n" ]
+		check_err $? "round $i: $(($(stat_sum "$DEV" selftest_frames) - st0)) loopback frames for $n engines"
+		[ "$(stat_sum "$DEV" rx_frames)" = "$rx0" ] || [ $i != 3 ]
+		check_err $? "round $i: loopback frames counted as wire frames"
+	done
+	rm -f $out
+	topo_destroy
+	log_test "ethtool -t: every engine loops a frame back, port up, shrunk or down"
 }
 
 tests_run
