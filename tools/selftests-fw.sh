@@ -32,3 +32,10 @@ if [ -x "$old" ]; then
 	mkdir -p "$top/build/bin"
 	cp "$old" "$top/build/bin/ethtool-6.1"
 fi
+# The kernel's YNL command-line tool and the netlink specs it reads, for the
+# tests of the netdev family (selftests lib.sh ynl)
+mkdir -p "$top/build/ynl/lib" "$top/build/ynl/specs"
+cp "$ksrc/tools/net/ynl/cli.py" "$top/build/ynl/"
+cp "$ksrc"/tools/net/ynl/lib/*.py "$top/build/ynl/lib/"
+cp "$ksrc"/Documentation/netlink/specs/*.yaml "$top/build/ynl/specs/"
+cp "$ksrc"/Documentation/netlink/genetlink*.yaml "$top/build/ynl/"

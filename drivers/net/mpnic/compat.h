@@ -57,7 +57,7 @@ static int fn##_compat(struct net_device *dev, u32 *indir, u8 *key, u8 *hfunc) \
 		*hfunc = p.hfunc;					\
 	return err;							\
 }
-/* No extack before 6.8: refusals are logged (mpnic_ethtool_refuse()) */
+/* No extack before 6.8: refusals are logged (mpnic_refuse()) */
 #define MPNIC_RXFH_SET(fn)	fn##_compat
 #define MPNIC_RXFH_SET_ADAPTER(fn)					\
 static int fn##_compat(struct net_device *dev, const u32 *indir,	\
@@ -69,6 +69,24 @@ static int fn##_compat(struct net_device *dev, const u32 *indir,	\
 									\
 	return fn(dev, &p, NULL);					\
 }
+#endif
+
+/* netdev netlink queue statistics (qstats.c, 6.10+); none before */
+#ifndef MPNIC_HAVE_QUEUE_STATS
+struct net_device;
+static inline void mpnic_qstats_init(struct net_device *dev)
+{
+}
+#endif
+
+/* Queues linked to their NAPI in the netdev family (6.8+); nothing before */
+#ifdef MPNIC_HAVE_QUEUE_SET_NAPI
+#define mpnic_queue_set_napi(dev, idx, napi) do {			\
+		netif_queue_set_napi(dev, idx, NETDEV_QUEUE_TYPE_RX, napi);	\
+		netif_queue_set_napi(dev, idx, NETDEV_QUEUE_TYPE_TX, napi);	\
+	} while (0)
+#else
+#define mpnic_queue_set_napi(dev, idx, napi) do { } while (0)
 #endif
 
 #ifndef MPNIC_HAVE_ETHTOOL_PUTS

@@ -342,7 +342,7 @@ struct mpnic_port {
 	struct mpnic_card *card;
 	struct net_device __rcu *wire;	/* RCU; replaced under RTNL */
 	struct mpnic_hq *hqs;		/* one per engine of the card */
-	u32 num_hqs;			/* RTNL: the first num_hqs serve; their rings exist while up */
+	u32 num_hqs;			/* RTNL: the first num_hqs serve, with rings while up */
 	u32 rx_ring_size;
 	u32 tx_ring_size;
 	u32 rx_usecs;			/* RTNL writes, engines read: 0 = at once */
@@ -417,6 +417,11 @@ int mpnic_port_set_rings(struct mpnic_port *port, u32 rx, u32 tx);
 int mpnic_port_set_channels(struct mpnic_port *port, u32 n,
 			    struct netlink_ext_ack *extack);
 bool mpnic_netdev_is_port(const struct net_device *dev);
+
+/* qstats.c (a stub in compat.h where the kernel has no queue stats) */
+#ifdef MPNIC_HAVE_QUEUE_STATS
+void mpnic_qstats_init(struct net_device *dev);
+#endif
 
 /* wire.c */
 int mpnic_wire_attach(struct mpnic_port *port, struct net_device *wire,

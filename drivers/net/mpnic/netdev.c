@@ -201,7 +201,8 @@ int mpnic_port_set_channels(struct mpnic_port *port, u32 n,
 		return 0;
 	if (n < old) {
 		if (netif_is_rxfh_configured(dev) && mpnic_rss_max_engine(&cur->rss) >= n) {
-			mpnic_refuse(dev, extack, "The indirection table uses an engine being removed");
+			mpnic_refuse(dev, extack,
+				     "The indirection table uses an engine being removed");
 			return -EINVAL;
 		}
 		for (i = 0; i < cur->nrules; i++) {
@@ -368,6 +369,7 @@ static void mpnic_setup(struct net_device *dev)
 	mpnic_ethtool_init(dev);
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = mpnic_destructor;
+	mpnic_qstats_init(dev);
 	dev->hw_features = MPNIC_FEATURES;
 	dev->features = MPNIC_FEATURES;
 	dev->vlan_features = MPNIC_VLAN_FEATURES;

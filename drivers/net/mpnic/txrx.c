@@ -640,6 +640,7 @@ static int mpnic_hq_open(struct mpnic_port *port, struct mpnic_hq *hq)
 	mpnic_hq_refill(hq);
 	local_bh_enable();
 	napi_enable(&hq->napi);
+	mpnic_queue_set_napi(dev, hq->idx, &hq->napi);
 	return 0;
 
 err_free_tx_cmpl:
@@ -663,6 +664,7 @@ static void mpnic_hq_close(struct mpnic_hq *hq)
 
 	/* No engine arms the timer any more: the queue has left it */
 	hrtimer_cancel(&hq->irq_timer);
+	mpnic_queue_set_napi(hq->port->netdev, hq->idx, NULL);
 	napi_disable(&hq->napi);
 	/*
 	 * Fence xmit out of the rings freed below: a running port rebuilds

@@ -93,6 +93,18 @@ rxfh_set()
 	fi
 }
 
+# The kernel's YNL tool on a family's spec, JSON out: ynl FAMILY ARGS
+# (tools/selftests-fw.sh copies it from linux-source-6.12 into build/ynl)
+YNL_DIR=${YNL_DIR:-${MPNIC_TOP:-$lib_dir/../../../..}/build/ynl}
+ynl()
+{
+	local family=$1
+
+	shift
+	/usr/bin/python3 "$YNL_DIR/cli.py" --spec "$YNL_DIR/specs/$family.yaml" \
+		--output-json "$@"
+}
+
 # ethtool -S counter of a device: stat DEV NAME
 stat()
 {

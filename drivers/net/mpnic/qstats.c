@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-queue statistics for the netdev netlink family (qstats-get), on
+ * kernels that have netdev_stat_ops (Kbuild builds this file only there).
+ * Queue i is engine i's queue pair; the figures are those of `ethtool -S`
+ * and add up to `ip -s link` over the device.
+ */
+
+#include <linux/netdevice.h>
+#include <net/netdev_queues.h>
+
+#include "mpnic.h"
+
+/* The engine drops of frames bound for queue @i's host buffers */
+static u64 mpnic_qstats_engine_drops(const struct mpnic_engine_stats *es)
+{
+	return es->rx_missed + es->rx_no_queue + es->rx_flushed + es->rx_too_long +
+	       es->in_truncated + es->in_hdr_errors + es->in_ip_csum_errors +
+	       es->in_l4_errors + es->in_csum_errors;
+}
+
+static void mpnic_qstats_rx_add(const struct mpnic_hq *hq, struct netdev_queue_stats_rx *rx)
+{
+	struct mpnic_engine_stats es;
+	struct mpnic_hq_stats hs;
+
+	mpnic_hq_get_stats(hq, &hs);
+	mpnic_engine_get_stats(hq->eng, &es);
+	rx->packets += hs.rx_packets;
+	rx->bytes += hs.rx_bytes;
+	rx->alloc_fail += hs.rx_alloc_fail + hs.rx_refill_fail;
+	rx->hw_drops += mpnic_qstats_engine_drops(&es);
+	rx->hw_drop_overruns += es.rx_missed;
+	rx->csum_bad += es.in_ip_csum_errors + es.in_csum_errors;
+	rx->hw_gro_packets += hs.rx_hw_gro_packets;
+	rx->hw_gro_wire_packets += hs.rx_hw_gro_wire_packets;
+}
+
+static void mpnic_qstats_tx_add(const struct mpnic_hq *hq, struct netdev_queue_stats_tx *tx)
+{
+	struct mpnic_engine_stats es;
+	struct mpnic_hq_stats hs;
+
+	mpnic_hq_get_stats(hq, &hs);
+	mpnic_engine_get_stats(hq->eng, &es);
+	tx->packets += hs.tx_packets;
+	tx->bytes += hs.tx_bytes;
+	tx->hw_drops += hs.tx_dropped;
+	tx->needs_csum += es.tx_csum_partial + es.tx_tso;
+	tx->hw_gso_packets += es.tx_tso;
+	tx->hw_gso_wire_packets += es.tx_tso_segs;
+}
+
+static void mpnic_qstats_rx_zero(struct netdev_queue_stats_rx *rx)
+{
+	rx->packets = 0;
+	rx->bytes = 0;
+	rx->alloc_fail = 0;
+	rx->hw_drops = 0;
+	rx->hw_drop_overruns = 0;
+	rx->csum_bad = 0;
+	rx->hw_gro_packets = 0;
+	rx->hw_gro_wire_packets = 0;
+}
+
+static void mpnic_qstats_tx_zero(struct netdev_queue_stats_tx *tx)
+{
+	tx->packets = 0;
+	tx->bytes = 0;
+	tx->hw_drops = 0;
+	tx->needs_csum = 0;
+	tx->hw_gso_packets = 0;
+	tx->hw_gso_wire_packets = 0;
+}
+
+static void mpnic_qstats_get_rx(struct net_device *dev, int idx,
+				struct netdev_queue_stats_rx *rx)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+
+	mpnic_qstats_rx_zero(rx);
+	mpnic_qstats_rx_add(&port->hqs[idx], rx);
+}
+
+static void mpnic_qstats_get_tx(struct net_device *dev, int idx,
+				struct netdev_queue_stats_tx *tx)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+
+	mpnic_qstats_tx_zero(tx);
+	mpnic_qstats_tx_add(&port->hqs[idx], tx);
+}
+
+/*
+ * What no live queue holds: the queues of engines that stopped serving the
+ * port (ethtool -L), and dispatch's drops, which happen before a queue is
+ * chosen. Context: RTNL held, as for the per-queue calls that follow.
+ */
+static void mpnic_qstats_get_base(struct net_device *dev, struct netdev_queue_stats_rx *rx,
+				  struct netdev_queue_stats_tx *tx)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+	struct mpnic_dispatch_stats ds;
+	u32 i;
+
+	mpnic_qstats_rx_zero(rx);
+	mpnic_qstats_tx_zero(tx);
+	for (i = port->num_hqs; i < port->card->num_engines; i++) {
+		mpnic_qstats_rx_add(&port->hqs[i], rx);
+		mpnic_qstats_tx_add(&port->hqs[i], tx);
+	}
+	mpnic_dispatch_get_stats(port, &ds);
+	rx->hw_drops += ds.rx_port_down + ds.rx_runt + ds.rx_oversize +
+			ds.rx_card_mem_exhausted + ds.rx_engine_ring_full +
+			ds.rx_gso_errors + ds.rx_ntuple_drop;
+	rx->hw_drop_overruns += ds.rx_card_mem_exhausted + ds.rx_engine_ring_full;
+}
+
+static const struct netdev_stat_ops mpnic_stat_ops = {
+	.get_queue_stats_rx	= mpnic_qstats_get_rx,
+	.get_queue_stats_tx	= mpnic_qstats_get_tx,
+	.get_base_stats		= mpnic_qstats_get_base,
+};
+
+void mpnic_qstats_init(struct net_device *dev)
+{
+	dev->stat_ops = &mpnic_stat_ops;
+}
