@@ -9,6 +9,7 @@
 #include <linux/cpumask.h>
 #include <linux/idr.h>
 #include <linux/moduleparam.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 
 #include "mpnic.h"
@@ -94,7 +95,17 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 	if (err < 0)
 		goto err_free_engines;
 	card->id = err;
+	card->serial = get_random_u32();
 	card->mem_size = mem_size;
+	card->dev = mpnic_bus_dev_add(card->id);
+	if (IS_ERR(card->dev)) {
+		err = PTR_ERR(card->dev);
+		NL_SET_ERR_MSG_MOD(extack, "Failed to add the card to the mpnic bus");
+		goto err_free_id;
+	}
+	err = mpnic_devlink_alloc(card);
+	if (err)
+		goto err_bus_dev_del;
 
 	for (i = 0; i < num_engines; i++) {
 		struct mpnic_engine *eng;
@@ -111,11 +122,16 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 	cpus_read_unlock();
 	free_cpumask_var(cpus);
 	mpnic_debugfs_card_add(card);
+	mpnic_devlink_register(card);
 	return card;
 
 err_engines_destroy:
 	while (card->num_engines--)
 		mpnic_engine_destroy(card->engines[card->num_engines]);
+	mpnic_devlink_free(card);
+err_bus_dev_del:
+	mpnic_bus_dev_del(card->dev);
+err_free_id:
 	ida_free(&mpnic_card_ida, card->id);
 err_free_engines:
 	kfree(card->engines);
@@ -127,19 +143,36 @@ err_free_cpus:
 	return ERR_PTR(err);
 }
 
-/**
- * mpnic_card_destroy - stop the engines and free the card
- * @card: a card whose ports are gone (no dispatch can reach it)
- *
- * Context: process context, may sleep.
- */
-void mpnic_card_destroy(struct mpnic_card *card)
+/* mpnic_wq, outside RTNL: devlink first, then the engines, then the rest */
+static void mpnic_card_destroy_work(struct work_struct *work)
 {
-	/* Gone first: a dumper must not find an engine being freed */
+	struct mpnic_card *card = container_of(work, struct mpnic_card, destroy_work);
+
+	/* Gone first: no devlink op nor dumper may find an engine being freed */
+	mpnic_devlink_unregister(card);
 	mpnic_debugfs_card_del(card);
 	while (card->num_engines--)
 		mpnic_engine_destroy(card->engines[card->num_engines]);
+	mpnic_devlink_free(card);
+	mpnic_bus_dev_del(card->dev);
 	ida_free(&mpnic_card_ida, card->id);
 	kfree(card->engines);
 	kfree(card);
+}
+
+/**
+ * mpnic_card_destroy - stop the engines and free the card, soon
+ * @card: a card whose ports are gone (no dispatch, no host queue reaches it)
+ *
+ * The teardown runs on mpnic_wq, outside RTNL, because it unregisters the
+ * devlink instance, whose lock comes before RTNL; module exit waits for
+ * it.
+ *
+ * Context: process context; RTNL may be held.
+ */
+void mpnic_card_destroy(struct mpnic_card *card)
+{
+	card->port = NULL;
+	INIT_WORK(&card->destroy_work, mpnic_card_destroy_work);
+	queue_work(mpnic_wq, &card->destroy_work);
 }

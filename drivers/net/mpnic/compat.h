@@ -35,7 +35,13 @@
 #define MPNIC_RXFH_GET_ADAPTER(fn)
 #define MPNIC_RXFH_SET(fn)	fn
 #define MPNIC_RXFH_SET_ADAPTER(fn)
+/* Symmetric hashing (input_xfrm) came with the struct, in 6.8 */
+#define MPNIC_SUPPORTED_INPUT_XFRM(x)	.supported_input_xfrm = (x),
 #else
+#define MPNIC_SUPPORTED_INPUT_XFRM(x)
+#define RXH_XFRM_SYM_XOR	(1 << 0)
+#define RXH_XFRM_SYM_OR_XOR	(1 << 1)
+#define RXH_XFRM_NO_CHANGE	0xff
 #include <linux/types.h>
 struct net_device;
 struct ethtool_rxfh_param {
@@ -44,6 +50,7 @@ struct ethtool_rxfh_param {
 	u32	*indir;
 	u32	key_size;
 	u8	*key;
+	u8	input_xfrm;
 };
 
 #define MPNIC_RXFH_GET(fn)	fn##_compat
@@ -64,7 +71,8 @@ static int fn##_compat(struct net_device *dev, const u32 *indir,	\
 		       const u8 *key, const u8 hfunc)			\
 {									\
 	struct ethtool_rxfh_param p = {					\
-		.indir = (u32 *)indir, .key = (u8 *)key, .hfunc = hfunc	\
+		.indir = (u32 *)indir, .key = (u8 *)key, .hfunc = hfunc,	\
+		.input_xfrm = RXH_XFRM_NO_CHANGE,			\
 	};								\
 									\
 	return fn(dev, &p, NULL);					\
@@ -87,6 +95,21 @@ static inline void mpnic_qstats_init(struct net_device *dev)
 	} while (0)
 #else
 #define mpnic_queue_set_napi(dev, idx, napi) do { } while (0)
+#endif
+
+/* devlink dev info: the core names the bound driver since 6.2 */
+#ifdef MPNIC_HAVE_DEVLINK_DRIVER_NAME_PUT
+#define mpnic_devlink_info_driver_name_put(req)	\
+	devlink_info_driver_name_put(req, KBUILD_MODNAME)
+#else
+#define mpnic_devlink_info_driver_name_put(req)	0
+#endif
+
+/* bus_type.match takes a const driver since 6.11 */
+#ifdef MPNIC_HAVE_BUS_MATCH_CONST
+#define MPNIC_BUS_DRV_CONST const
+#else
+#define MPNIC_BUS_DRV_CONST
 #endif
 
 #ifndef MPNIC_HAVE_ETHTOOL_PUTS

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * debugfs: what a developer wants to see while debugging.
- *   mpnic/card<ID>/engine<N>/flows   the engine's flow table
+ *   mpnic/card<ID>/engine<N>/flows         the engine's flow table
+ *   mpnic/card<ID>/engine<N>/fault_stall   fault injection: 1 stalls the
+ *                                          engine until a health recover
  */
 
 #include <linux/debugfs.h>
@@ -58,6 +60,7 @@ void mpnic_debugfs_card_add(struct mpnic_card *card)
 		snprintf(name, sizeof(name), "engine%u", i);
 		eng->dfs = debugfs_create_dir(name, card->dfs);
 		debugfs_create_file("flows", 0400, eng->dfs, eng, &mpnic_flows_fops);
+		debugfs_create_bool("fault_stall", 0600, eng->dfs, &eng->fault_stall);
 	}
 }
 

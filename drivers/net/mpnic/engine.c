@@ -69,7 +69,8 @@ static int mpnic_engine_rx(struct mpnic_engine *eng, struct mpnic_hq *hq, int bu
 	return n;
 }
 
-static bool mpnic_engine_has_work(struct mpnic_engine *eng)
+/* Context: any (the kthread, the card's watchdog) */
+bool mpnic_engine_has_work(struct mpnic_engine *eng)
 {
 	struct mpnic_hq *hq;
 	bool work;
@@ -101,11 +102,40 @@ static int mpnic_engine_poll(struct mpnic_engine *eng)
 	return n;
 }
 
+/*
+ * A restart (devlink health recover): what waits on the input ring is
+ * dropped and its buffers go home; an injected stall ends.
+ */
+static void mpnic_engine_restart(struct mpnic_engine *eng)
+{
+	struct mpnic_rx_desc *desc;
+
+	WRITE_ONCE(eng->restart_req, false);
+	WRITE_ONCE(eng->fault_stall, false);
+	while ((desc = mpnic_ring_cons_peek(&eng->in_ring))) {
+		u32 buf = desc->buf;
+
+		mpnic_ring_cons_release(&eng->in_ring);
+		mpnic_engine_buf_put(eng, buf);
+		mpnic_stat_inc(&eng->stats, rx_flushed);
+	}
+	mpnic_stat_inc(&eng->stats, restarts);
+	complete(&eng->restart_done);
+}
+
 static int mpnic_engine_thread(void *data)
 {
 	struct mpnic_engine *eng = data;
 
 	while (!kthread_should_stop()) {
+		if (unlikely(READ_ONCE(eng->restart_req)))
+			mpnic_engine_restart(eng);
+		if (unlikely(READ_ONCE(eng->fault_stall))) {
+			/* Injected: no pass over the rings until a restart */
+			schedule_timeout_interruptible(HZ / 20);
+			continue;
+		}
+		WRITE_ONCE(eng->passes, eng->passes + 1);
 		if (mpnic_engine_poll(eng)) {
 			cond_resched();
 			continue;
@@ -171,6 +201,7 @@ struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cp
 	spin_lock_init(&eng->in_lock);
 	u64_stats_init(&eng->stats.syncp);
 	init_completion(&eng->selftest_done);
+	init_completion(&eng->restart_done);
 
 	/* One buffer of the partition stages host frames on their way out */
 	eng->nbufs = mem_size / MPNIC_BUF_SIZE - 1;

@@ -522,6 +522,7 @@ static int mpnic_get_rxfh(struct net_device *dev, struct ethtool_rxfh_param *rxf
 	const struct mpnic_dispatch_cfg *cfg = rtnl_dereference(port->cfg);
 
 	rxfh->hfunc = mpnic_hfunc_to_eth[cfg->rss.hfunc];
+	rxfh->input_xfrm = cfg->rss.xfrm;
 	if (rxfh->indir)
 		memcpy(rxfh->indir, cfg->rss.indir, sizeof(cfg->rss.indir));
 	if (rxfh->key)
@@ -572,6 +573,9 @@ static int mpnic_set_rxfh(struct net_device *dev, struct ethtool_rxfh_param *rxf
 		return -ENOMEM;
 	if (hfunc >= 0)
 		cfg->rss.hfunc = hfunc;
+	/* The core checked it against supported_input_xfrm and the fields */
+	if (rxfh->input_xfrm != RXH_XFRM_NO_CHANGE)
+		cfg->rss.xfrm = rxfh->input_xfrm;
 	if (rxfh->key)
 		memcpy(cfg->rss.key, rxfh->key, MPNIC_RSS_KEY_SIZE);
 	if (rxfh->indir)
@@ -704,6 +708,7 @@ static const struct ethtool_ops mpnic_ethtool_ops = {
 	.set_ringparam		= mpnic_set_ringparam,
 	.get_rxnfc		= mpnic_get_rxnfc,
 	.set_rxnfc		= mpnic_set_rxnfc,
+	MPNIC_SUPPORTED_INPUT_XFRM(RXH_XFRM_SYM_XOR | RXH_XFRM_SYM_OR_XOR)
 	.get_rxfh_key_size	= mpnic_get_rxfh_key_size,
 	.get_rxfh_indir_size	= mpnic_get_rxfh_indir_size,
 	.get_rxfh		= MPNIC_RXFH_GET(mpnic_get_rxfh),

@@ -15,15 +15,24 @@ static unsigned int cards;
 module_param(cards, uint, 0444);
 MODULE_PARM_DESC(cards, "Cards (mpnic%d) to create at load, in the initial namespace");
 
+/* Card registration and teardown, in order, outside RTNL (card.c) */
+struct workqueue_struct *mpnic_wq;
+
 static int __init mpnic_init(void)
 {
 	unsigned int i;
 	int err;
 
+	mpnic_wq = alloc_ordered_workqueue("mpnic", 0);
+	if (!mpnic_wq)
+		return -ENOMEM;
 	mpnic_debugfs_init();
-	err = mpnic_wire_init();
+	err = mpnic_bus_init();
 	if (err)
 		goto err_debugfs_exit;
+	err = mpnic_wire_init();
+	if (err)
+		goto err_bus_exit;
 	err = rtnl_link_register(&mpnic_link_ops);
 	if (err)
 		goto err_wire_exit;
@@ -38,17 +47,24 @@ static int __init mpnic_init(void)
 err_link_unregister:
 	/* deletes the cards created so far */
 	rtnl_link_unregister(&mpnic_link_ops);
+	flush_workqueue(mpnic_wq);
 err_wire_exit:
 	mpnic_wire_exit();
+err_bus_exit:
+	mpnic_bus_exit();
 err_debugfs_exit:
 	mpnic_debugfs_exit();
+	destroy_workqueue(mpnic_wq);
 	return err;
 }
 
 static void __exit mpnic_exit(void)
 {
 	rtnl_link_unregister(&mpnic_link_ops);
+	/* The cards' teardowns, queued by the deletions above */
+	destroy_workqueue(mpnic_wq);
 	mpnic_wire_exit();
+	mpnic_bus_exit();
 	mpnic_debugfs_exit();
 }
 

@@ -34,6 +34,7 @@
 
 #define MPNIC_DRV_NAME		"mpnic"
 #define MPNIC_FW_VERSION	"mpnic-engine 1.0"
+#define MPNIC_ENGINE_FW_VERSION	"1.0.0"		/* devlink: fw.engine */
 
 #define MPNIC_MAX_ENGINES	64
 /* Card memory buffers hold a 9000-byte MTU frame with two VLAN tags:
@@ -178,6 +179,7 @@ struct mpnic_tx_cmpl {
 	X(flows_active)		/* flow table: entries in use (a gauge) */ \
 	X(flows_table_full)	/* flow table: packets of untracked flows */ \
 	X(selftest_frames)	/* ethtool -t loopback frames checked */ \
+	X(restarts)		/* restarts (devlink health recover) */ \
 	X(wakeups)		/* times the kthread woke from sleep */	\
 	X(polls)		/* passes over its rings with work */
 
@@ -321,6 +323,15 @@ struct mpnic_engine {
 	u8 *tx_stage;			/* one card buffer for frames the host sends */
 	struct dentry *dfs;		/* debugfs: engine<N>/ */
 
+	/* Health: the kthread counts passes; the card's watchdog reads them */
+	u64 passes;			/* kthread writes, watchdog reads */
+	u64 watch_passes;		/* watchdog only: passes at its last look */
+	u32 stalled_ms;			/* watchdog only: work and no pass, this long */
+	bool stall_reported;		/* watchdog writes: reported, not yet moving */
+	bool fault_stall;		/* injected: the kthread makes no pass */
+	bool restart_req;		/* recover asks, the kthread restarts */
+	struct completion restart_done;	/* the kthread restarted */
+
 	/* ethtool -t: RTNL serializes tests; the kthread answers */
 	struct completion selftest_done;
 	u32 selftest_seq;		/* the test frame the waiter expects */
@@ -329,6 +340,13 @@ struct mpnic_engine {
 
 struct mpnic_card {
 	u32 id;
+	u32 serial;			/* devlink dev info: MPNIC<serial> */
+	struct device *dev;		/* on the mpnic bus: mpnic<ID> */
+	struct devlink *devlink;	/* mpnic/mpnic<ID> */
+	struct devlink_health_reporter *health;	/* "engine"; set by register_work */
+	struct work_struct register_work;	/* devlink, on mpnic_wq, outside RTNL */
+	struct work_struct destroy_work;	/* teardown, on mpnic_wq, outside RTNL */
+	struct delayed_work watchdog;	/* finds stalled engines (devlink.c) */
 	u32 num_engines;
 	size_t mem_size;
 	struct mpnic_engine **engines;
@@ -352,6 +370,21 @@ struct mpnic_port {
 	struct mpnic_dispatch_stats __percpu *dstats;
 };
 
+/* main.c: ordered, so a card's devlink registration precedes its teardown */
+extern struct workqueue_struct *mpnic_wq;
+
+/* bus.c */
+int mpnic_bus_init(void);
+void mpnic_bus_exit(void);
+struct device *mpnic_bus_dev_add(u32 id);
+void mpnic_bus_dev_del(struct device *dev);
+
+/* devlink.c */
+int mpnic_devlink_alloc(struct mpnic_card *card);
+void mpnic_devlink_register(struct mpnic_card *card);
+void mpnic_devlink_unregister(struct mpnic_card *card);
+void mpnic_devlink_free(struct mpnic_card *card);
+
 /* card.c */
 struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 				     struct netlink_ext_ack *extack);
@@ -362,6 +395,7 @@ struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cp
 					 size_t mem_size);
 void mpnic_engine_destroy(struct mpnic_engine *eng);
 void mpnic_engine_kick(struct mpnic_engine *eng);
+bool mpnic_engine_has_work(struct mpnic_engine *eng);
 void mpnic_engine_get_stats(const struct mpnic_engine *eng,
 			    struct mpnic_engine_stats *out);
 

@@ -397,6 +397,7 @@ static int mpnic_port_init(struct mpnic_port *port, struct net_device *dev,
 	if (IS_ERR(port->card))
 		return PTR_ERR(port->card);
 	port->card->port = port;
+	SET_NETDEV_DEV(dev, port->card->dev);
 	port->num_hqs = port->card->num_engines;
 
 	port->dstats = netdev_alloc_pcpu_stats(struct mpnic_dispatch_stats);

@@ -70,6 +70,7 @@ void mpnic_rss_init(struct mpnic_rss *rss, const u8 *key, u32 nengines)
 {
 	memcpy(rss->key, key, MPNIC_RSS_KEY_SIZE);
 	rss->hfunc = MPNIC_HFUNC_TOEPLITZ;
+	rss->xfrm = 0;
 	rss->fields[MPNIC_FT_OTHER] = 0;
 	rss->fields[MPNIC_FT_TCP4] = MPNIC_RXH_IP | MPNIC_RXH_L4;
 	rss->fields[MPNIC_FT_UDP4] = MPNIC_RXH_IP | MPNIC_RXH_L4;
@@ -107,6 +108,22 @@ u32 mpnic_rss_max_engine(const struct mpnic_rss *rss)
 		if (rss->indir[i] > max)
 			max = rss->indir[i];
 	return max;
+}
+
+/*
+ * Symmetric input: a source and destination field of @len bytes each, at
+ * @in and @in + @len, become the same for both directions of a flow.
+ */
+static void mpnic_rss_xfrm_pair(u8 *in, u32 len, u8 xfrm)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++) {
+		u8 s = in[i], d = in[len + i];
+
+		in[i] = xfrm & MPNIC_XFRM_SYM_OR_XOR ? s | d : s ^ d;
+		in[len + i] = s ^ d;
+	}
 }
 
 /**
@@ -149,6 +166,14 @@ u32 mpnic_rss_hash(const struct mpnic_rss *rss, const struct mpnic_flow *flow,
 	if (fields & MPNIC_RXH_L4_B_2_3) {
 		memcpy(in + n, reply ? &flow->sport : &flow->dport, 2);
 		n += 2;
+	}
+	if (rss->xfrm) {
+		u32 ip = (fields & MPNIC_RXH_IP) == MPNIC_RXH_IP ? alen : 0;
+
+		if (ip)
+			mpnic_rss_xfrm_pair(in, ip, rss->xfrm);
+		if ((fields & MPNIC_RXH_L4) == MPNIC_RXH_L4)
+			mpnic_rss_xfrm_pair(in + n - 4, 2, rss->xfrm);
 	}
 	*kind = fields & MPNIC_RXH_L4 ? MPNIC_HASH_L4 : MPNIC_HASH_L3;
 	switch (rss->hfunc) {

@@ -27,9 +27,14 @@ enum mpnic_hfunc {
 #define MPNIC_RXH_IP		(MPNIC_RXH_IP_SRC | MPNIC_RXH_IP_DST)
 #define MPNIC_RXH_L4		(MPNIC_RXH_L4_B_0_1 | MPNIC_RXH_L4_B_2_3)
 
+/* Input transforms, with the values of ethtool's RXH_XFRM_* bits */
+#define MPNIC_XFRM_SYM_XOR	BIT(0)	/* (s ^ d, s ^ d) per field pair */
+#define MPNIC_XFRM_SYM_OR_XOR	BIT(1)	/* (s | d, s ^ d) per field pair */
+
 struct mpnic_rss {
 	u8 key[MPNIC_RSS_KEY_SIZE];
 	u8 hfunc;				/* enum mpnic_hfunc */
+	u8 xfrm;				/* 0 or one MPNIC_XFRM_* */
 	u8 fields[MPNIC_FT_MAX];		/* MPNIC_RXH_* per flow type */
 	u32 indir[MPNIC_RSS_INDIR_SIZE];	/* engine index per bucket */
 };

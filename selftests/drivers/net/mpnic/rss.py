@@ -55,6 +55,9 @@ def rss_state(dev):
             table += [int(x) for x in m.group(1).split()]
     key = bytes.fromhex(lines[lines.index("RSS hash key:") + 1].replace(":", ""))
     hfunc = re.search(r"^\s+(\w+): on$", out, re.M).group(1)
+    # ethtool >= 6.8 on a kernel >= 6.8: "RSS input transformation:"
+    xfrm = re.search(r"^\s+(symmetric-xor|symmetric-or-xor): on$", out, re.M)
+    hfunc = (hfunc, xfrm.group(1) if xfrm else None)
     fields = {}
     for kind in ("tcp4", "udp4", "tcp6", "udp6"):
         f = ethtool("-n", dev, "rx-flow-hash", kind)
@@ -80,18 +83,34 @@ def xor32(data):
     return h
 
 
+def symmetric(xfrm, s, d):
+    """The pair (s, d) of equal-length fields after the input transform."""
+    if xfrm is None:
+        return s, d
+    x = bytes(a ^ b for a, b in zip(s, d))
+    if xfrm == "symmetric-xor":
+        return x, x
+    return bytes(a | b for a, b in zip(s, d)), x
+
+
 def engine_of(state, kind, src, dst, sp, dp):
-    key, table, hfunc, fields = state
+    key, table, (hfunc, xfrm), fields = state
     sa, da, l4s, l4d = fields[kind]
+    src, dst = ipaddress.ip_address(src).packed, ipaddress.ip_address(dst).packed
+    sp, dp = sp.to_bytes(2, "big"), dp.to_bytes(2, "big")
+    if sa and da:
+        src, dst = symmetric(xfrm, src, dst)
+    if l4s and l4d:
+        sp, dp = symmetric(xfrm, sp, dp)
     data = b""
     if sa:
-        data += ipaddress.ip_address(src).packed
+        data += src
     if da:
-        data += ipaddress.ip_address(dst).packed
+        data += dst
     if l4s:
-        data += sp.to_bytes(2, "big")
+        data += sp
     if l4d:
-        data += dp.to_bytes(2, "big")
+        data += dp
     if not data:
         h = 0
     elif hfunc == "toeplitz":

@@ -13,6 +13,7 @@ ALL_TESTS="
 	placement_256
 	hash_functions
 	hash_fields
+	symmetric_xor
 	balance
 "
 source "$(dirname "$0")"/lib.sh
@@ -214,6 +215,43 @@ balance()
 	topo_destroy
 	echo 5 > /sys/module/mpnic/parameters/flow_closed_timeout
 	log_test "1024 flows spread over 4 engines within 15%, 64 streams reach all"
+}
+
+# xfrm symmetric-xor / symmetric-or-xor (kernels from 6.8): 256 flows land
+# where the model, which transforms the input the same way, puts them;
+# fields that break the symmetry are refused while it is on
+symmetric_xor()
+{
+	local x base=33000
+
+	RET=0
+	topo_create
+	if ! ethtool -x "$DEV" | grep -q "RSS input transformation"; then
+		topo_destroy
+		log_test_skip "xfrm symmetric-xor" "no input_xfrm before 6.8"
+		return 0
+	fi
+	echo 120 > /sys/module/mpnic/parameters/flow_closed_timeout
+	rxfh_set "$DEV" hkey $MS_KEY
+	for x in symmetric-xor symmetric-or-xor; do
+		rxfh_set "$DEV" xfrm $x
+		check_err $? "xfrm $x refused"
+		ethtool -x "$DEV" | grep -q "$x: on"
+		check_err $? "xfrm $x does not read back"
+		placed tcp4,udp4,tcp6,udp6 64 $base
+		check_err $? "$x: flows not where the model puts them"
+		echo "$placed_out" | grep '^#'
+		base=$((base + 100))
+	done
+	ethtool -N "$DEV" rx-flow-hash udp4 s 2>/dev/null
+	check_fail $? "a source-only hash taken with a symmetric transform"
+	rxfh_set "$DEV" xfrm none
+	check_err $? "xfrm none refused"
+	placed tcp4,udp6 32 $base
+	check_err $? "after xfrm none: flows not where the model puts them"
+	echo 5 > /sys/module/mpnic/parameters/flow_closed_timeout
+	topo_destroy
+	log_test "xfrm symmetric-xor and symmetric-or-xor follow the model"
 }
 
 tests_run
