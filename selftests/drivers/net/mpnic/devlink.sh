@@ -96,9 +96,9 @@ health_auto_recover()
 	check_err $? "no engine counted a restart"
 	devlink health dump show "$h" reporter engine > $out
 	check_err $? "no dump was taken"
-	grep -q "stalled true" $out && grep -q "input_ring_pending" $out
+	grep -qE "stalled:? true" $out && grep -q "input_ring_pending" $out
 	check_err $? "the dump does not show a stalled engine and its rings: $(head -c 300 $out)"
-	devlink health diagnose "$h" reporter engine | grep -q "stalled false"
+	devlink health diagnose "$h" reporter engine | grep -qE "stalled:? false"
 	check_err $? "diagnose after recovery: $(devlink health diagnose "$h" reporter engine)"
 	ping -c 2 -W 5 $P4 >/dev/null
 	check_err $? "no traffic after the recovery"
