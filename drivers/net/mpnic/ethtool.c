@@ -193,56 +193,109 @@ static const struct mpnic_ntuple_rule *mpnic_rule_at(const struct mpnic_dispatch
 	return NULL;
 }
 
+/*
+ * The flow types a rule can be, and where their fields sit in ethtool's
+ * flow union. All four specs start with the source and destination
+ * address; the TCP/UDP ones carry the ports right after them; the IP ones
+ * the L4 protocol at @proto_off (the static_asserts below hold them to it).
+ */
+static const struct mpnic_rule_type {
+	u32 flow_type;		/* ethtool's */
+	u8 type;		/* enum mpnic_flow_type */
+	u8 alen;		/* address bytes */
+	u8 ports;		/* TCP/UDP: psrc, pdst follow the addresses */
+	u8 proto_off;		/* IP: offset of the L4 protocol */
+} mpnic_rule_types[] = {
+	{ TCP_V4_FLOW, MPNIC_FT_TCP4, 4, 1, 0 },
+	{ UDP_V4_FLOW, MPNIC_FT_UDP4, 4, 1, 0 },
+	{ IPV4_USER_FLOW, MPNIC_FT_IP4, 4, 0, offsetof(struct ethtool_usrip4_spec, proto) },
+	{ TCP_V6_FLOW, MPNIC_FT_TCP6, 16, 1, 0 },
+	{ UDP_V6_FLOW, MPNIC_FT_UDP6, 16, 1, 0 },
+	{ IPV6_USER_FLOW, MPNIC_FT_IP6, 16, 0, offsetof(struct ethtool_usrip6_spec, l4_proto) },
+};
+
+static_assert(offsetof(struct ethtool_tcpip4_spec, ip4dst) == 4);
+static_assert(offsetof(struct ethtool_tcpip4_spec, psrc) == 8);
+static_assert(offsetof(struct ethtool_tcpip4_spec, pdst) == 10);
+static_assert(offsetof(struct ethtool_usrip4_spec, ip4dst) == 4);
+static_assert(offsetof(struct ethtool_tcpip6_spec, ip6dst) == 16);
+static_assert(offsetof(struct ethtool_tcpip6_spec, psrc) == 32);
+static_assert(offsetof(struct ethtool_tcpip6_spec, pdst) == 34);
+static_assert(offsetof(struct ethtool_usrip6_spec, ip6dst) == 16);
+
+static const struct mpnic_rule_type *mpnic_rule_type_of(u32 flow_type, int type)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(mpnic_rule_types); i++)
+		if (mpnic_rule_types[i].flow_type == flow_type || mpnic_rule_types[i].type == type)
+			return &mpnic_rule_types[i];
+	return NULL;
+}
+
+/* One side (value or mask) of a rule into a flow union, and back */
+static void mpnic_rule_side_put(const struct mpnic_rule_type *t, u8 *u, const u8 *src,
+				const u8 *dst, __be16 sport, __be16 dport, u8 proto)
+{
+	memcpy(u, src, t->alen);
+	memcpy(u + t->alen, dst, t->alen);
+	if (t->ports) {
+		memcpy(u + 2 * t->alen, &sport, 2);
+		memcpy(u + 2 * t->alen + 2, &dport, 2);
+	} else {
+		u[t->proto_off] = proto;
+	}
+}
+
+static void mpnic_rule_side_get(const struct mpnic_rule_type *t, const u8 *u, u8 *src,
+				u8 *dst, __be16 *sport, __be16 *dport, u8 *proto)
+{
+	memcpy(src, u, t->alen);
+	memcpy(dst, u + t->alen, t->alen);
+	if (t->ports) {
+		memcpy(sport, u + 2 * t->alen, 2);
+		memcpy(dport, u + 2 * t->alen + 2, 2);
+	} else {
+		*proto = u[t->proto_off];
+	}
+}
+
 static void mpnic_rule_to_fs(const struct mpnic_ntuple_rule *rule,
 			     struct ethtool_rx_flow_spec *fs)
 {
+	const struct mpnic_rule_type *t = mpnic_rule_type_of(0, rule->type);
+
 	memset(fs, 0, sizeof(*fs));
 	fs->location = rule->loc;
 	fs->ring_cookie = rule->action == MPNIC_NTUPLE_DROP ? RX_CLS_FLOW_DISC : rule->action;
-	switch (rule->type) {
-	case MPNIC_FT_TCP4:
-	case MPNIC_FT_UDP4:
-		fs->flow_type = rule->type == MPNIC_FT_TCP4 ? TCP_V4_FLOW : UDP_V4_FLOW;
-		memcpy(&fs->h_u.tcp_ip4_spec.ip4src, rule->src, 4);
-		memcpy(&fs->m_u.tcp_ip4_spec.ip4src, rule->src_mask, 4);
-		memcpy(&fs->h_u.tcp_ip4_spec.ip4dst, rule->dst, 4);
-		memcpy(&fs->m_u.tcp_ip4_spec.ip4dst, rule->dst_mask, 4);
-		fs->h_u.tcp_ip4_spec.psrc = rule->sport;
-		fs->m_u.tcp_ip4_spec.psrc = rule->sport_mask;
-		fs->h_u.tcp_ip4_spec.pdst = rule->dport;
-		fs->m_u.tcp_ip4_spec.pdst = rule->dport_mask;
-		break;
-	case MPNIC_FT_IP4:
-		fs->flow_type = IPV4_USER_FLOW;
+	if (WARN_ON_ONCE(!t))
+		return;
+	fs->flow_type = t->flow_type;
+	mpnic_rule_side_put(t, (u8 *)&fs->h_u, rule->src, rule->dst, rule->sport, rule->dport,
+			    rule->proto);
+	mpnic_rule_side_put(t, (u8 *)&fs->m_u, rule->src_mask, rule->dst_mask,
+			    rule->sport_mask, rule->dport_mask, rule->proto_mask);
+	if (t->flow_type == IPV4_USER_FLOW)
 		fs->h_u.usr_ip4_spec.ip_ver = ETH_RX_NFC_IP4;
-		memcpy(&fs->h_u.usr_ip4_spec.ip4src, rule->src, 4);
-		memcpy(&fs->m_u.usr_ip4_spec.ip4src, rule->src_mask, 4);
-		memcpy(&fs->h_u.usr_ip4_spec.ip4dst, rule->dst, 4);
-		memcpy(&fs->m_u.usr_ip4_spec.ip4dst, rule->dst_mask, 4);
-		fs->h_u.usr_ip4_spec.proto = rule->proto;
-		fs->m_u.usr_ip4_spec.proto = rule->proto_mask;
-		break;
-	case MPNIC_FT_TCP6:
-	case MPNIC_FT_UDP6:
-		fs->flow_type = rule->type == MPNIC_FT_TCP6 ? TCP_V6_FLOW : UDP_V6_FLOW;
-		memcpy(fs->h_u.tcp_ip6_spec.ip6src, rule->src, 16);
-		memcpy(fs->m_u.tcp_ip6_spec.ip6src, rule->src_mask, 16);
-		memcpy(fs->h_u.tcp_ip6_spec.ip6dst, rule->dst, 16);
-		memcpy(fs->m_u.tcp_ip6_spec.ip6dst, rule->dst_mask, 16);
-		fs->h_u.tcp_ip6_spec.psrc = rule->sport;
-		fs->m_u.tcp_ip6_spec.psrc = rule->sport_mask;
-		fs->h_u.tcp_ip6_spec.pdst = rule->dport;
-		fs->m_u.tcp_ip6_spec.pdst = rule->dport_mask;
-		break;
-	case MPNIC_FT_IP6:
-		fs->flow_type = IPV6_USER_FLOW;
-		memcpy(fs->h_u.usr_ip6_spec.ip6src, rule->src, 16);
-		memcpy(fs->m_u.usr_ip6_spec.ip6src, rule->src_mask, 16);
-		memcpy(fs->h_u.usr_ip6_spec.ip6dst, rule->dst, 16);
-		memcpy(fs->m_u.usr_ip6_spec.ip6dst, rule->dst_mask, 16);
-		fs->h_u.usr_ip6_spec.l4_proto = rule->proto;
-		fs->m_u.usr_ip6_spec.l4_proto = rule->proto_mask;
-		break;
+}
+
+/* Match fields the card has no comparator for: TOS/traffic class, L4 bytes */
+static bool mpnic_rule_fs_unsupported(const struct ethtool_rx_flow_spec *fs, u32 type)
+{
+	switch (type) {
+	case TCP_V4_FLOW:
+	case UDP_V4_FLOW:
+		return fs->m_u.tcp_ip4_spec.tos;
+	case IPV4_USER_FLOW:
+		return fs->m_u.usr_ip4_spec.l4_4_bytes || fs->m_u.usr_ip4_spec.tos ||
+		       fs->h_u.usr_ip4_spec.ip_ver != ETH_RX_NFC_IP4;
+	case TCP_V6_FLOW:
+	case UDP_V6_FLOW:
+		return fs->m_u.tcp_ip6_spec.tclass;
+	case IPV6_USER_FLOW:
+		return fs->m_u.usr_ip6_spec.l4_4_bytes || fs->m_u.usr_ip6_spec.tclass;
+	default:
+		return true;
 	}
 }
 
@@ -252,6 +305,7 @@ static int mpnic_rule_from_fs(struct net_device *dev, const struct ethtool_rx_fl
 {
 	struct mpnic_port *port = netdev_priv(dev);
 	u32 type = fs->flow_type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS);
+	const struct mpnic_rule_type *t;
 
 	memset(rule, 0, sizeof(*rule));
 	if (fs->flow_type & (FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS)) {
@@ -267,66 +321,17 @@ static int mpnic_rule_from_fs(struct net_device *dev, const struct ethtool_rx_fl
 	rule->action = fs->ring_cookie == RX_CLS_FLOW_DISC ? MPNIC_NTUPLE_DROP :
 			ethtool_get_flow_spec_ring(fs->ring_cookie);
 
-	switch (type) {
-	case TCP_V4_FLOW:
-	case UDP_V4_FLOW:
-		if (fs->m_u.tcp_ip4_spec.tos)
-			goto err_unsupported;
-		rule->type = type == TCP_V4_FLOW ? MPNIC_FT_TCP4 : MPNIC_FT_UDP4;
-		memcpy(rule->src, &fs->h_u.tcp_ip4_spec.ip4src, 4);
-		memcpy(rule->src_mask, &fs->m_u.tcp_ip4_spec.ip4src, 4);
-		memcpy(rule->dst, &fs->h_u.tcp_ip4_spec.ip4dst, 4);
-		memcpy(rule->dst_mask, &fs->m_u.tcp_ip4_spec.ip4dst, 4);
-		rule->sport = fs->h_u.tcp_ip4_spec.psrc;
-		rule->sport_mask = fs->m_u.tcp_ip4_spec.psrc;
-		rule->dport = fs->h_u.tcp_ip4_spec.pdst;
-		rule->dport_mask = fs->m_u.tcp_ip4_spec.pdst;
-		break;
-	case IPV4_USER_FLOW:
-		if (fs->m_u.usr_ip4_spec.l4_4_bytes || fs->m_u.usr_ip4_spec.tos ||
-		    fs->h_u.usr_ip4_spec.ip_ver != ETH_RX_NFC_IP4)
-			goto err_unsupported;
-		rule->type = MPNIC_FT_IP4;
-		memcpy(rule->src, &fs->h_u.usr_ip4_spec.ip4src, 4);
-		memcpy(rule->src_mask, &fs->m_u.usr_ip4_spec.ip4src, 4);
-		memcpy(rule->dst, &fs->h_u.usr_ip4_spec.ip4dst, 4);
-		memcpy(rule->dst_mask, &fs->m_u.usr_ip4_spec.ip4dst, 4);
-		rule->proto = fs->h_u.usr_ip4_spec.proto;
-		rule->proto_mask = fs->m_u.usr_ip4_spec.proto;
-		break;
-	case TCP_V6_FLOW:
-	case UDP_V6_FLOW:
-		if (fs->m_u.tcp_ip6_spec.tclass)
-			goto err_unsupported;
-		rule->type = type == TCP_V6_FLOW ? MPNIC_FT_TCP6 : MPNIC_FT_UDP6;
-		memcpy(rule->src, fs->h_u.tcp_ip6_spec.ip6src, 16);
-		memcpy(rule->src_mask, fs->m_u.tcp_ip6_spec.ip6src, 16);
-		memcpy(rule->dst, fs->h_u.tcp_ip6_spec.ip6dst, 16);
-		memcpy(rule->dst_mask, fs->m_u.tcp_ip6_spec.ip6dst, 16);
-		rule->sport = fs->h_u.tcp_ip6_spec.psrc;
-		rule->sport_mask = fs->m_u.tcp_ip6_spec.psrc;
-		rule->dport = fs->h_u.tcp_ip6_spec.pdst;
-		rule->dport_mask = fs->m_u.tcp_ip6_spec.pdst;
-		break;
-	case IPV6_USER_FLOW:
-		if (fs->m_u.usr_ip6_spec.l4_4_bytes || fs->m_u.usr_ip6_spec.tclass)
-			goto err_unsupported;
-		rule->type = MPNIC_FT_IP6;
-		memcpy(rule->src, fs->h_u.usr_ip6_spec.ip6src, 16);
-		memcpy(rule->src_mask, fs->m_u.usr_ip6_spec.ip6src, 16);
-		memcpy(rule->dst, fs->h_u.usr_ip6_spec.ip6dst, 16);
-		memcpy(rule->dst_mask, fs->m_u.usr_ip6_spec.ip6dst, 16);
-		rule->proto = fs->h_u.usr_ip6_spec.l4_proto;
-		rule->proto_mask = fs->m_u.usr_ip6_spec.l4_proto;
-		break;
-	default:
-		goto err_unsupported;
+	t = mpnic_rule_type_of(type, -1);
+	if (!t || mpnic_rule_fs_unsupported(fs, type)) {
+		mpnic_refuse(dev, NULL, "ntuple: flow types are tcp4/udp4/ip4/tcp6/udp6/ip6 matching addresses, ports and (ip4/ip6) the L4 protocol");
+		return -EOPNOTSUPP;
 	}
+	rule->type = t->type;
+	mpnic_rule_side_get(t, (const u8 *)&fs->h_u, rule->src, rule->dst, &rule->sport,
+			    &rule->dport, &rule->proto);
+	mpnic_rule_side_get(t, (const u8 *)&fs->m_u, rule->src_mask, rule->dst_mask,
+			    &rule->sport_mask, &rule->dport_mask, &rule->proto_mask);
 	return 0;
-
-err_unsupported:
-	mpnic_refuse(dev, NULL, "ntuple: flow types are tcp4/udp4/ip4/tcp6/udp6/ip6 matching addresses, ports and (ip4/ip6) the L4 protocol");
-	return -EOPNOTSUPP;
 }
 
 /* A free location for RX_CLS_LOC_ANY/FIRST/LAST, or -ENOSPC */

@@ -11,6 +11,7 @@ ALL_TESTS="
 	ntuple_drop_and_delete
 	ntuple_tx_affinity
 	ntuple_refusals
+	ntuple_types
 "
 source "$(dirname "$0")"/lib.sh
 require_cmd /usr/bin/python3 iperf3
@@ -146,6 +147,51 @@ ntuple_refusals()
 	check_err $? "refused rules are listed"
 	ip link del "$DEV"
 	log_test "rules the card cannot run are refused"
+}
+
+# Every flow type reads back as it was written; an ip4 rule on the L4
+# protocol drops ICMP (ping) and lets TCP through
+ntuple_types()
+{
+	local out d0
+
+	RET=0
+	topo_create
+	ethtool -N "$DEV" flow-type ip4 src-ip $P4 l4proto 1 action -1 loc 10 >/dev/null
+	check_err $? "an ip4 rule refused"
+	ethtool -N "$DEV" flow-type ip6 dst-ip $H6 l4proto 6 action 1 loc 11 >/dev/null
+	check_err $? "an ip6 rule refused"
+	ethtool -N "$DEV" flow-type udp6 src-ip $P6 src-port 53 action 0 loc 12 >/dev/null
+	check_err $? "a udp6 rule refused"
+	ethtool -N "$DEV" flow-type tcp4 dst-ip $H4 dst-port 80 action 1 loc 13 >/dev/null
+	check_err $? "a tcp4 rule refused"
+	out=$(ethtool -n "$DEV" rule 10)
+	echo "$out" | grep -q "Raw IPv4" && echo "$out" | grep -q "Src IP addr: $P4 mask: 0.0.0.0" &&
+		echo "$out" | grep -q "Protocol: 1 mask: 0x0" && echo "$out" | grep -q "Action: Drop"
+	check_err $? "the ip4 rule reads back as: $out"
+	out=$(ethtool -n "$DEV" rule 11)
+	echo "$out" | grep -q "Raw IPv6" && echo "$out" | grep -q "Dest IP addr: $H6 mask: ::" &&
+		echo "$out" | grep -q "Protocol: 6 mask: 0x0" && echo "$out" | grep -q "queue 1"
+	check_err $? "the ip6 rule reads back as: $out"
+	out=$(ethtool -n "$DEV" rule 12)
+	echo "$out" | grep -q "UDP over IPv6" && echo "$out" | grep -q "Src IP addr: $P6 mask: ::" &&
+		echo "$out" | grep -q "Src port: 53 mask: 0x0" && echo "$out" | grep -q "queue 0"
+	check_err $? "the udp6 rule reads back as: $out"
+	out=$(ethtool -n "$DEV" rule 13)
+	echo "$out" | grep -q "TCP over IPv4" && echo "$out" | grep -q "Dest IP addr: $H4 mask: 0.0.0.0" &&
+		echo "$out" | grep -q "Dest port: 80 mask: 0x0"
+	check_err $? "the tcp4 rule reads back as: $out"
+	d0=$(stat "$DEV" rx_ntuple_drop)
+	ping -c 3 -i 0.2 -W 1 $P4 >/dev/null
+	check_fail $? "ping answered through a rule dropping ICMP from the peer"
+	[ $(($(stat "$DEV" rx_ntuple_drop) - d0)) = 3 ]
+	check_err $? "$(($(stat "$DEV" rx_ntuple_drop) - d0)) replies dropped by the rule, expected 3"
+	iperf_server
+	iperf_client 30 -c $P4 -t 1 >/dev/null
+	check_err $? "TCP did not pass the ICMP rule"
+	wait
+	topo_destroy
+	log_test "rules of every flow type read back; an ip4 l4proto rule drops ping only"
 }
 
 tests_run
