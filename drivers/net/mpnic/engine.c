@@ -103,22 +103,36 @@ static int mpnic_engine_poll(struct mpnic_engine *eng)
 }
 
 /*
+ * Drop what waits on the input ring and send its buffers home. A wire
+ * frame counts as taken (rx_frames) and flushed (rx_flushed), keeping the
+ * RX identities; an ethtool -t frame is no wire frame. Context: the input
+ * ring's consumer (the kthread, or its destroyer once it stopped).
+ */
+static void mpnic_engine_flush_input(struct mpnic_engine *eng)
+{
+	struct mpnic_rx_desc *desc;
+
+	while ((desc = mpnic_ring_cons_peek(&eng->in_ring))) {
+		u32 buf = desc->buf;
+
+		if (!(desc->flags & MPNIC_DESC_SELFTEST)) {
+			mpnic_stat_inc(&eng->stats, rx_frames);
+			mpnic_stat_inc(&eng->stats, rx_flushed);
+		}
+		mpnic_ring_cons_release(&eng->in_ring);
+		mpnic_engine_buf_put(eng, buf);
+	}
+}
+
+/*
  * A restart (devlink health recover): what waits on the input ring is
  * dropped and its buffers go home; an injected stall ends.
  */
 static void mpnic_engine_restart(struct mpnic_engine *eng)
 {
-	struct mpnic_rx_desc *desc;
-
 	WRITE_ONCE(eng->restart_req, false);
 	WRITE_ONCE(eng->fault_stall, false);
-	while ((desc = mpnic_ring_cons_peek(&eng->in_ring))) {
-		u32 buf = desc->buf;
-
-		mpnic_ring_cons_release(&eng->in_ring);
-		mpnic_engine_buf_put(eng, buf);
-		mpnic_stat_inc(&eng->stats, rx_flushed);
-	}
+	mpnic_engine_flush_input(eng);
 	mpnic_stat_inc(&eng->stats, restarts);
 	complete(&eng->restart_done);
 }
@@ -258,17 +272,9 @@ err_free_eng:
  */
 void mpnic_engine_destroy(struct mpnic_engine *eng)
 {
-	struct mpnic_rx_desc *desc;
-
 	WARN_ON(rcu_access_pointer(eng->hq));
 	kthread_stop(eng->task);
-	while ((desc = mpnic_ring_cons_peek(&eng->in_ring))) {
-		u32 buf = desc->buf;
-
-		mpnic_ring_cons_release(&eng->in_ring);
-		mpnic_engine_buf_put(eng, buf);
-		mpnic_stat_inc(&eng->stats, rx_flushed);
-	}
+	mpnic_engine_flush_input(eng);
 	/* Every buffer is home: nothing leaked between dispatch and engine */
 	WARN_ON(mpnic_ring_count(&eng->free_ring) != eng->nbufs);
 	mpnic_stack_exit(eng);

@@ -9,6 +9,8 @@ ALL_TESTS="
 	ring_sizes
 	regs_dump
 	self_test
+	settings_survive
+	unprivileged
 "
 source "$(dirname "$0")"/lib.sh
 require_cmd ping
@@ -192,6 +194,76 @@ self_test()
 	rm -f $out
 	topo_destroy
 	log_test "ethtool -t: every engine loops a frame back, port up, shrunk or down"
+}
+
+# Every setting survives link down/up, read back and in traffic
+settings_survive()
+{
+	local before after
+
+	RET=0
+	echo 4 > /sys/module/mpnic/parameters/engines
+	topo_create
+	echo 0 > /sys/module/mpnic/parameters/engines
+	ethtool -L "$DEV" combined 3 &&
+	ethtool -G "$DEV" rx 256 tx 1024 &&
+	ethtool -C "$DEV" rx-usecs 20 rx-frames 8 &&
+	rxfh_set "$DEV" hfunc crc32 weight 1 2 3 &&
+	ethtool -N "$DEV" rx-flow-hash udp4 sd &&
+	ethtool -N "$DEV" flow-type udp4 dst-port 7000 action 2 loc 7 >/dev/null &&
+	ethtool -K "$DEV" rxvlan off >/dev/null
+	check_err $? "a setting was refused"
+	settings()
+	{
+		ethtool -l "$DEV" | awk '/^Current/ { c = 1 } c && /^Combined:/ { print "ch", $2 }'
+		ethtool -g "$DEV" | awk '/^Current/ { c = 1 } c && /^(RX|TX):/ { print $1, $2 }'
+		ethtool -c "$DEV" | awk '/^rx-usecs:|^rx-frames:/ { print $1, $2 }'
+		ethtool -x "$DEV" | grep -v '^RSS hash key' | grep -vE '^[0-9a-f]{2}:'
+		ethtool -n "$DEV" rx-flow-hash udp4
+		ethtool -n "$DEV" rule 7
+		ethtool -k "$DEV" | grep -E '^rx-vlan-offload'
+	}
+	before=$(settings)
+	ip link set "$DEV" down
+	ip link set "$DEV" up
+	busywait 5000 carrier_is "$DEV" 1
+	after=$(settings)
+	[ "$before" = "$after" ]
+	check_err $? "settings changed across down/up: $(diff <(echo "$before") <(echo "$after") | tr '\n' ' ')"
+	echo "$after" | grep -q "^ch 3$" && echo "$after" | grep -q "^RX: 256$" &&
+		echo "$after" | grep -q "^rx-usecs: 20$"
+	check_err $? "the settings read back wrong: $(echo "$after" | head -5 | tr '\n' ' ')"
+	ping -c 3 -i 0.2 -W 5 $P4 >/dev/null
+	check_err $? "no traffic on the restored settings"
+	topo_destroy
+	log_test "channels, rings, coalescing, RSS, rules and features survive down/up"
+}
+
+# Changing settings needs CAP_NET_ADMIN: a user without it is refused by
+# ethtool, ip and devlink alike
+unprivileged()
+{
+	local as="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
+
+	RET=0
+	require_cmd setpriv
+	topo_create
+	$as ethtool -L "$DEV" combined 1 2>/dev/null
+	check_fail $? "an unprivileged ethtool -L taken"
+	$as ethtool -G "$DEV" rx 128 2>/dev/null
+	check_fail $? "an unprivileged ethtool -G taken"
+	$as ethtool -N "$DEV" flow-type udp4 dst-port 9 action -1 2>/dev/null
+	check_fail $? "an unprivileged ntuple rule taken"
+	$as ethtool -X "$DEV" equal 1 2>/dev/null
+	check_fail $? "an unprivileged ethtool -X taken"
+	$as ip link add mpnic9 type mpnic 2>/dev/null
+	check_fail $? "an unprivileged card created"
+	$as ethtool -l "$DEV" >/dev/null
+	check_err $? "an unprivileged user cannot even read the channels"
+	[ "$(ethtool -l "$DEV" | awk '/^Combined:/ { v = $2 } END { print v }')" = "$(nproc)" ]
+	check_err $? "a refused change changed something"
+	topo_destroy
+	log_test "changes refused without CAP_NET_ADMIN, reads allowed"
 }
 
 tests_run
