@@ -50,6 +50,16 @@ static void flow_of(const struct vec *v, struct mpnic_flow *flow, bool tcp)
 		flow->type = tcp ? MPNIC_FT_TCP6 : MPNIC_FT_IP6;
 }
 
+/* The other direction of @flow */
+static void reverse_of(const struct mpnic_flow *flow, struct mpnic_flow *rev)
+{
+	*rev = *flow;
+	memcpy(rev->saddr, flow->daddr, 16);
+	memcpy(rev->daddr, flow->saddr, 16);
+	rev->sport = flow->dport;
+	rev->dport = flow->sport;
+}
+
 /* Ntuple rules: first by location, masks, types, the reply direction */
 static void ntuple(void)
 {
@@ -143,11 +153,7 @@ int main(void)
 
 		/* The host dispatch hashes the reply: swap and compare */
 		flow_of(v, &flow, true);
-		rev = flow;
-		memcpy(rev.saddr, flow.daddr, 16);
-		memcpy(rev.daddr, flow.saddr, 16);
-		rev.sport = flow.dport;
-		rev.dport = flow.sport;
+		reverse_of(&flow, &rev);
 		UNIT_OK(mpnic_rss_hash(&rss, &rev, true, &kind) == v->l4,
 			"reply hash of vector %u equals the received hash", i);
 	}
@@ -160,11 +166,7 @@ int main(void)
 		u8 x;
 
 		flow_of(v, &flow, true);
-		rev = flow;
-		memcpy(rev.saddr, flow.daddr, 16);
-		memcpy(rev.daddr, flow.saddr, 16);
-		rev.sport = flow.dport;
-		rev.dport = flow.sport;
+		reverse_of(&flow, &rev);
 		plain = mpnic_rss_hash(&rss, &rev, false, &kind);
 		for (x = MPNIC_XFRM_SYM_XOR; x <= MPNIC_XFRM_SYM_OR_XOR; x <<= 1) {
 			sym.xfrm = x;

@@ -149,12 +149,7 @@ vlan_offloads()
 
 	RET=0
 	topo_create
-	ip link add link "$DEV" name "$DEV.10" type vlan id 10
-	ip -n "$PEER" link add link "$PEER_IF" name "$PEER_IF.10" type vlan id 10
-	ip addr add $v4.1/24 dev "$DEV.10"
-	ip -n "$PEER" addr add $v4.2/24 dev "$PEER_IF.10"
-	ip link set "$DEV.10" up
-	ip -n "$PEER" link set "$PEER_IF.10" up
+	vlan10_create
 	for rx in on off; do
 		for tx in on off; do
 			ethtool -K "$DEV" rxvlan $rx txvlan $tx >/dev/null

@@ -134,6 +134,17 @@ topo_create()
 	busywait 5000 carrier_is "$DEV" 1
 }
 
+# VLAN 10 over the topology: $DEV.10 203.0.113.1, the peer's .2
+vlan10_create()
+{
+	ip link add link "$DEV" name "$DEV.10" type vlan id 10
+	ip -n "$PEER" link add link "$PEER_IF" name "$PEER_IF.10" type vlan id 10
+	ip addr add 203.0.113.1/24 dev "$DEV.10"
+	ip -n "$PEER" addr add 203.0.113.2/24 dev "$PEER_IF.10"
+	ip link set "$DEV.10" up
+	ip -n "$PEER" link set "$PEER_IF.10" up
+}
+
 topo_destroy()
 {
 	ip link del "$DEV" 2>/dev/null

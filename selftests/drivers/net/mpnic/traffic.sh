@@ -92,12 +92,7 @@ tcp_vlan()
 
 	RET=0
 	topo_create
-	ip link add link "$DEV" name "$DEV.10" type vlan id 10
-	ip -n "$PEER" link add link "$PEER_IF" name "$PEER_IF.10" type vlan id 10
-	ip addr add $v4.1/24 dev "$DEV.10"
-	ip -n "$PEER" addr add $v4.2/24 dev "$PEER_IF.10"
-	ip link set "$DEV.10" up
-	ip -n "$PEER" link set "$PEER_IF.10" up
+	vlan10_create
 	ethtool -k "$DEV" | grep -q '^tx-vlan-offload: on'
 	check_err $? "tx-vlan-offload is not on"
 	ping -c 3 -i 0.2 -W 5 $v4.2 >/dev/null
