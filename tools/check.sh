@@ -11,6 +11,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 KERNELS=${KERNELS:-"6.1 6.12"}
 VM_CPUS=${VM_CPUS:-2}
+# A suite takes 12-14 min here; a guest that hangs is killed at this bound,
+# so that CI (90 min) always reaches its closing line
+VM_TIMEOUT=${VM_TIMEOUT:-1500}
 log=$top/build/check
 mkdir -p "$log"
 pass=0 fail=0 skip=0
@@ -74,9 +77,9 @@ fail=$((fail + ${uf:-0}))
 
 for k in $KERNELS; do
 	echo "== selftests in a VM on $k"
-	tools/vm/run --kernel "$k" --cpus "$VM_CPUS" -- \
+	tools/vm/run --kernel "$k" --cpus "$VM_CPUS" --timeout "$VM_TIMEOUT" -- \
 		make -C "$top/selftests" run_tests 2>&1 | tee "$log/selftests-$k.log" |
-		grep -E '^(not )?ok |# TEST:|^vm:|BUG|WARNING'
+		grep --line-buffered -E '^(not )?ok |# TEST:|^# run:|\.sh: [0-9]+ s|^vm:|BUG|WARNING|blocked for|to become free'
 	rc=${PIPESTATUS[0]}
 	p=$(grep -cE '^ok [0-9]+ selftests:.*[^P]$' "$log/selftests-$k.log")
 	s=$(grep -cE '^ok [0-9]+ selftests:.*# SKIP' "$log/selftests-$k.log")
@@ -90,9 +93,9 @@ done
 
 # The spread test once more where every engine has a vCPU of its own
 echo "== 4 engines on 4 vCPUs (6.12): rss.sh balance"
-tools/vm/run --kernel 6.12 --cpus 4 -- \
+tools/vm/run --kernel 6.12 --cpus 4 --timeout 600 -- \
 	env TESTS=balance "$top/selftests/drivers/net/mpnic/rss.sh" 2>&1 | tee "$log/balance-4cpu.log" |
-	grep -E '# TEST:|TEST:|^vm:|BUG|WARNING|per engine'
+	grep --line-buffered -E '# TEST:|TEST:|^vm:|BUG|WARNING|per engine'
 result "${PIPESTATUS[0]}" "rss.sh balance in a 4-vCPU VM"
 
 echo "== check took $(( $(date +%s) - start )) s"

@@ -16,6 +16,15 @@ mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug 2>/de
 sysctl -qw kernel.hung_task_timeout_secs=60 2>/dev/null
 dmesg -n 1
 
+# The kernel log goes out every few seconds too, so that a guest the host
+# has to kill for hanging still tells what hung (tools/vm/run prints it)
+(
+	while sleep 5; do
+		dmesg > "$res/dmesg.tmp" && mv "$res/dmesg.tmp" "$res/dmesg"
+	done
+) &
+logger=$!
+
 rc=0
 if [ "$insmod" = 1 ] && ! insmod "$MPNIC_KO"; then
 	echo "guest: insmod $MPNIC_KO failed" >&2
@@ -31,5 +40,7 @@ if [ "$insmod" = 1 ] && grep -q '^mpnic ' /proc/modules; then
 		[ "$rc" = 0 ] && rc=1
 	fi
 fi
+kill "$logger" 2>/dev/null
+wait "$logger" 2>/dev/null
 dmesg > "$res/dmesg"
 echo "$rc" > "$res/rc"

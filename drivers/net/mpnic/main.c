@@ -61,7 +61,14 @@ err_debugfs_exit:
 static void __exit mpnic_exit(void)
 {
 	rtnl_link_unregister(&mpnic_link_ops);
-	/* The cards' teardowns, queued by the deletions above */
+	/*
+	 * The cards' teardowns, queued by the deletions above, run under a
+	 * flush, not under destroy_workqueue()'s drain: a card's watchdog
+	 * timer may fire before its teardown cancels it, and a drain refuses
+	 * that timer's work (a warning), leaving it pending for ever, so the
+	 * cancel would spin.
+	 */
+	flush_workqueue(mpnic_wq);
 	destroy_workqueue(mpnic_wq);
 	mpnic_wire_exit();
 	mpnic_bus_exit();

@@ -213,14 +213,17 @@ carrier_is()
 }
 
 # Run every test named in $ALL_TESTS (or in $TESTS, to pick some), then exit
-# with the merged status
+# with the merged status. Each test is named as it starts, so that a hang
+# shows where it is; the script's time is printed at its end.
 tests_run()
 {
 	local t
 
 	for t in ${TESTS:-$ALL_TESTS}; do
+		echo "run: $t"
 		$t
 	done
+	echo "$(basename "$0"): ${SECONDS} s"
 	exit "$EXIT_STATUS"
 }
 

@@ -6,6 +6,7 @@
 ALL_TESTS="
 	load_unload_loop
 	load_time_cards
+	unload_many_cards
 	create_delete
 	create_many
 	create_refused
@@ -42,6 +43,26 @@ load_time_cards()
 	check_err $? "rmmod with load-time cards failed"
 	mpnic_load
 	log_test "module parameter cards=2 creates two cards"
+}
+
+# A card's teardown cancels its watchdog (a 100 ms timer); unloading with
+# many cards once let a timer fire into the module's draining workqueue,
+# and the cancel spun for ever
+unload_many_cards()
+{
+	local i
+
+	RET=0
+	for i in $(seq 1 15); do
+		mpnic_unload
+		check_err $? "rmmod with 8 cards failed in round $i"
+		mpnic_load cards=8
+		check_err $? "insmod cards=8 failed in round $i"
+		sleep 0.2
+	done
+	mpnic_unload
+	mpnic_load
+	log_test "unload with 8 cards, 15 times"
 }
 
 create_delete()
