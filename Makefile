@@ -22,7 +22,7 @@ endif
 
 SRCS := Kbuild $(shell git ls-files --cached --others --exclude-standard drivers include 2>/dev/null || find drivers include -type f)
 
-.PHONY: all modules clean deps unit sparse style demo check
+.PHONY: all modules clean deps unit sparse style demo check regen regen-check mpnicctl
 
 all: modules
 
@@ -46,7 +46,19 @@ sparse:
 # macros in compat.h is known and accepted (Documentation/networking/mpnic.rst)
 style:
 	$(Q)perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse -f \
-		drivers/net/mpnic/*.[ch] include/uapi/linux/*.h || true
+		$(filter-out $(GENERATED),$(wildcard drivers/net/mpnic/*.[ch] include/uapi/linux/*.h)) \
+		tools/mpnicctl/mpnicctl.c || true
+
+# The netlink family's code and uapi header, generated from its YNL spec
+GENERATED := drivers/net/mpnic/mpnic_nl.c drivers/net/mpnic/mpnic_nl.h include/uapi/linux/mpnic.h
+regen:
+	$(Q)KSRC=$(KSRC) bash tools/ynl-regen.sh
+
+regen-check:
+	$(Q)KSRC=$(KSRC) bash tools/ynl-regen.sh --check
+
+mpnicctl:
+	$(Q)$(MAKE) -C tools/mpnicctl
 
 unit:
 	$(Q)$(MAKE) -C tools/unit run

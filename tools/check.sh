@@ -65,6 +65,14 @@ for k in $KERNELS; do
 	result $? "sparse for $rel"
 done
 
+echo "== the netlink family: generated code, mpnicctl"
+make regen-check
+result $? "generated netlink code matches its YNL spec"
+make mpnicctl > "$log/mpnicctl.log" 2>&1
+rc=$?
+[ $rc = 0 ] || tail -n 20 "$log/mpnicctl.log"
+result $rc "mpnicctl builds with -Wall -Wextra -Werror"
+
 echo "== unit tests"
 make -C tools/unit run > "$log/unit.log" 2>&1
 rc=$?

@@ -16,6 +16,10 @@
 
 static DEFINE_IDA(mpnic_card_ida);
 
+/* Every card, from its port's creation to its deletion */
+DEFINE_MUTEX(mpnic_cards_lock);
+LIST_HEAD(mpnic_cards);
+
 static char *engine_cpus;
 module_param(engine_cpus, charp, 0644);
 MODULE_PARM_DESC(engine_cpus,
@@ -172,7 +176,54 @@ static void mpnic_card_destroy_work(struct work_struct *work)
  */
 void mpnic_card_destroy(struct mpnic_card *card)
 {
+	mutex_lock(&mpnic_cards_lock);
+	if (card->port)
+		list_del(&card->list);
 	card->port = NULL;
+	mutex_unlock(&mpnic_cards_lock);
 	INIT_WORK(&card->destroy_work, mpnic_card_destroy_work);
 	queue_work(mpnic_wq, &card->destroy_work);
+}
+
+/**
+ * mpnic_card_attach - give a new card its port and make it visible
+ * @card: the card
+ * @port: its port
+ *
+ * Context: process context, RTNL held.
+ */
+void mpnic_card_attach(struct mpnic_card *card, struct mpnic_port *port)
+{
+	struct list_head *pos = &mpnic_cards;
+	struct mpnic_card *other;
+
+	mutex_lock(&mpnic_cards_lock);
+	card->port = port;
+	/* In order of index: a dump resumes after the last index it sent */
+	list_for_each_entry(other, &mpnic_cards, list) {
+		if (other->id > card->id) {
+			pos = &other->list;
+			break;
+		}
+	}
+	list_add_tail(&card->list, pos);
+	mutex_unlock(&mpnic_cards_lock);
+}
+
+/**
+ * mpnic_card_find - the card with index @id
+ * @id: card index
+ *
+ * Context: mpnic_cards_lock held; the card lives until it is released.
+ * Return: the card, or NULL.
+ */
+struct mpnic_card *mpnic_card_find(u32 id)
+{
+	struct mpnic_card *card;
+
+	lockdep_assert_held(&mpnic_cards_lock);
+	list_for_each_entry(card, &mpnic_cards, list)
+		if (card->id == id)
+			return card;
+	return NULL;
 }

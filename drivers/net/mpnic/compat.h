@@ -116,5 +116,62 @@ static inline void mpnic_qstats_init(struct net_device *dev)
 #define ethtool_puts(data, str)	ethtool_sprintf(data, "%s", str)
 #endif
 
+/*
+ * Generic netlink: the family is generated from its YNL spec with split
+ * ops (6.2+), one entry for a command's do and one for its dump. Before
+ * them a family has one struct genl_ops per command, with the same
+ * fields: the generated table compiles as genl_ops, and the halves of a
+ * command are merged before registration.
+ */
+#ifdef MPNIC_HAVE_GENL_SPLIT_OPS
+#define mpnic_genl_register_family(family)	genl_register_family(family)
+#else
+#include <net/genetlink.h>
+
+#define genl_split_ops	genl_ops
+#define split_ops	ops
+#define n_split_ops	n_ops
+
+static inline int mpnic_genl_register_family(struct genl_family *family)
+{
+	static struct genl_ops merged[32];
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < family->n_ops; i++) {
+		const struct genl_ops *op = &family->ops[i];
+
+		for (j = 0; j < n && merged[j].cmd != op->cmd; j++)
+			;
+		if (j == n) {
+			if (WARN_ON(n == ARRAY_SIZE(merged)))
+				return -E2BIG;
+			merged[n++] = *op;
+			continue;
+		}
+		merged[j].doit = merged[j].doit ?: op->doit;
+		merged[j].dumpit = merged[j].dumpit ?: op->dumpit;
+		merged[j].flags |= op->flags;
+		/* the spec makes each do's request a superset of its dump's */
+		if (op->maxattr > merged[j].maxattr) {
+			merged[j].policy = op->policy;
+			merged[j].maxattr = op->maxattr;
+		}
+	}
+	family->ops = merged;
+	family->n_ops = n;
+	return genl_register_family(family);
+}
+#endif
+
+/* A dump's parsed request: struct genl_info since 6.7 */
+#ifndef MPNIC_HAVE_GENL_INFO_DUMP
+#define genl_info_dump(cb)	genl_dumpit_info(cb)
+#endif
+#ifndef NL_ASSERT_DUMP_CTX_FITS
+#define NL_ASSERT_DUMP_CTX_FITS(type_name)				\
+	BUILD_BUG_ON(sizeof(type_name) >				\
+		     sizeof_field(struct netlink_callback, ctx))
+#endif
+
 #endif /* __KERNEL__ */
 #endif /* _MPNIC_COMPAT_H */

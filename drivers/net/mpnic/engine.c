@@ -284,6 +284,32 @@ void mpnic_engine_destroy(struct mpnic_engine *eng)
 	kfree(eng);
 }
 
+/**
+ * mpnic_engine_set_cpu - move an engine's kthread to another CPU
+ * @eng: the engine
+ * @cpu: an online CPU
+ * @extack: netlink extended ack for refusals
+ *
+ * Context: process context, may sleep; mpnic_cards_lock held.
+ * Return: 0 or a negative errno.
+ */
+int mpnic_engine_set_cpu(struct mpnic_engine *eng, u32 cpu, struct netlink_ext_ack *extack)
+{
+	int err;
+
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu)) {
+		NL_SET_ERR_MSG_MOD(extack, "The CPU is not online");
+		return -EINVAL;
+	}
+	err = set_cpus_allowed_ptr(eng->task, cpumask_of(cpu));
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "The engine cannot run on that CPU");
+		return err;
+	}
+	WRITE_ONCE(eng->cpu, cpu);
+	return 0;
+}
+
 void mpnic_engine_get_stats(const struct mpnic_engine *eng,
 			    struct mpnic_engine_stats *out)
 {

@@ -41,6 +41,9 @@ static int __init mpnic_init(void)
 		if (err)
 			goto err_link_unregister;
 	}
+	err = mpnic_nl_init();
+	if (err)
+		goto err_link_unregister;
 	pr_info("version %s loaded\n", MPNIC_VERSION);
 	return 0;
 
@@ -60,6 +63,7 @@ err_debugfs_exit:
 
 static void __exit mpnic_exit(void)
 {
+	mpnic_nl_exit();
 	rtnl_link_unregister(&mpnic_link_ops);
 	/*
 	 * The cards' teardowns, queued by the deletions above, run under a

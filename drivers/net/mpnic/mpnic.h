@@ -11,6 +11,8 @@
  *
  * Locking, outermost first:
  *   RTNL         port lifecycle, open/stop, wire attach/detach, ethtool
+ *   mpnic_cards_lock  the list of cards, and a card's life while the
+ *                netlink family (netlink.c) looks at it; RTNL may be held
  *   eng->in_lock producers of an engine's input ring and consumers of its
  *                card-memory free ring (dispatch, from any CPU)
  * Engines read eng->hq under RCU; port stop clears it and waits a grace
@@ -170,6 +172,8 @@ struct mpnic_tx_cmpl {
 	X(in_csum_errors)	/* stack drop: bad TCP/UDP checksum */	\
 	X(in_csum_verified)	/* stack: TCP/UDP checksum checked good */ \
 	X(in_csum_unchecked)	/* stack: checksums left to the host (rx off) */ \
+	X(rx_passthrough)	/* stack: not in the engine's profile, passed on */ \
+	X(tx_passthrough)	/* stack: sent outside the profile, untracked */ \
 	X(tcp_in_segs)		/* stack: TCP segments received (InSegs) */ \
 	X(tcp_out_segs)		/* stack: TCP segments sent (OutSegs) */ \
 	X(udp_in_datagrams)	/* stack: UDP datagrams received */	\
@@ -330,6 +334,7 @@ struct mpnic_engine {
 	bool stall_reported;		/* watchdog writes: reported, not yet moving */
 	bool fault_stall;		/* injected: the kthread makes no pass */
 	bool restart_req;		/* recover asks, the kthread restarts */
+	u8 profile;			/* enum mpnic_profile: netlink writes, kthread reads */
 	struct completion restart_done;	/* the kthread restarted */
 
 	/* ethtool -t: RTNL serializes tests; the kthread answers */
@@ -350,7 +355,8 @@ struct mpnic_card {
 	u32 num_engines;
 	size_t mem_size;
 	struct mpnic_engine **engines;
-	struct mpnic_port *port;	/* the card's port (RTNL) */
+	struct mpnic_port *port;	/* the card's port (RTNL and mpnic_cards_lock) */
+	struct list_head list;		/* mpnic_cards, under mpnic_cards_lock */
 	struct dentry *dfs;		/* debugfs: mpnic/card<ID>/ */
 };
 
@@ -389,6 +395,15 @@ void mpnic_devlink_free(struct mpnic_card *card);
 struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 				     struct netlink_ext_ack *extack);
 void mpnic_card_destroy(struct mpnic_card *card);
+void mpnic_card_attach(struct mpnic_card *card, struct mpnic_port *port);
+struct mpnic_card *mpnic_card_find(u32 id);
+int mpnic_engine_set_cpu(struct mpnic_engine *eng, u32 cpu, struct netlink_ext_ack *extack);
+extern struct mutex mpnic_cards_lock;
+extern struct list_head mpnic_cards;
+
+/* netlink.c */
+int mpnic_nl_init(void);
+void mpnic_nl_exit(void);
 
 /* engine.c */
 struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cpu,

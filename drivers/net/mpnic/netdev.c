@@ -9,7 +9,7 @@
 #include <linux/if_vlan.h>
 #include <linux/rtnetlink.h>
 #include <net/rtnetlink.h>
-#include <uapi/linux/mpnic.h>
+#include <uapi/linux/if_mpnic.h>
 
 #include "mpnic.h"
 
@@ -396,7 +396,7 @@ static int mpnic_port_init(struct mpnic_port *port, struct net_device *dev,
 	port->card = mpnic_card_create(engines, mem_size, extack);
 	if (IS_ERR(port->card))
 		return PTR_ERR(port->card);
-	port->card->port = port;
+	mpnic_card_attach(port->card, port);
 	SET_NETDEV_DEV(dev, port->card->dev);
 	port->num_hqs = port->card->num_engines;
 

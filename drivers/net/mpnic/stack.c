@@ -12,6 +12,8 @@
 #include <net/checksum.h>
 #include <net/ip6_checksum.h>
 
+#include <uapi/linux/mpnic.h>
+
 #include "mpnic.h"
 
 static unsigned int flow_timeout = 120;
@@ -67,15 +69,29 @@ static void mpnic_stack_track(struct mpnic_engine *eng, const u8 *frame,
  * @frame: the frame in card memory, checksums complete
  * @len: its length
  *
+ * What the engine's profile does not handle is sent untracked and counted
+ * in tx_passthrough.
+ *
  * Context: engine kthread.
  */
 void mpnic_stack_tx(struct mpnic_engine *eng, const u8 *frame, u32 len)
 {
+	u8 profile = READ_ONCE(eng->profile);
 	struct mpnic_flow flow;
 
-	if (mpnic_parse(frame, len, len, &flow) == MPNIC_PARSE_OK && flow.l4_off &&
-	    !(flow.frag & MPNIC_FRAG))
-		mpnic_stack_track(eng, frame, &flow, MPNIC_DIR_OUT);
+	/* Outside the profile: sent as the host asked, not tracked */
+	if (profile == MPNIC_PROFILE_L2) {
+		mpnic_stat_inc(&eng->stats, tx_passthrough);
+		return;
+	}
+	if (mpnic_parse(frame, len, len, &flow) != MPNIC_PARSE_OK || !flow.l4_off ||
+	    (flow.frag & MPNIC_FRAG))
+		return;
+	if (flow.l4proto == IPPROTO_TCP && profile == MPNIC_PROFILE_UDP) {
+		mpnic_stat_inc(&eng->stats, tx_passthrough);
+		return;
+	}
+	mpnic_stack_track(eng, frame, &flow, MPNIC_DIR_OUT);
 }
 
 /**
@@ -168,6 +184,9 @@ static bool mpnic_stack_l4_csum(const u8 *frame, const struct mpnic_flow *flow)
  * @rxcsum: verify checksums (rx-checksum on); else leave them to the host
  * @csum_ok: set when the TCP/UDP checksum was verified
  *
+ * What the engine's profile does not handle (all of it for l2, TCP for
+ * udp) is delivered unprocessed and counted in rx_passthrough.
+ *
  * Context: engine kthread.
  * Return: true to deliver the frame, false when it was dropped and counted.
  */
@@ -179,6 +198,10 @@ bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len,
 
 	*csum_ok = false;
 	mpnic_stat_inc(st, in_receives);
+	if (READ_ONCE(eng->profile) == MPNIC_PROFILE_L2) {
+		memset(flow, 0, sizeof(*flow));
+		goto passthrough;
+	}
 	switch (mpnic_parse(frame, len, len, flow)) {
 	case MPNIC_PARSE_OK:
 		break;
@@ -197,6 +220,9 @@ bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len,
 		mpnic_stat_inc(st, in_hdr_errors);
 		return false;
 	}
+	/* A UDP-only stack instance does not know TCP */
+	if (flow->l4proto == IPPROTO_TCP && READ_ONCE(eng->profile) == MPNIC_PROFILE_UDP)
+		goto passthrough;
 	if (!rxcsum) {
 		/* The host checks them, and counts what is wrong */
 		mpnic_stat_inc(st, in_csum_unchecked);
@@ -229,5 +255,10 @@ bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len,
 	mpnic_stat_inc(st, in_csum_verified);
 	*csum_ok = true;
 	mpnic_stack_track(eng, frame, flow, MPNIC_DIR_IN);
+	return true;
+
+passthrough:
+	/* Unprocessed: no check, no tracking, no GRO; the host does it all */
+	mpnic_stat_inc(st, rx_passthrough);
 	return true;
 }

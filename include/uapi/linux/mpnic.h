@@ -1,24 +1,121 @@
 /* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
-/*
- * mpnic: constants shared by the module and user space.
- *
- * Link attributes, for `ip link add NAME type mpnic`:
- *
- * IFLA_MPNIC_ENGINES (u32): NIC processors on the new card; 0 or absent for
- *	one per online CPU.
- * IFLA_MPNIC_CARD_MEM (u32): card memory in MiB, split evenly over the
- *	engines; absent for the module's default.
- */
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/mpnic.yaml */
+/* YNL-GEN uapi header */
+
 #ifndef _UAPI_LINUX_MPNIC_H
 #define _UAPI_LINUX_MPNIC_H
 
-enum {
-	IFLA_MPNIC_UNSPEC,
-	IFLA_MPNIC_ENGINES,
-	IFLA_MPNIC_CARD_MEM,
-	__IFLA_MPNIC_MAX
+#define MPNIC_FAMILY_NAME	"mpnic"
+#define MPNIC_FAMILY_VERSION	1
+
+/**
+ * enum mpnic_profile - The protocols an engine's stack instance processes
+ *   (claims 41-43). What its profile does not handle, the engine passes to the
+ *   host unprocessed (no checksum check, no flow tracking, no hardware GRO)
+ *   and counts in rx-passthrough.
+ * @MPNIC_PROFILE_FULL: IPv4 and IPv6, TCP and UDP (the default).
+ * @MPNIC_PROFILE_UDP: IPv4 and IPv6 UDP; TCP passes through.
+ * @MPNIC_PROFILE_L2: Nothing; every frame passes through.
+ */
+enum mpnic_profile {
+	MPNIC_PROFILE_FULL,
+	MPNIC_PROFILE_UDP,
+	MPNIC_PROFILE_L2,
 };
 
-#define IFLA_MPNIC_MAX (__IFLA_MPNIC_MAX - 1)
+/**
+ * enum mpnic_flow_state - A tracked flow's connection state, as the engine's
+ *   stack sees it.
+ */
+enum mpnic_flow_state {
+	MPNIC_FLOW_STATE_NONE,
+	MPNIC_FLOW_STATE_SYN_SENT,
+	MPNIC_FLOW_STATE_SYN_RECV,
+	MPNIC_FLOW_STATE_ESTABLISHED,
+	MPNIC_FLOW_STATE_FIN_WAIT,
+	MPNIC_FLOW_STATE_CLOSING,
+	MPNIC_FLOW_STATE_CLOSED,
+};
+
+/**
+ * enum mpnic_fault - A fault an engine can be made to have.
+ * @MPNIC_FAULT_STALL: The engine makes no pass over its rings until the fault
+ *   is cleared or devlink health recovers it.
+ */
+enum mpnic_fault {
+	MPNIC_FAULT_STALL,
+};
+
+enum {
+	MPNIC_A_CARD_ID = 1,
+	MPNIC_A_CARD_IFINDEX,
+	MPNIC_A_CARD_ENGINES,
+	MPNIC_A_CARD_MEM_SIZE,
+	MPNIC_A_CARD_SERIAL,
+
+	__MPNIC_A_CARD_MAX,
+	MPNIC_A_CARD_MAX = (__MPNIC_A_CARD_MAX - 1)
+};
+
+enum {
+	MPNIC_A_ENGINE_CARD_ID = 1,
+	MPNIC_A_ENGINE_ID,
+	MPNIC_A_ENGINE_CPU,
+	MPNIC_A_ENGINE_PROFILE,
+	MPNIC_A_ENGINE_RX_FRAMES,
+	MPNIC_A_ENGINE_RX_DELIVERED,
+	MPNIC_A_ENGINE_RX_PASSTHROUGH,
+	MPNIC_A_ENGINE_TX_FRAMES,
+	MPNIC_A_ENGINE_FLOWS_ACTIVE,
+	MPNIC_A_ENGINE_FLOWS_CREATED,
+	MPNIC_A_ENGINE_RESTARTS,
+	MPNIC_A_ENGINE_STALLED,
+
+	__MPNIC_A_ENGINE_MAX,
+	MPNIC_A_ENGINE_MAX = (__MPNIC_A_ENGINE_MAX - 1)
+};
+
+enum {
+	MPNIC_A_FLOW_CARD_ID = 1,
+	MPNIC_A_FLOW_ENGINE_ID,
+	MPNIC_A_FLOW_INDEX,
+	MPNIC_A_FLOW_FAMILY,
+	MPNIC_A_FLOW_PROTO,
+	MPNIC_A_FLOW_REMOTE_ADDR,
+	MPNIC_A_FLOW_LOCAL_ADDR,
+	MPNIC_A_FLOW_REMOTE_PORT,
+	MPNIC_A_FLOW_LOCAL_PORT,
+	MPNIC_A_FLOW_STATE,
+	MPNIC_A_FLOW_IN_PACKETS,
+	MPNIC_A_FLOW_IN_BYTES,
+	MPNIC_A_FLOW_OUT_PACKETS,
+	MPNIC_A_FLOW_OUT_BYTES,
+	MPNIC_A_FLOW_IDLE,
+
+	__MPNIC_A_FLOW_MAX,
+	MPNIC_A_FLOW_MAX = (__MPNIC_A_FLOW_MAX - 1)
+};
+
+enum {
+	MPNIC_A_FAULT_CARD_ID = 1,
+	MPNIC_A_FAULT_ENGINE_ID,
+	MPNIC_A_FAULT_TYPE,
+	MPNIC_A_FAULT_ACTIVE,
+
+	__MPNIC_A_FAULT_MAX,
+	MPNIC_A_FAULT_MAX = (__MPNIC_A_FAULT_MAX - 1)
+};
+
+enum {
+	MPNIC_CMD_CARD_GET = 1,
+	MPNIC_CMD_ENGINE_GET,
+	MPNIC_CMD_ENGINE_SET,
+	MPNIC_CMD_FLOW_GET,
+	MPNIC_CMD_FAULT_SET,
+
+	__MPNIC_CMD_MAX,
+	MPNIC_CMD_MAX = (__MPNIC_CMD_MAX - 1)
+};
 
 #endif /* _UAPI_LINUX_MPNIC_H */

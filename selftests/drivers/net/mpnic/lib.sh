@@ -98,12 +98,18 @@ rxfh_set()
 YNL_DIR=${YNL_DIR:-${MPNIC_TOP:-$lib_dir/../../../..}/build/ynl}
 ynl()
 {
-	local family=$1
+	local family=$1 spec
 
 	shift
-	/usr/bin/python3 "$YNL_DIR/cli.py" --spec "$YNL_DIR/specs/$family.yaml" \
-		--output-json "$@"
+	spec=$YNL_DIR/specs/$family.yaml
+	# ours, from the tree under test
+	[ "$family" = mpnic ] && spec=$MPNIC_SPEC
+	/usr/bin/python3 "$YNL_DIR/cli.py" --spec "$spec" --output-json "$@"
 }
+MPNIC_SPEC=${MPNIC_TOP:-$lib_dir/../../../..}/Documentation/netlink/specs/mpnic.yaml
+
+# The mpnic family's own client (make -C tools/mpnicctl)
+MPNICCTL=${MPNICCTL:-${MPNIC_TOP:-$lib_dir/../../../..}/tools/mpnicctl/mpnicctl}
 
 # ethtool -S counter of a device: stat DEV NAME
 stat()

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause)
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/mpnic.yaml */
+/* YNL-GEN kernel source */
+
+#include <net/netlink.h>
+#include <net/genetlink.h>
+
+#include "mpnic_nl.h"
+
+#include <uapi/linux/mpnic.h>
+
+/* MPNIC_CMD_CARD_GET - do */
+static const struct nla_policy mpnic_card_get_nl_policy[MPNIC_A_CARD_ID + 1] = {
+	[MPNIC_A_CARD_ID] = { .type = NLA_U32, },
+};
+
+/* MPNIC_CMD_ENGINE_GET - do */
+static const struct nla_policy mpnic_engine_get_do_nl_policy[MPNIC_A_ENGINE_ID + 1] = {
+	[MPNIC_A_ENGINE_CARD_ID] = { .type = NLA_U32, },
+	[MPNIC_A_ENGINE_ID] = { .type = NLA_U32, },
+};
+
+/* MPNIC_CMD_ENGINE_GET - dump */
+static const struct nla_policy mpnic_engine_get_dump_nl_policy[MPNIC_A_ENGINE_CARD_ID + 1] = {
+	[MPNIC_A_ENGINE_CARD_ID] = { .type = NLA_U32, },
+};
+
+/* MPNIC_CMD_ENGINE_SET - do */
+static const struct nla_policy mpnic_engine_set_nl_policy[MPNIC_A_ENGINE_PROFILE + 1] = {
+	[MPNIC_A_ENGINE_CARD_ID] = { .type = NLA_U32, },
+	[MPNIC_A_ENGINE_ID] = { .type = NLA_U32, },
+	[MPNIC_A_ENGINE_CPU] = { .type = NLA_U32, },
+	[MPNIC_A_ENGINE_PROFILE] = NLA_POLICY_MAX(NLA_U32, 2),
+};
+
+/* MPNIC_CMD_FLOW_GET - do */
+static const struct nla_policy mpnic_flow_get_do_nl_policy[MPNIC_A_FLOW_INDEX + 1] = {
+	[MPNIC_A_FLOW_CARD_ID] = { .type = NLA_U32, },
+	[MPNIC_A_FLOW_ENGINE_ID] = { .type = NLA_U32, },
+	[MPNIC_A_FLOW_INDEX] = { .type = NLA_U32, },
+};
+
+/* MPNIC_CMD_FLOW_GET - dump */
+static const struct nla_policy mpnic_flow_get_dump_nl_policy[MPNIC_A_FLOW_ENGINE_ID + 1] = {
+	[MPNIC_A_FLOW_CARD_ID] = { .type = NLA_U32, },
+	[MPNIC_A_FLOW_ENGINE_ID] = { .type = NLA_U32, },
+};
+
+/* MPNIC_CMD_FAULT_SET - do */
+static const struct nla_policy mpnic_fault_set_nl_policy[MPNIC_A_FAULT_ACTIVE + 1] = {
+	[MPNIC_A_FAULT_CARD_ID] = { .type = NLA_U32, },
+	[MPNIC_A_FAULT_ENGINE_ID] = { .type = NLA_U32, },
+	[MPNIC_A_FAULT_TYPE] = NLA_POLICY_MAX(NLA_U32, 0),
+	[MPNIC_A_FAULT_ACTIVE] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+/* Ops table for mpnic */
+static const struct genl_split_ops mpnic_nl_ops[] = {
+	{
+		.cmd		= MPNIC_CMD_CARD_GET,
+		.doit		= mpnic_nl_card_get_doit,
+		.policy		= mpnic_card_get_nl_policy,
+		.maxattr	= MPNIC_A_CARD_ID,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd	= MPNIC_CMD_CARD_GET,
+		.dumpit	= mpnic_nl_card_get_dumpit,
+		.flags	= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= MPNIC_CMD_ENGINE_GET,
+		.doit		= mpnic_nl_engine_get_doit,
+		.policy		= mpnic_engine_get_do_nl_policy,
+		.maxattr	= MPNIC_A_ENGINE_ID,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= MPNIC_CMD_ENGINE_GET,
+		.dumpit		= mpnic_nl_engine_get_dumpit,
+		.policy		= mpnic_engine_get_dump_nl_policy,
+		.maxattr	= MPNIC_A_ENGINE_CARD_ID,
+		.flags		= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= MPNIC_CMD_ENGINE_SET,
+		.doit		= mpnic_nl_engine_set_doit,
+		.policy		= mpnic_engine_set_nl_policy,
+		.maxattr	= MPNIC_A_ENGINE_PROFILE,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= MPNIC_CMD_FLOW_GET,
+		.doit		= mpnic_nl_flow_get_doit,
+		.policy		= mpnic_flow_get_do_nl_policy,
+		.maxattr	= MPNIC_A_FLOW_INDEX,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= MPNIC_CMD_FLOW_GET,
+		.dumpit		= mpnic_nl_flow_get_dumpit,
+		.policy		= mpnic_flow_get_dump_nl_policy,
+		.maxattr	= MPNIC_A_FLOW_ENGINE_ID,
+		.flags		= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= MPNIC_CMD_FAULT_SET,
+		.doit		= mpnic_nl_fault_set_doit,
+		.policy		= mpnic_fault_set_nl_policy,
+		.maxattr	= MPNIC_A_FAULT_ACTIVE,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+};
+
+struct genl_family mpnic_nl_family __ro_after_init = {
+	.name		= MPNIC_FAMILY_NAME,
+	.version	= MPNIC_FAMILY_VERSION,
+	.netnsok	= true,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.split_ops	= mpnic_nl_ops,
+	.n_split_ops	= ARRAY_SIZE(mpnic_nl_ops),
+};

@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The mpnic generic netlink family (Documentation/netlink/specs/mpnic.yaml;
+ * the policies and the ops table are generated into mpnic_nl.c): cards,
+ * their engines with their stack instances' counters, the engines' flow
+ * tables, and fault injection.
+ *
+ * A card is seen from the network namespace of its port only. Handlers
+ * hold mpnic_cards_lock while they look at a card, so it cannot be torn
+ * down under them; they never take RTNL.
+ */
+
+#include <linux/cpumask.h>
+#include <linux/timekeeping.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "mpnic.h"
+#include "mpnic_nl.h"
+
+/* A dump's place: card, engine, then flow bucket and chain position */
+struct mpnic_nl_dump_ctx {
+	u32 card;
+	u32 engine;
+	u32 bucket;
+	u32 pos;
+};
+
+static struct mpnic_nl_dump_ctx *mpnic_nl_dump_ctx(struct netlink_callback *cb)
+{
+	NL_ASSERT_DUMP_CTX_FITS(struct mpnic_nl_dump_ctx);
+	return (struct mpnic_nl_dump_ctx *)cb->ctx;
+}
+
+static bool mpnic_nl_card_visible(const struct mpnic_card *card, const struct net *net)
+{
+	return card->port && net_eq(dev_net(card->port->netdev), net);
+}
+
+/* The card named by @attr, in @net. Context: mpnic_cards_lock held. */
+static struct mpnic_card *mpnic_nl_card_get(struct genl_info *info, u32 attr)
+{
+	struct mpnic_card *card;
+
+	if (GENL_REQ_ATTR_CHECK(info, attr))
+		return ERR_PTR(-EINVAL);
+	card = mpnic_card_find(nla_get_u32(info->attrs[attr]));
+	if (!card || !mpnic_nl_card_visible(card, genl_info_net(info))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr], "No such card");
+		return ERR_PTR(-ENODEV);
+	}
+	return card;
+}
+
+static struct mpnic_engine *mpnic_nl_engine_get(struct genl_info *info, u32 card_attr,
+						u32 engine_attr)
+{
+	struct mpnic_card *card = mpnic_nl_card_get(info, card_attr);
+	u32 id;
+
+	if (IS_ERR(card))
+		return ERR_CAST(card);
+	if (GENL_REQ_ATTR_CHECK(info, engine_attr))
+		return ERR_PTR(-EINVAL);
+	id = nla_get_u32(info->attrs[engine_attr]);
+	if (id >= card->num_engines) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[engine_attr],
+				    "No such engine on the card");
+		return ERR_PTR(-ENOENT);
+	}
+	return card->engines[id];
+}
+
+static int mpnic_nl_card_fill(struct sk_buff *skb, const struct mpnic_card *card,
+			      u32 portid, u32 seq, int flags)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags, MPNIC_CMD_CARD_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, MPNIC_A_CARD_ID, card->id) ||
+	    nla_put_u32(skb, MPNIC_A_CARD_IFINDEX, card->port->netdev->ifindex) ||
+	    nla_put_u32(skb, MPNIC_A_CARD_ENGINES, card->num_engines) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_CARD_MEM_SIZE, card->mem_size, 0) ||
+	    nla_put_u32(skb, MPNIC_A_CARD_SERIAL, card->serial))
+		goto err_cancel_msg;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel_msg:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int mpnic_nl_engine_fill(struct sk_buff *skb, const struct mpnic_engine *eng,
+				u32 portid, u32 seq, int flags)
+{
+	struct mpnic_engine_stats es;
+	void *hdr;
+
+	mpnic_engine_get_stats(eng, &es);
+	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags, MPNIC_CMD_ENGINE_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, MPNIC_A_ENGINE_CARD_ID, eng->card->id) ||
+	    nla_put_u32(skb, MPNIC_A_ENGINE_ID, eng->id) ||
+	    nla_put_u32(skb, MPNIC_A_ENGINE_CPU, READ_ONCE(eng->cpu)) ||
+	    nla_put_u32(skb, MPNIC_A_ENGINE_PROFILE, READ_ONCE(eng->profile)) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_RX_FRAMES, es.rx_frames, 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_RX_DELIVERED, es.rx_delivered, 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_RX_PASSTHROUGH, es.rx_passthrough, 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_TX_FRAMES, es.tx_frames, 0) ||
+	    nla_put_u32(skb, MPNIC_A_ENGINE_FLOWS_ACTIVE, es.flows_active) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_FLOWS_CREATED, es.flows_created, 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_RESTARTS, es.restarts, 0) ||
+	    nla_put_u8(skb, MPNIC_A_ENGINE_STALLED, READ_ONCE(eng->fault_stall)))
+		goto err_cancel_msg;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel_msg:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static_assert((int)MPNIC_FLOW_STATE_CLOSED == (int)MPNIC_TCP_CLOSED);
+static_assert((int)MPNIC_FLOW_STATE_ESTABLISHED == (int)MPNIC_TCP_ESTABLISHED);
+
+/* One flow; the caller holds the engine's flows_lock */
+static int mpnic_nl_flow_fill(struct sk_buff *skb, const struct mpnic_engine *eng, u32 idx,
+			      u32 now, u32 portid, u32 seq, int flags)
+{
+	const struct mpnic_flow_entry *fe = &eng->flows.entries[idx];
+	const struct mpnic_flow_key *k = &fe->key;
+	int alen = k->l3 == 4 ? 4 : 16;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags, MPNIC_CMD_FLOW_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, MPNIC_A_FLOW_CARD_ID, eng->card->id) ||
+	    nla_put_u32(skb, MPNIC_A_FLOW_ENGINE_ID, eng->id) ||
+	    nla_put_u32(skb, MPNIC_A_FLOW_INDEX, idx) ||
+	    nla_put_u8(skb, MPNIC_A_FLOW_FAMILY, k->l3 == 4 ? AF_INET : AF_INET6) ||
+	    nla_put_u8(skb, MPNIC_A_FLOW_PROTO, k->proto) ||
+	    nla_put(skb, MPNIC_A_FLOW_REMOTE_ADDR, alen, k->saddr) ||
+	    nla_put(skb, MPNIC_A_FLOW_LOCAL_ADDR, alen, k->daddr) ||
+	    nla_put_be16(skb, MPNIC_A_FLOW_REMOTE_PORT, k->sport) ||
+	    nla_put_be16(skb, MPNIC_A_FLOW_LOCAL_PORT, k->dport) ||
+	    nla_put_u32(skb, MPNIC_A_FLOW_STATE, fe->state) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_FLOW_IN_PACKETS, fe->pkts[MPNIC_DIR_IN], 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_FLOW_IN_BYTES, fe->bytes[MPNIC_DIR_IN], 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_FLOW_OUT_PACKETS, fe->pkts[MPNIC_DIR_OUT], 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_FLOW_OUT_BYTES, fe->bytes[MPNIC_DIR_OUT], 0) ||
+	    nla_put_u32(skb, MPNIC_A_FLOW_IDLE, now - fe->last_seen))
+		goto err_cancel_msg;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel_msg:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* A dump's messages: to the requester, in its sequence, one of many */
+#define MPNIC_NL_DUMP(cb)						\
+	NETLINK_CB((cb)->skb).portid, (cb)->nlh->nlmsg_seq, NLM_F_MULTI
+
+int mpnic_nl_card_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mpnic_card *card;
+	struct sk_buff *rsp;
+	int err;
+
+	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!rsp)
+		return -ENOMEM;
+	mutex_lock(&mpnic_cards_lock);
+	card = mpnic_nl_card_get(info, MPNIC_A_CARD_ID);
+	err = IS_ERR(card) ? PTR_ERR(card) :
+	      mpnic_nl_card_fill(rsp, card, info->snd_portid, info->snd_seq, 0);
+	mutex_unlock(&mpnic_cards_lock);
+	if (err)
+		goto err_free_msg;
+	return genlmsg_reply(rsp, info);
+
+err_free_msg:
+	nlmsg_free(rsp);
+	return err;
+}
+
+int mpnic_nl_card_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mpnic_nl_dump_ctx *ctx = mpnic_nl_dump_ctx(cb);
+	struct net *net = sock_net(skb->sk);
+	struct mpnic_card *card;
+	int err = 0;
+
+	mutex_lock(&mpnic_cards_lock);
+	list_for_each_entry(card, &mpnic_cards, list) {
+		if (card->id < ctx->card || !mpnic_nl_card_visible(card, net))
+			continue;
+		err = mpnic_nl_card_fill(skb, card, MPNIC_NL_DUMP(cb));
+		if (err)
+			break;
+		ctx->card = card->id + 1;
+	}
+	mutex_unlock(&mpnic_cards_lock);
+	return err == -EMSGSIZE && skb->len ? skb->len : err;
+}
+
+int mpnic_nl_engine_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mpnic_engine *eng;
+	struct sk_buff *rsp;
+	int err;
+
+	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!rsp)
+		return -ENOMEM;
+	mutex_lock(&mpnic_cards_lock);
+	eng = mpnic_nl_engine_get(info, MPNIC_A_ENGINE_CARD_ID, MPNIC_A_ENGINE_ID);
+	err = IS_ERR(eng) ? PTR_ERR(eng) :
+	      mpnic_nl_engine_fill(rsp, eng, info->snd_portid, info->snd_seq, 0);
+	mutex_unlock(&mpnic_cards_lock);
+	if (err)
+		goto err_free_msg;
+	return genlmsg_reply(rsp, info);
+
+err_free_msg:
+	nlmsg_free(rsp);
+	return err;
+}
+
+int mpnic_nl_engine_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mpnic_nl_dump_ctx *ctx = mpnic_nl_dump_ctx(cb);
+	struct nlattr *only = genl_info_dump(cb)->attrs[MPNIC_A_ENGINE_CARD_ID];
+	struct net *net = sock_net(skb->sk);
+	struct mpnic_card *card;
+	int err = 0;
+
+	mutex_lock(&mpnic_cards_lock);
+	list_for_each_entry(card, &mpnic_cards, list) {
+		if (card->id < ctx->card || !mpnic_nl_card_visible(card, net) ||
+		    (only && card->id != nla_get_u32(only)))
+			continue;
+		if (card->id != ctx->card)
+			ctx->engine = 0;
+		ctx->card = card->id;
+		for (; ctx->engine < card->num_engines; ctx->engine++) {
+			err = mpnic_nl_engine_fill(skb, card->engines[ctx->engine],
+						   MPNIC_NL_DUMP(cb));
+			if (err)
+				goto out_unlock;
+		}
+		ctx->card = card->id + 1;
+		ctx->engine = 0;
+	}
+out_unlock:
+	mutex_unlock(&mpnic_cards_lock);
+	return err == -EMSGSIZE && skb->len ? skb->len : err;
+}
+
+int mpnic_nl_engine_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *cpu = info->attrs[MPNIC_A_ENGINE_CPU];
+	struct nlattr *profile = info->attrs[MPNIC_A_ENGINE_PROFILE];
+	struct mpnic_engine *eng;
+	int err = 0;
+
+	if (!cpu && !profile) {
+		NL_SET_ERR_MSG(info->extack, "Nothing to set: give a cpu or a profile");
+		return -EINVAL;
+	}
+	mutex_lock(&mpnic_cards_lock);
+	eng = mpnic_nl_engine_get(info, MPNIC_A_ENGINE_CARD_ID, MPNIC_A_ENGINE_ID);
+	if (IS_ERR(eng)) {
+		err = PTR_ERR(eng);
+		goto out_unlock;
+	}
+	if (cpu) {
+		err = mpnic_engine_set_cpu(eng, nla_get_u32(cpu), info->extack);
+		if (err) {
+			NL_SET_BAD_ATTR(info->extack, cpu);
+			goto out_unlock;
+		}
+	}
+	/* The policy bounds it; the kthread reads it once per frame */
+	if (profile)
+		WRITE_ONCE(eng->profile, nla_get_u32(profile));
+out_unlock:
+	mutex_unlock(&mpnic_cards_lock);
+	return err;
+}
+
+/* Whether entry @idx of @tbl holds a flow: it is on its bucket's chain */
+static bool mpnic_nl_flow_live(const struct mpnic_flow_table *tbl, u32 idx)
+{
+	u32 b, i;
+
+	for (b = 0; b <= tbl->mask; b++)
+		for (i = tbl->buckets[b]; i; i = tbl->entries[i - 1].next)
+			if (i - 1 == idx)
+				return true;
+	return false;
+}
+
+int mpnic_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mpnic_engine *eng;
+	struct sk_buff *rsp;
+	u32 idx;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MPNIC_A_FLOW_INDEX))
+		return -EINVAL;
+	idx = nla_get_u32(info->attrs[MPNIC_A_FLOW_INDEX]);
+	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!rsp)
+		return -ENOMEM;
+	mutex_lock(&mpnic_cards_lock);
+	eng = mpnic_nl_engine_get(info, MPNIC_A_FLOW_CARD_ID, MPNIC_A_FLOW_ENGINE_ID);
+	if (IS_ERR(eng)) {
+		err = PTR_ERR(eng);
+		goto err_unlock;
+	}
+	spin_lock(&eng->flows_lock);
+	if (idx < eng->flows.max && mpnic_nl_flow_live(&eng->flows, idx)) {
+		err = mpnic_nl_flow_fill(rsp, eng, idx, (u32)ktime_get_seconds(),
+					 info->snd_portid, info->snd_seq, 0);
+	} else {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MPNIC_A_FLOW_INDEX],
+				    "No flow in that slot");
+		err = -ENOENT;
+	}
+	spin_unlock(&eng->flows_lock);
+	if (err)
+		goto err_unlock;
+	mutex_unlock(&mpnic_cards_lock);
+	return genlmsg_reply(rsp, info);
+
+err_unlock:
+	mutex_unlock(&mpnic_cards_lock);
+	nlmsg_free(rsp);
+	return err;
+}
+
+/* Dump one engine's flows from ctx->bucket/ctx->pos on. */
+static int mpnic_nl_flow_dump_engine(struct sk_buff *skb, struct mpnic_engine *eng,
+				     struct mpnic_nl_dump_ctx *ctx, struct netlink_callback *cb)
+{
+	const struct mpnic_flow_table *tbl = &eng->flows;
+	u32 now = (u32)ktime_get_seconds();
+	int err = 0;
+
+	spin_lock(&eng->flows_lock);
+	for (; ctx->bucket <= tbl->mask; ctx->bucket++, ctx->pos = 0) {
+		u32 i, pos = 0;
+
+		for (i = tbl->buckets[ctx->bucket]; i; i = tbl->entries[i - 1].next, pos++) {
+			if (pos < ctx->pos)
+				continue;
+			err = mpnic_nl_flow_fill(skb, eng, i - 1, now, MPNIC_NL_DUMP(cb));
+			if (err)
+				goto out_unlock;
+			ctx->pos = pos + 1;
+		}
+	}
+out_unlock:
+	spin_unlock(&eng->flows_lock);
+	return err;
+}
+
+int mpnic_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mpnic_nl_dump_ctx *ctx = mpnic_nl_dump_ctx(cb);
+	struct nlattr *card_attr = genl_info_dump(cb)->attrs[MPNIC_A_FLOW_CARD_ID];
+	struct nlattr *eng_attr = genl_info_dump(cb)->attrs[MPNIC_A_FLOW_ENGINE_ID];
+	struct net *net = sock_net(skb->sk);
+	struct mpnic_card *card;
+	int err = 0;
+
+	mutex_lock(&mpnic_cards_lock);
+	list_for_each_entry(card, &mpnic_cards, list) {
+		if (card->id < ctx->card || !mpnic_nl_card_visible(card, net) ||
+		    (card_attr && card->id != nla_get_u32(card_attr)))
+			continue;
+		if (card->id != ctx->card) {
+			ctx->engine = 0;
+			ctx->bucket = 0;
+			ctx->pos = 0;
+		}
+		ctx->card = card->id;
+		for (; ctx->engine < card->num_engines; ctx->engine++) {
+			if (eng_attr && ctx->engine != nla_get_u32(eng_attr))
+				continue;
+			err = mpnic_nl_flow_dump_engine(skb, card->engines[ctx->engine], ctx, cb);
+			if (err)
+				goto out_unlock;
+			ctx->bucket = 0;
+			ctx->pos = 0;
+		}
+		ctx->card = card->id + 1;
+		ctx->engine = 0;
+	}
+out_unlock:
+	mutex_unlock(&mpnic_cards_lock);
+	return err == -EMSGSIZE && skb->len ? skb->len : err;
+}
+
+int mpnic_nl_fault_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mpnic_engine *eng;
+	int err = 0;
+
+	if (GENL_REQ_ATTR_CHECK(info, MPNIC_A_FAULT_TYPE) ||
+	    GENL_REQ_ATTR_CHECK(info, MPNIC_A_FAULT_ACTIVE))
+		return -EINVAL;
+	mutex_lock(&mpnic_cards_lock);
+	eng = mpnic_nl_engine_get(info, MPNIC_A_FAULT_CARD_ID, MPNIC_A_FAULT_ENGINE_ID);
+	if (IS_ERR(eng)) {
+		err = PTR_ERR(eng);
+		goto out_unlock;
+	}
+	/* MPNIC_FAULT_STALL, the one type the policy lets through */
+	WRITE_ONCE(eng->fault_stall, !!nla_get_u8(info->attrs[MPNIC_A_FAULT_ACTIVE]));
+	if (!nla_get_u8(info->attrs[MPNIC_A_FAULT_ACTIVE]))
+		wake_up_process(eng->task);
+out_unlock:
+	mutex_unlock(&mpnic_cards_lock);
+	return err;
+}
+
+int mpnic_nl_init(void)
+{
+	return mpnic_genl_register_family(&mpnic_nl_family);
+}
+
+void mpnic_nl_exit(void)
+{
+	genl_unregister_family(&mpnic_nl_family);
+}

@@ -1,0 +1,296 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The mpnic generic netlink family, driven from its YNL spec alone by the
+# kernel's YNL tool, and by mpnicctl: cards, engines, profiles, flow
+# tables, fault injection, namespaces and refusals.
+
+ALL_TESTS="
+	show_objects
+	profile_passthrough
+	flow_table
+	engine_cpu
+	fault_stall
+	refusals
+	netns_scope
+"
+source "$(dirname "$0")"/lib.sh
+require_cmd /usr/bin/python3 iperf3 ping "$MPNICCTL"
+[ "$(nproc)" -ge 2 ] || { echo "SKIP: needs 2 CPUs (2 engines)"; exit "$ksft_skip"; }
+
+# The card index behind a port: card_id DEV
+card_id()
+{
+	local bus
+
+	bus=$(ethtool -i "$1" | awk '/^bus-info:/ { print $2 }')
+	echo "${bus#mpnic}"
+}
+
+# One field of the JSON on stdin: jget EXPR (a Python expression over "j")
+jget()
+{
+	/usr/bin/python3 -c "import json, sys; j = json.load(sys.stdin); print($1)"
+}
+
+# An engine counter through the family: ecount CARD ENGINE ATTR
+ecount()
+{
+	ynl mpnic --do engine-get --json "{\"card-id\": $1, \"id\": $2}" | jget "j['$3']"
+}
+
+# A card of 2 engines, wired and up
+topo2()
+{
+	echo 2 > /sys/module/mpnic/parameters/engines
+	topo_create
+	echo 0 > /sys/module/mpnic/parameters/engines
+}
+
+show_objects()
+{
+	local id out lo hi fam
+
+	RET=0
+	topo2
+	id=$(card_id "$DEV")
+	out=$(ynl mpnic --do card-get --json "{\"id\": $id}")
+	check_err $? "card-get failed"
+	[ "$(echo "$out" | jget "j['engines'], j['ifindex']")" = \
+	  "2 $(cat /sys/class/net/"$DEV"/ifindex)" ]
+	check_err $? "card-get: $out"
+	[ "$(ynl mpnic --dump card-get | jget "[c['id'] for c in j].count($id)")" = 1 ]
+	check_err $? "card-get dump does not list card $id once"
+	[ "$(ynl mpnic --dump engine-get --json "{\"card-id\": $id}" | jget "len(j)")" = 2 ]
+	check_err $? "engine-get dump of card $id does not give 2 engines"
+	# mpnicctl says the same, as a table and as JSON
+	$MPNICCTL card show | grep -qE "^$id +$DEV +2 "
+	check_err $? "mpnicctl card show: $($MPNICCTL card show)"
+	[ "$($MPNICCTL -j engine show card "$id" | jget "[e['engine'] for e in j]")" = "[0, 1]" ]
+	check_err $? "mpnicctl -j engine show"
+	# counters move with traffic: the family's rx-delivered is ethtool's
+	ping -c 5 -i 0.2 -W 2 $P4 >/dev/null
+	check_err $? "no ping"
+	# (read between two ethtool reads: neighbour traffic may go on)
+	lo=$(stat_sum "$DEV" rx_delivered)
+	fam=$(( $(ecount "$id" 0 rx-delivered) + $(ecount "$id" 1 rx-delivered) ))
+	hi=$(stat_sum "$DEV" rx_delivered)
+	[ "$lo" -gt 5 ] && [ "$fam" -ge "$lo" ] && [ "$fam" -le "$hi" ]
+	check_err $? "engine-get rx-delivered $fam is not within ethtool -S's $lo..$hi"
+	topo_destroy
+	log_test "cards and engines through YNL and mpnicctl"
+}
+
+# TCP steered to an engine of the udp profile passes through it unprocessed;
+# UDP on that engine is still checked; the l2 profile passes everything
+profile_passthrough()
+{
+	local id pt0 pt1 cv0 cv1 fl0 fl1
+
+	RET=0
+	topo2
+	id=$(card_id "$DEV")
+	ynl mpnic --do engine-set --json "{\"card-id\": $id, \"id\": 1, \"profile\": \"udp\"}" \
+		>/dev/null
+	check_err $? "engine-set profile udp failed"
+	[ "$(ecount "$id" 1 profile)" = udp ]
+	check_err $? "engine 1 does not report profile udp"
+	ethtool -N "$DEV" flow-type tcp4 dst-port 5201 action 1 loc 1 >/dev/null
+	ethtool -N "$DEV" flow-type tcp4 src-port 5201 action 1 loc 2 >/dev/null
+	ethtool -N "$DEV" flow-type udp4 action 1 loc 3 >/dev/null
+	pt0=$(ecount "$id" 1 rx-passthrough)
+	fl0=$(ecount "$id" 1 flows-created)
+	cv0=$(stat "$DEV" engine1_in_csum_verified)
+	iperf_server
+	iperf_client 30 -c $P4 -t 2 >/dev/null
+	check_err $? "iperf3 through a udp-profile engine failed"
+	pt1=$(ecount "$id" 1 rx-passthrough)
+	fl1=$(ecount "$id" 1 flows-created)
+	[ "$pt1" -gt $((pt0 + 100)) ]
+	check_err $? "TCP did not pass through engine 1 ($pt0 -> $pt1)"
+	[ "$fl1" = "$fl0" ]
+	check_err $? "engine 1 tracked TCP flows it does not handle ($fl0 -> $fl1)"
+	# UDP is in the profile: checked and tracked
+	ip netns exec "$PEER" ping -c 1 -W 2 $H4 >/dev/null
+	ip netns exec "$PEER" /usr/bin/python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(20):
+    s.sendto(b'x' * 100, ('$H4', 9999))"
+	busywait 5000 until_counter_is ">= $((cv0 + 20))" stat "$DEV" engine1_in_csum_verified \
+		>/dev/null
+	check_err $? "UDP was not checked by the udp-profile engine"
+	# l2: even a ping passes through
+	ynl mpnic --do engine-set --json "{\"card-id\": $id, \"id\": 0, \"profile\": \"l2\"}" \
+		>/dev/null
+	pt0=$(ecount "$id" 0 rx-passthrough)
+	ethtool -N "$DEV" delete 3
+	ethtool -N "$DEV" flow-type udp4 action 0 loc 3 >/dev/null
+	ip netns exec "$PEER" /usr/bin/python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(20):
+    s.sendto(b'x' * 100, ('$H4', 9999))"
+	busywait 5000 until_counter_is ">= $((pt0 + 20))" ecount "$id" 0 rx-passthrough >/dev/null
+	check_err $? "the l2 engine did not pass UDP through ($pt0 -> $(ecount "$id" 0 rx-passthrough))"
+	ping -c 2 -W 2 $P4 >/dev/null
+	check_err $? "no ping with an l2 engine"
+	topo_destroy
+	log_test "profiles: what an engine does not handle passes through, counted"
+}
+
+flow_table()
+{
+	local id out idx eng
+
+	RET=0
+	# the closed iperf3 flows stay in the table while we look
+	echo 120 > /sys/module/mpnic/parameters/flow_closed_timeout
+	topo2
+	id=$(card_id "$DEV")
+	iperf_server
+	iperf_client 30 -c $P4 -t 1 --cport 40001 >/dev/null
+	check_err $? "iperf3 failed"
+	out=$($MPNICCTL -j flow show card "$id")
+	check_err $? "mpnicctl flow show failed"
+	echo "$out" | jget "[f for f in j if f['local'] == '$H4:40001' and
+		f['remote'] == '$P4:5201' and f['proto'] == 'tcp4' and f['in_packets'] > 10]" |
+		grep -q "'state'"
+	check_err $? "the iperf3 data flow is not in the table: $out"
+	# the same flow through YNL: dump, then a get of its slot
+	out=$(ynl mpnic --dump flow-get --json "{\"card-id\": $id}")
+	idx=$(echo "$out" | jget "[f for f in j if f['local-port'] == 40001][0]['index']")
+	check_err $? "flow-get dump has no flow of local port 40001"
+	eng=$(echo "$out" | jget "[f for f in j if f['local-port'] == 40001][0]['engine-id']")
+	out=$(ynl mpnic --do flow-get --json \
+	      "{\"card-id\": $id, \"engine-id\": $eng, \"index\": $idx}")
+	[ "$(echo "$out" | jget "j['local-port'], j['remote-port']")" = "40001 5201" ]
+	check_err $? "flow-get of slot $idx: $out"
+	$MPNICCTL flow show card "$id" | grep -q "$H4:40001"
+	check_err $? "mpnicctl flow show (table) lacks the flow"
+	echo 5 > /sys/module/mpnic/parameters/flow_closed_timeout
+	topo_destroy
+	log_test "flow tables through YNL and mpnicctl"
+}
+
+engine_cpu()
+{
+	local id pid
+
+	RET=0
+	topo2
+	id=$(card_id "$DEV")
+	$MPNICCTL engine set card "$id" engine 0 cpu 1
+	check_err $? "mpnicctl engine set cpu 1 failed"
+	[ "$(ecount "$id" 0 cpu)" = 1 ]
+	check_err $? "engine 0 does not report cpu 1"
+	pid=$(pgrep -x "mpnic$id/e0")
+	grep -q "^Cpus_allowed_list:[[:space:]]*1$" /proc/"$pid"/status
+	check_err $? "the kthread is not on CPU 1: $(grep Cpus_allowed_list /proc/"$pid"/status)"
+	ping -c 3 -i 0.2 -W 2 $P4 >/dev/null
+	check_err $? "no ping after the move"
+	topo_destroy
+	log_test "an engine moves to another CPU"
+}
+
+fault_stall()
+{
+	local id
+
+	RET=0
+	# the health reporter would recover it before we look
+	echo 600000 > /sys/module/mpnic/parameters/stall_timeout_ms
+	topo2
+	id=$(card_id "$DEV")
+	ethtool -X "$DEV" equal 1 2>/dev/null || rxfh_set "$DEV" equal 1
+	$MPNICCTL fault set card "$id" engine 0 stall on
+	check_err $? "mpnicctl fault set stall on failed"
+	[ "$($MPNICCTL -j engine show card "$id" engine 0 | jget "j[0]['stalled']")" = True ]
+	check_err $? "engine 0 is not reported stalled"
+	ping -c 2 -W 1 $P4 >/dev/null 2>&1
+	check_fail $? "ping works through a stalled engine"
+	ynl mpnic --do fault-set --json \
+		"{\"card-id\": $id, \"engine-id\": 0, \"type\": \"stall\", \"active\": 0}" >/dev/null
+	check_err $? "fault-set active 0 failed"
+	ping -c 2 -W 2 $P4 >/dev/null
+	check_err $? "no ping after the stall was cleared"
+	echo 1000 > /sys/module/mpnic/parameters/stall_timeout_ms
+	topo_destroy
+	log_test "fault injection: a stall, and its end"
+}
+
+# Refused: errno and the kernel's reason (extack)
+expect_refusal()
+{
+	local what=$1 msg=$2 out
+
+	shift 2
+	out=$("$@" 2>&1)
+	if [ $? -eq 0 ]; then
+		check_err 1 "$what was accepted"
+	elif ! echo "$out" | grep -q "$msg"; then
+		check_err 1 "$what: no '$msg' in: $out"
+	fi
+}
+
+refusals()
+{
+	local id as="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
+
+	RET=0
+	require_cmd setpriv
+	topo2
+	id=$(card_id "$DEV")
+	expect_refusal "an engine beyond the card's" "No such engine" \
+		$MPNICCTL engine set card "$id" engine 7 profile udp
+	expect_refusal "a card that does not exist" "No such card" \
+		$MPNICCTL engine show card 999 engine 0
+	expect_refusal "an offline CPU" "The CPU is not online" \
+		$MPNICCTL engine set card "$id" engine 0 cpu 4000
+	expect_refusal "an empty engine-set" "Nothing to set" \
+		$MPNICCTL engine set card "$id" engine 0
+	expect_refusal "an unknown profile number" "ERANGE\|out of range\|Numerical result" \
+		ynl mpnic --do engine-set --json "{\"card-id\": $id, \"id\": 0, \"profile\": 9}"
+	expect_refusal "an unknown profile name" "unknown profile" \
+		$MPNICCTL engine set card "$id" engine 0 profile tcp
+	expect_refusal "a free flow slot" "No flow in that slot" \
+		ynl mpnic --do flow-get --json "{\"card-id\": $id, \"engine-id\": 0, \"index\": 4095}"
+	expect_refusal "a missing engine id" "Missing\|missing\|EINVAL\|Invalid" \
+		ynl mpnic --do engine-get --json "{\"card-id\": $id}"
+	# unprivileged: reads work, changes are refused
+	$as $MPNICCTL engine show >/dev/null
+	check_err $? "an unprivileged read was refused"
+	expect_refusal "an unprivileged engine-set" "not permitted" \
+		$as $MPNICCTL engine set card "$id" engine 0 profile l2
+	expect_refusal "an unprivileged fault-set" "not permitted" \
+		$as $MPNICCTL fault set card "$id" engine 0 stall on
+	[ "$(ecount "$id" 0 profile),$(ecount "$id" 0 stalled)" = "full,0" ]
+	check_err $? "a refused change took effect"
+	topo_destroy
+	log_test "refusals: errno and extack, unprivileged users"
+}
+
+# A card is seen from its port's namespace only
+netns_scope()
+{
+	local id ns
+
+	RET=0
+	topo2
+	id=$(card_id "$DEV")
+	setup_ns ns
+	ip link set "$DEV" netns "$ns"
+	check_err $? "moving the port to another namespace failed"
+	[ "$(ynl mpnic --dump card-get | jget "[c['id'] for c in j].count($id)")" = 0 ]
+	check_err $? "card $id is still seen from the first namespace"
+	ip netns exec "$ns" "$MPNICCTL" card show | grep -qE "^$id +$DEV "
+	check_err $? "card $id is not seen from its port's namespace"
+	expect_refusal "a card in another namespace" "No such card" \
+		$MPNICCTL engine show card "$id" engine 0
+	ip -n "$ns" link del "$DEV"
+	cleanup_ns "$ns"
+	topo_destroy
+	log_test "a card belongs to its port's namespace"
+}
+
+tests_run
