@@ -128,7 +128,7 @@ static int card_cb(const struct nlmsghdr *nlh, void *data)
 	snprintf(mem, sizeof(mem), "%" PRIu64 "M", u64_of(tb[MPNIC_A_CARD_MEM_SIZE]) >> 20);
 	ifindex = u32_of(tb[MPNIC_A_CARD_IFINDEX]);
 	if (!if_indextoname(ifindex, ifname))
-		strcpy(ifname, "-");
+		snprintf(ifname, sizeof(ifname), "-");
 	sep();
 	if (json) {
 		printf("{\"id\": %u, \"port\": \"%s\", \"ifindex\": %u, \"engines\": %u, "
@@ -163,10 +163,13 @@ static int engine_cb(const struct nlmsghdr *nlh, void *data)
 		       ", \"restarts\": %" PRIu64 ", \"stalled\": %s}",
 		       u32_of(tb[MPNIC_A_ENGINE_CARD_ID]), u32_of(tb[MPNIC_A_ENGINE_ID]),
 		       u32_of(tb[MPNIC_A_ENGINE_CPU]), profile,
-		       u64_of(tb[MPNIC_A_ENGINE_RX_FRAMES]), u64_of(tb[MPNIC_A_ENGINE_RX_DELIVERED]),
+		       u64_of(tb[MPNIC_A_ENGINE_RX_FRAMES]),
+		       u64_of(tb[MPNIC_A_ENGINE_RX_DELIVERED]),
 		       u64_of(tb[MPNIC_A_ENGINE_RX_PASSTHROUGH]),
-		       u64_of(tb[MPNIC_A_ENGINE_TX_FRAMES]), u32_of(tb[MPNIC_A_ENGINE_FLOWS_ACTIVE]),
-		       u64_of(tb[MPNIC_A_ENGINE_FLOWS_CREATED]), u64_of(tb[MPNIC_A_ENGINE_RESTARTS]),
+		       u64_of(tb[MPNIC_A_ENGINE_TX_FRAMES]),
+		       u32_of(tb[MPNIC_A_ENGINE_FLOWS_ACTIVE]),
+		       u64_of(tb[MPNIC_A_ENGINE_FLOWS_CREATED]),
+		       u64_of(tb[MPNIC_A_ENGINE_RESTARTS]),
 		       tb[MPNIC_A_ENGINE_STALLED] &&
 		       mnl_attr_get_u8(tb[MPNIC_A_ENGINE_STALLED]) ? "true" : "false");
 		return MNL_CB_OK;
@@ -368,7 +371,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 				if (!strcmp(val, profile_names[p]))
 					a->profile = p;
 			if (a->profile < 0) {
-				fprintf(stderr, "mpnicctl: unknown profile '%s' (full, udp, l2)\n", val);
+				fprintf(stderr, "mpnicctl: unknown profile '%s' (full, udp, l2)\n",
+					val);
 				exit(2);
 			}
 		} else {
@@ -412,7 +416,8 @@ int main(int argc, char **argv)
 	} else if (!strcmp(obj, "engine") && !strcmp(verb, "show")) {
 		bool one = a.card >= 0 && a.engine >= 0;
 
-		nlh = msg_start(ctl, ctl->family, MPNIC_CMD_ENGINE_GET, one ? NLM_F_ACK : NLM_F_DUMP);
+		nlh = msg_start(ctl, ctl->family, MPNIC_CMD_ENGINE_GET,
+				one ? NLM_F_ACK : NLM_F_DUMP);
 		if (a.card >= 0)
 			mnl_attr_put_u32(nlh, MPNIC_A_ENGINE_CARD_ID, a.card);
 		if (one)

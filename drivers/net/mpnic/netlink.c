@@ -163,10 +163,6 @@ err_cancel_msg:
 	return -EMSGSIZE;
 }
 
-/* A dump's messages: to the requester, in its sequence, one of many */
-#define MPNIC_NL_DUMP(cb)						\
-	NETLINK_CB((cb)->skb).portid, (cb)->nlh->nlmsg_seq, NLM_F_MULTI
-
 int mpnic_nl_card_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mpnic_card *card;
@@ -201,7 +197,8 @@ int mpnic_nl_card_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	list_for_each_entry(card, &mpnic_cards, list) {
 		if (card->id < ctx->card || !mpnic_nl_card_visible(card, net))
 			continue;
-		err = mpnic_nl_card_fill(skb, card, MPNIC_NL_DUMP(cb));
+		err = mpnic_nl_card_fill(skb, card, NETLINK_CB(cb->skb).portid,
+					 cb->nlh->nlmsg_seq, NLM_F_MULTI);
 		if (err)
 			break;
 		ctx->card = card->id + 1;
@@ -251,7 +248,8 @@ int mpnic_nl_engine_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		ctx->card = card->id;
 		for (; ctx->engine < card->num_engines; ctx->engine++) {
 			err = mpnic_nl_engine_fill(skb, card->engines[ctx->engine],
-						   MPNIC_NL_DUMP(cb));
+						   NETLINK_CB(cb->skb).portid,
+						   cb->nlh->nlmsg_seq, NLM_F_MULTI);
 			if (err)
 				goto out_unlock;
 		}
@@ -362,7 +360,9 @@ static int mpnic_nl_flow_dump_engine(struct sk_buff *skb, struct mpnic_engine *e
 		for (i = tbl->buckets[ctx->bucket]; i; i = tbl->entries[i - 1].next, pos++) {
 			if (pos < ctx->pos)
 				continue;
-			err = mpnic_nl_flow_fill(skb, eng, i - 1, now, MPNIC_NL_DUMP(cb));
+			err = mpnic_nl_flow_fill(skb, eng, i - 1, now,
+						 NETLINK_CB(cb->skb).portid,
+						 cb->nlh->nlmsg_seq, NLM_F_MULTI);
 			if (err)
 				goto out_unlock;
 			ctx->pos = pos + 1;
