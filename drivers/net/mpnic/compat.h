@@ -87,6 +87,41 @@ static inline void mpnic_qstats_init(struct net_device *dev)
 }
 #endif
 
+/* Additional RSS contexts (rssctx.c, the 6.11 ethtool ops); none before */
+#ifdef MPNIC_HAVE_RXFH_CONTEXT_OPS
+#define MPNIC_RXFH_CONTEXT_OPS						\
+	.create_rxfh_context	= mpnic_create_rxfh_context,		\
+	.modify_rxfh_context	= mpnic_modify_rxfh_context,		\
+	.remove_rxfh_context	= mpnic_remove_rxfh_context,		\
+	.rxfh_max_num_contexts	= MPNIC_RSS_CTX_MAX,			\
+	MPNIC_RXFH_CONTEXT_CAPS
+#ifdef MPNIC_HAVE_RSS_RXNFC_ADDS
+#define MPNIC_RXFH_CONTEXT_CAPS	.cap_rss_rxnfc_adds = 1, .rxfh_per_ctx_key = 1,
+#else
+#define MPNIC_RXFH_CONTEXT_CAPS
+#endif
+#else
+#define MPNIC_RXFH_CONTEXT_OPS
+struct mpnic_port;
+static inline u32 mpnic_rss_ctx_max_queue(struct mpnic_port *port, u32 id)
+{
+	return 0;
+}
+
+static inline u32 mpnic_rss_ctx_highest_queue(struct mpnic_port *port)
+{
+	return 0;
+}
+
+static inline void mpnic_rss_ctx_fields_sync(struct mpnic_port *port, int ft, u8 fields)
+{
+}
+
+static inline void mpnic_rss_ctx_free_all(struct mpnic_port *port)
+{
+}
+#endif
+
 /* Queues linked to their NAPI in the netdev family (6.8+); nothing before */
 #ifdef MPNIC_HAVE_QUEUE_SET_NAPI
 #define mpnic_queue_set_napi(dev, idx, napi) do {			\

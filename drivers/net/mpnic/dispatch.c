@@ -55,6 +55,33 @@ static void mpnic_dispatch_copy(const struct sk_buff *skb, int mac_len, u8 *dst,
 }
 
 /* One wire frame: placed on its engine's input ring or counted and freed. */
+/*
+ * The queue a matched rule sends a frame to: its action or, with an RSS
+ * context, the action plus the context's table entry for the frame's hash,
+ * which then is the hash reported with the packet.
+ *
+ * Context: RCU or RCU-bh read side.
+ */
+static u32 mpnic_dispatch_rule_queue(struct mpnic_port *port,
+				     const struct mpnic_ntuple_rule *rule,
+				     const struct mpnic_flow *flow, bool reply, u32 *hash,
+				     enum mpnic_hash_kind *kind)
+{
+	const struct mpnic_rss_ctx *rc;
+	u32 qidx;
+
+	if (!rule->ctx)
+		return rule->action;
+	rc = rcu_dereference_check(port->rss_ctx[rule->ctx], rcu_read_lock_bh_held());
+	/* A context is removed only once no rule names it */
+	if (unlikely(!rc))
+		return rule->action;
+	*hash = mpnic_rss_hash(&rc->rss, flow, reply, kind);
+	qidx = rule->action + mpnic_rss_bucket(&rc->rss, *hash);
+	/* Rules and tables were checked against the queues; -L too */
+	return likely(qidx < READ_ONCE(port->num_hqs)) ? qidx : rule->action;
+}
+
 static void mpnic_dispatch_frame(struct mpnic_port *port, struct mpnic_dispatch_stats *ds,
 				 struct sk_buff *skb, int mac_len)
 {
@@ -69,6 +96,7 @@ static void mpnic_dispatch_frame(struct mpnic_port *port, struct mpnic_dispatch_
 	u32 caplen, hash, qidx;
 	const u8 *hdr;
 	u32 *freebuf;
+	int arfs;
 
 	u64_stats_update_begin(&ds->syncp);
 	WRITE_ONCE(ds->rx_wire_frames, ds->rx_wire_frames + 1);
@@ -106,9 +134,13 @@ static void mpnic_dispatch_frame(struct mpnic_port *port, struct mpnic_dispatch_
 		mpnic_dispatch_drop(ds, &ds->rx_ntuple_drop, skb, SKB_DROP_REASON_NOT_SPECIFIED);
 		return;
 	}
+	arfs = rule ? -1 : mpnic_arfs_queue(port, &flow, MPNIC_DIR_IN);
 	if (rule) {
-		qidx = rule->action;
+		qidx = mpnic_dispatch_rule_queue(port, rule, &flow, false, &hash, &kind);
 		mpnic_stat_inc(ds, rx_ntuple_steered);
+	} else if (arfs >= 0) {
+		qidx = arfs;
+		mpnic_stat_inc(ds, rx_arfs_steered);
 	} else {
 		qidx = mpnic_rss_bucket(&cfg->rss, hash);
 	}
@@ -205,13 +237,18 @@ u16 mpnic_dispatch_tx_queue(struct mpnic_port *port, struct sk_buff *skb)
 	enum mpnic_hash_kind kind;
 	struct mpnic_flow flow;
 	u32 hash;
+	int arfs;
 
 	mpnic_parse(skb->data, skb_headlen(skb), skb->len, &flow);
 	cfg = rcu_dereference_bh(port->cfg);
 	if (cfg->nrules && (port->netdev->features & NETIF_F_NTUPLE))
 		rule = mpnic_ntuple_match(cfg, &flow, true);
 	if (rule && rule->action != MPNIC_NTUPLE_DROP)
-		return rule->action;
+		return mpnic_dispatch_rule_queue(port, rule, &flow, true, &hash, &kind);
+	/* A flow aRFS moved sends from the engine that now receives it */
+	arfs = mpnic_arfs_queue(port, &flow, MPNIC_DIR_OUT);
+	if (arfs >= 0)
+		return arfs;
 	hash = mpnic_rss_hash(&cfg->rss, &flow, true, &kind);
 	return mpnic_rss_bucket(&cfg->rss, hash);
 }

@@ -301,20 +301,32 @@ static bool mpnic_rule_fs_unsupported(const struct ethtool_rx_flow_spec *fs, u32
 
 /* An ethtool flow spec as an mpnic rule; -EOPNOTSUPP for what the card cannot match */
 static int mpnic_rule_from_fs(struct net_device *dev, const struct ethtool_rx_flow_spec *fs,
-			      struct mpnic_ntuple_rule *rule)
+			      u32 rss_context, struct mpnic_ntuple_rule *rule)
 {
 	struct mpnic_port *port = netdev_priv(dev);
 	u32 type = fs->flow_type & ~(FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS);
 	const struct mpnic_rule_type *t;
+	u32 top = 0;
 
 	memset(rule, 0, sizeof(*rule));
-	if (fs->flow_type & (FLOW_EXT | FLOW_MAC_EXT | FLOW_RSS)) {
-		mpnic_refuse(dev, NULL, "ntuple: VLAN, MAC and RSS-context matches are not supported");
+	if (fs->flow_type & (FLOW_EXT | FLOW_MAC_EXT)) {
+		mpnic_refuse(dev, NULL, "ntuple: VLAN and MAC matches are not supported");
 		return -EOPNOTSUPP;
 	}
+	if (fs->flow_type & FLOW_RSS) {
+		if (rss_context >= MPNIC_RSS_CTX_MAX ||
+		    !rcu_access_pointer(port->rss_ctx[rss_context]) ||
+		    fs->ring_cookie == RX_CLS_FLOW_DISC) {
+			mpnic_refuse(dev, NULL, "ntuple: no such RSS context");
+			return -EINVAL;
+		}
+		rule->ctx = rss_context;
+		top = mpnic_rss_ctx_max_queue(port, rss_context);
+	}
+	/* With a context, the action is an offset added to its table's queue */
 	if (fs->ring_cookie != RX_CLS_FLOW_DISC &&
 	    (ethtool_get_flow_spec_ring_vf(fs->ring_cookie) ||
-	     ethtool_get_flow_spec_ring(fs->ring_cookie) >= port->num_hqs)) {
+	     ethtool_get_flow_spec_ring(fs->ring_cookie) + top >= port->num_hqs)) {
 		mpnic_refuse(dev, NULL, "ntuple: action is not a queue of this port");
 		return -EINVAL;
 	}
@@ -355,7 +367,8 @@ static int mpnic_rule_loc(const struct mpnic_dispatch_cfg *cfg, u32 want)
 	return -ENOSPC;
 }
 
-static int mpnic_rule_insert(struct net_device *dev, struct ethtool_rx_flow_spec *fs)
+static int mpnic_rule_insert(struct net_device *dev, struct ethtool_rx_flow_spec *fs,
+			     u32 rss_context)
 {
 	struct mpnic_port *port = netdev_priv(dev);
 	const struct mpnic_dispatch_cfg *old = rtnl_dereference(port->cfg);
@@ -369,7 +382,7 @@ static int mpnic_rule_insert(struct net_device *dev, struct ethtool_rx_flow_spec
 		mpnic_refuse(dev, NULL, "ntuple: the feature is off (ethtool -K DEV ntuple on)");
 		return -EOPNOTSUPP;
 	}
-	err = mpnic_rule_from_fs(dev, fs, &rule);
+	err = mpnic_rule_from_fs(dev, fs, rss_context, &rule);
 	if (err)
 		return err;
 	loc = mpnic_rule_loc(old, fs->location);
@@ -450,6 +463,10 @@ static int mpnic_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info,
 		if (!rule)
 			return -ENOENT;
 		mpnic_rule_to_fs(rule, &info->fs);
+		if (rule->ctx) {
+			info->fs.flow_type |= FLOW_RSS;
+			info->rss_context = rule->ctx;
+		}
 		return 0;
 	case ETHTOOL_GRXCLSRLALL:
 		if (info->rule_cnt < cfg->nrules)
@@ -488,6 +505,7 @@ static int mpnic_set_rxfh_fields(struct net_device *dev, const struct ethtool_rx
 		return -ENOMEM;
 	cfg->rss.fields[ft] = info->data;
 	mpnic_dispatch_cfg_publish(port, cfg);
+	mpnic_rss_ctx_fields_sync(port, ft, info->data);
 	return 0;
 }
 
@@ -497,7 +515,7 @@ static int mpnic_set_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info)
 	case ETHTOOL_SRXFH:
 		return mpnic_set_rxfh_fields(dev, info);
 	case ETHTOOL_SRXCLSRLINS:
-		return mpnic_rule_insert(dev, &info->fs);
+		return mpnic_rule_insert(dev, &info->fs, info->rss_context);
 	case ETHTOOL_SRXCLSRLDEL:
 		return mpnic_rule_delete(dev, info->fs.location);
 	default:
@@ -536,16 +554,22 @@ static int mpnic_get_rxfh(struct net_device *dev, struct ethtool_rxfh_param *rxf
 }
 MPNIC_RXFH_GET_ADAPTER(mpnic_get_rxfh)
 
-/*
- * ethtool -X: hash function, key and indirection table, applied to a
- * running port at once. Frames already placed stay where they are, so a
- * flow that moves to another engine loses nothing.
+/**
+ * mpnic_rss_apply - an ethtool -X request, checked, then applied to @rss
+ * @dev: the port
+ * @rss: the port's hash configuration or an RSS context's, a private copy
+ * @rxfh: the request; what it leaves unset stays as it is
+ * @offset: the highest queue offset of the rules that use @rss
+ * @extack: why it is refused
+ *
+ * Context: RTNL held.
+ * Return: 0, or a negative errno with @rss untouched.
  */
-static int mpnic_set_rxfh(struct net_device *dev, struct ethtool_rxfh_param *rxfh,
-			  struct netlink_ext_ack *extack)
+int mpnic_rss_apply(struct net_device *dev, struct mpnic_rss *rss,
+		    const struct ethtool_rxfh_param *rxfh, u32 offset,
+		    struct netlink_ext_ack *extack)
 {
 	struct mpnic_port *port = netdev_priv(dev);
-	struct mpnic_dispatch_cfg *cfg;
 	int hfunc = -1;
 	u32 i;
 
@@ -567,24 +591,50 @@ static int mpnic_set_rxfh(struct net_device *dev, struct ethtool_rxfh_param *rxf
 	}
 	if (rxfh->indir) {
 		for (i = 0; i < MPNIC_RSS_INDIR_SIZE; i++) {
-			if (rxfh->indir[i] >= port->num_hqs) {
+			if (rxfh->indir[i] + offset >= port->num_hqs) {
 				mpnic_refuse(dev, extack, "Indirection table names a queue the port does not have");
 				return -EINVAL;
 			}
 		}
 	}
+	if (hfunc >= 0)
+		rss->hfunc = hfunc;
+	/* The core checked it against supported_input_xfrm and the fields */
+	if (rxfh->input_xfrm != RXH_XFRM_NO_CHANGE)
+		rss->xfrm = rxfh->input_xfrm;
+	if (rxfh->key)
+		memcpy(rss->key, rxfh->key, MPNIC_RSS_KEY_SIZE);
+	if (rxfh->indir)
+		memcpy(rss->indir, rxfh->indir, sizeof(rss->indir));
+	return 0;
+}
+
+/* ethtool's name of a hash function */
+u8 mpnic_rss_hfunc_eth(const struct mpnic_rss *rss)
+{
+	return mpnic_hfunc_to_eth[rss->hfunc];
+}
+
+/*
+ * ethtool -X: hash function, key and indirection table, applied to a
+ * running port at once. Frames already placed stay where they are, so a
+ * flow that moves to another engine loses nothing.
+ */
+static int mpnic_set_rxfh(struct net_device *dev, struct ethtool_rxfh_param *rxfh,
+			  struct netlink_ext_ack *extack)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+	struct mpnic_dispatch_cfg *cfg;
+	int err;
+
 	cfg = mpnic_dispatch_cfg_dup(port, 0);
 	if (!cfg)
 		return -ENOMEM;
-	if (hfunc >= 0)
-		cfg->rss.hfunc = hfunc;
-	/* The core checked it against supported_input_xfrm and the fields */
-	if (rxfh->input_xfrm != RXH_XFRM_NO_CHANGE)
-		cfg->rss.xfrm = rxfh->input_xfrm;
-	if (rxfh->key)
-		memcpy(cfg->rss.key, rxfh->key, MPNIC_RSS_KEY_SIZE);
-	if (rxfh->indir)
-		memcpy(cfg->rss.indir, rxfh->indir, sizeof(cfg->rss.indir));
+	err = mpnic_rss_apply(dev, &cfg->rss, rxfh, 0, extack);
+	if (err) {
+		kvfree(cfg);
+		return err;
+	}
 	mpnic_dispatch_cfg_publish(port, cfg);
 	return 0;
 }
@@ -718,6 +768,7 @@ static const struct ethtool_ops mpnic_ethtool_ops = {
 	.get_rxfh_indir_size	= mpnic_get_rxfh_indir_size,
 	.get_rxfh		= MPNIC_RXFH_GET(mpnic_get_rxfh),
 	.set_rxfh		= MPNIC_RXFH_SET(mpnic_set_rxfh),
+	MPNIC_RXFH_CONTEXT_OPS
 	.get_sset_count		= mpnic_get_sset_count,
 	.self_test		= mpnic_self_test,
 	.get_strings		= mpnic_get_strings,

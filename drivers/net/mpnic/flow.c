@@ -42,7 +42,7 @@ void mpnic_flow_table_free(struct mpnic_flow_table *tbl)
 }
 
 /* FNV-1a over the key */
-static u32 mpnic_flow_hash(const struct mpnic_flow_key *key)
+u32 mpnic_flow_hash(const struct mpnic_flow_key *key)
 {
 	const u8 *p = (const u8 *)key;
 	u32 h = 2166136261u;
@@ -53,8 +53,9 @@ static u32 mpnic_flow_hash(const struct mpnic_flow_key *key)
 	return h;
 }
 
-static void mpnic_flow_key_of(struct mpnic_flow_key *key, const struct mpnic_flow *flow,
-			      enum mpnic_dir dir)
+/* A flow's key as its received frames name it, from a frame of @dir */
+void mpnic_flow_key_of(struct mpnic_flow_key *key, const struct mpnic_flow *flow,
+		       enum mpnic_dir dir)
 {
 	memset(key, 0, sizeof(*key));
 	key->l3 = flow->l3;

@@ -73,5 +73,8 @@ struct mpnic_flow_entry *mpnic_flow_track(struct mpnic_flow_table *tbl, const u8
 u32 mpnic_flow_age(struct mpnic_flow_table *tbl, u32 now, u32 timeout,
 		   u32 closed_timeout, u32 budget);
 const char *mpnic_tcp_state_name(u8 state);
+u32 mpnic_flow_hash(const struct mpnic_flow_key *key);
+void mpnic_flow_key_of(struct mpnic_flow_key *key, const struct mpnic_flow *flow,
+		       enum mpnic_dir dir);
 
 #endif /* _MPNIC_FLOW_H */

@@ -139,7 +139,10 @@ struct mpnic_tx_cmpl {
 	X(rx_gso_split)		/* GSO super-frames cut into frames */	\
 	X(rx_gso_errors)	/* dropped: a GSO frame could not be cut */ \
 	X(rx_ntuple_steered)	/* placed by an ntuple rule */		\
-	X(rx_ntuple_drop)	/* dropped: an ntuple rule said so */
+	X(rx_ntuple_drop)	/* dropped: an ntuple rule said so */	\
+	X(rx_arfs_steered)	/* placed by an aRFS filter */		\
+	X(arfs_filters_added)	/* aRFS filters installed */		\
+	X(arfs_filters_expired)	/* aRFS filters released */
 
 /* Written by the engine kthread only */
 #define MPNIC_ENGINE_STATS(X)						\
@@ -373,7 +376,15 @@ struct mpnic_port {
 	u32 rx_max_frames;		/* RTNL writes, engines read: 0 = no limit */
 	/* Hash, key, table and ntuple rules: RCU, replaced whole under RTNL */
 	struct mpnic_dispatch_cfg __rcu *cfg;
+	/* RSS contexts 1..63: RCU, replaced whole under RTNL (rssctx.c) */
+	struct mpnic_rss_ctx __rcu *rss_ctx[MPNIC_RSS_CTX_MAX];
 	struct mpnic_dispatch_stats __percpu *dstats;
+	struct mpnic_arfs *arfs;	/* aRFS filters (arfs.c), or NULL */
+};
+
+struct mpnic_rss_ctx {
+	struct rcu_head rcu;
+	struct mpnic_rss rss;
 };
 
 /* main.c: ordered, so a card's devlink registration precedes its teardown */
@@ -400,6 +411,67 @@ struct mpnic_card *mpnic_card_find(u32 id);
 int mpnic_engine_set_cpu(struct mpnic_engine *eng, u32 cpu, struct netlink_ext_ack *extack);
 extern struct mutex mpnic_cards_lock;
 extern struct list_head mpnic_cards;
+
+/* ethtool.c */
+struct ethtool_rxfh_param;
+int mpnic_rss_apply(struct net_device *dev, struct mpnic_rss *rss,
+		    const struct ethtool_rxfh_param *rxfh, u32 offset,
+		    struct netlink_ext_ack *extack);
+u8 mpnic_rss_hfunc_eth(const struct mpnic_rss *rss);
+
+/* rssctx.c (stubs in compat.h where ethtool has no context ops) */
+#ifdef MPNIC_HAVE_RXFH_CONTEXT_OPS
+struct ethtool_rxfh_context;
+u32 mpnic_rss_ctx_max_queue(struct mpnic_port *port, u32 id);
+u32 mpnic_rss_ctx_highest_queue(struct mpnic_port *port);
+void mpnic_rss_ctx_fields_sync(struct mpnic_port *port, int ft, u8 fields);
+void mpnic_rss_ctx_free_all(struct mpnic_port *port);
+int mpnic_create_rxfh_context(struct net_device *dev, struct ethtool_rxfh_context *ctx,
+			      const struct ethtool_rxfh_param *rxfh,
+			      struct netlink_ext_ack *extack);
+int mpnic_modify_rxfh_context(struct net_device *dev, struct ethtool_rxfh_context *ctx,
+			      const struct ethtool_rxfh_param *rxfh,
+			      struct netlink_ext_ack *extack);
+int mpnic_remove_rxfh_context(struct net_device *dev, struct ethtool_rxfh_context *ctx,
+			      u32 rss_context, struct netlink_ext_ack *extack);
+#endif
+
+/* arfs.c, where the kernel has accelerated RFS */
+#ifdef CONFIG_RFS_ACCEL
+int mpnic_arfs_queue(struct mpnic_port *port, const struct mpnic_flow *flow,
+		     enum mpnic_dir dir);
+int mpnic_rx_flow_steer(struct net_device *dev, const struct sk_buff *skb, u16 rxq,
+			u32 flow_id);
+void mpnic_arfs_rmap_update(struct mpnic_port *port);
+int mpnic_arfs_init(struct mpnic_port *port);
+void mpnic_arfs_exit(struct mpnic_port *port);
+#define MPNIC_NDO_RX_FLOW_STEER	.ndo_rx_flow_steer = mpnic_rx_flow_steer,
+#else
+static inline int mpnic_arfs_queue(struct mpnic_port *port, const struct mpnic_flow *flow,
+				   enum mpnic_dir dir)
+{
+	return -1;
+}
+
+static inline void mpnic_arfs_rmap_update(struct mpnic_port *port)
+{
+}
+
+static inline int mpnic_arfs_init(struct mpnic_port *port)
+{
+	return 0;
+}
+
+static inline void mpnic_arfs_exit(struct mpnic_port *port)
+{
+}
+
+#define MPNIC_NDO_RX_FLOW_STEER
+#endif
+
+/* A dispatch counter bumped outside dispatch. Context: BH disabled */
+#define mpnic_dispatch_stat_inc(port, field)				\
+	mpnic_stat_inc(this_cpu_ptr((port)->dstats), field)
 
 /* netlink.c */
 int mpnic_nl_init(void);

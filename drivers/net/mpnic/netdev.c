@@ -205,6 +205,10 @@ int mpnic_port_set_channels(struct mpnic_port *port, u32 n,
 				     "The indirection table uses an engine being removed");
 			return -EINVAL;
 		}
+		if (mpnic_rss_ctx_highest_queue(port) >= n) {
+			mpnic_refuse(dev, extack, "An RSS context uses an engine being removed");
+			return -EINVAL;
+		}
 		for (i = 0; i < cur->nrules; i++) {
 			if (cur->rules[i].action != MPNIC_NTUPLE_DROP &&
 			    cur->rules[i].action >= n) {
@@ -226,6 +230,7 @@ int mpnic_port_set_channels(struct mpnic_port *port, u32 n,
 		if (running)
 			mpnic_hqs_close(port, n, old);
 		port->num_hqs = n;
+		mpnic_arfs_rmap_update(port);
 		return 0;
 	}
 
@@ -246,6 +251,7 @@ int mpnic_port_set_channels(struct mpnic_port *port, u32 n,
 		for (i = old; i < n; i++)
 			netif_tx_start_queue(netdev_get_tx_queue(dev, i));
 	port->num_hqs = n;
+	mpnic_arfs_rmap_update(port);
 	err = mpnic_port_respread(port, n);
 	if (err)	/* the old table goes on working over fewer engines */
 		netdev_warn(dev, "indirection table not re-spread over %u engines\n", n);
@@ -333,6 +339,7 @@ static const struct net_device_ops mpnic_netdev_ops = {
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_add_slave		= mpnic_add_slave,
 	.ndo_del_slave		= mpnic_del_slave,
+	MPNIC_NDO_RX_FLOW_STEER
 };
 
 bool mpnic_netdev_is_port(const struct net_device *dev)
@@ -345,7 +352,9 @@ static void mpnic_destructor(struct net_device *dev)
 {
 	struct mpnic_port *port = netdev_priv(dev);
 
+	mpnic_arfs_exit(port);
 	mpnic_card_destroy(port->card);
+	mpnic_rss_ctx_free_all(port);
 	kvfree(rcu_access_pointer(port->cfg));
 	free_percpu(port->dstats);
 	kfree(port->hqs);
@@ -423,10 +432,13 @@ static int mpnic_port_init(struct mpnic_port *port, struct net_device *dev,
 	if (err)
 		goto err_free_hqs;
 
+	err = mpnic_arfs_init(port);
+	if (err)
+		goto err_free_hqs;
 	cfg = kvzalloc(sizeof(*cfg), GFP_KERNEL);
 	if (!cfg) {
 		err = -ENOMEM;
-		goto err_free_hqs;
+		goto err_arfs_exit;
 	}
 	netdev_rss_key_fill(key, sizeof(key));
 	mpnic_rss_init(&cfg->rss, key, port->num_hqs);
@@ -434,6 +446,8 @@ static int mpnic_port_init(struct mpnic_port *port, struct net_device *dev,
 	eth_hw_addr_random(dev);
 	return 0;
 
+err_arfs_exit:
+	mpnic_arfs_exit(port);
 err_free_hqs:
 	kfree(port->hqs);
 err_free_dstats:
@@ -445,6 +459,7 @@ err_card_destroy:
 
 static void mpnic_port_uninit(struct mpnic_port *port)
 {
+	mpnic_arfs_exit(port);
 	kvfree(rcu_access_pointer(port->cfg));
 	kfree(port->hqs);
 	free_percpu(port->dstats);

@@ -7,11 +7,12 @@
  *
  * A card is seen from the network namespace of its port only. Handlers
  * hold mpnic_cards_lock while they look at a card, so it cannot be torn
- * down under them; they never take RTNL.
+ * down under them; engine-set takes RTNL before it, as ip link add does.
  */
 
 #include <linux/cpumask.h>
 #include <linux/timekeeping.h>
+#include <linux/rtnetlink.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -272,6 +273,8 @@ int mpnic_nl_engine_set_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "Nothing to set: give a cpu or a profile");
 		return -EINVAL;
 	}
+	/* RTNL for the port's CPU-to-queue map (aRFS); it comes first */
+	rtnl_lock();
 	mutex_lock(&mpnic_cards_lock);
 	eng = mpnic_nl_engine_get(info, MPNIC_A_ENGINE_CARD_ID, MPNIC_A_ENGINE_ID);
 	if (IS_ERR(eng)) {
@@ -284,12 +287,14 @@ int mpnic_nl_engine_set_doit(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_BAD_ATTR(info->extack, cpu);
 			goto out_unlock;
 		}
+		mpnic_arfs_rmap_update(eng->card->port);
 	}
 	/* The policy bounds it; the kthread reads it once per frame */
 	if (profile)
 		WRITE_ONCE(eng->profile, nla_get_u32(profile));
 out_unlock:
 	mutex_unlock(&mpnic_cards_lock);
+	rtnl_unlock();
 	return err;
 }
 

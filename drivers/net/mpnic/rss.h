@@ -57,15 +57,23 @@ enum mpnic_hash_kind {
 
 struct mpnic_ntuple_rule {
 	u32 loc;
-	u32 action;			/* queue (engine) index, or MPNIC_NTUPLE_DROP */
+	u32 action;			/* queue (engine) index, or MPNIC_NTUPLE_DROP;
+					 * with ctx, an offset added to its table's
+					 */
 	u8 type;			/* enum mpnic_flow_type */
 	u8 proto, proto_mask;		/* IP rules: the L4 protocol */
-	u8 res;
+	u8 ctx;				/* RSS context the rule hashes with; 0: none */
 	u8 src[16], src_mask[16];	/* IPv4 uses the first 4 bytes */
 	u8 dst[16], dst_mask[16];
 	__be16 sport, sport_mask;
 	__be16 dport, dport_mask;
 };
+
+/*
+ * Additional RSS contexts (ethtool -X DEV context new): their own key,
+ * function and table, the port's hashed fields; ntuple rules steer to them.
+ */
+#define MPNIC_RSS_CTX_MAX	64		/* context ids 1..63 */
 
 /*
  * What dispatch reads for every frame: the hash configuration and the

@@ -12,6 +12,7 @@ ALL_TESTS="
 	ntuple_tx_affinity
 	ntuple_refusals
 	ntuple_types
+	arfs
 "
 source "$(dirname "$0")"/lib.sh
 require_cmd /usr/bin/python3 iperf3
@@ -192,6 +193,66 @@ ntuple_types()
 	wait
 	topo_destroy
 	log_test "rules of every flow type read back; an ip4 l4proto rule drops ping only"
+}
+
+# RFS on, with a small flow table per queue so that a flow's entry ages
+# after a few dozen frames: rfs_set ENTRIES PER_QUEUE
+rfs_set()
+{
+	local q
+
+	sysctl -qw net.core.rps_sock_flow_entries="$1"
+	for q in /sys/class/net/"$DEV"/queues/rx-*; do
+		echo "$2" > "$q"/rps_flow_cnt
+	done
+}
+
+# One TCP flow from the peer, read by an iperf3 server pinned to CPU:
+# rfs_flow CPU CLIENT_PORT SECONDS; prints the frames engines 0 and 1 took
+rfs_flow()
+{
+	local e0 e1
+
+	e0=$(stat "$DEV" engine0_rx_frames)
+	e1=$(stat "$DEV" engine1_rx_frames)
+	taskset -c "$1" iperf3 -s -1 -B $H4 >/dev/null 2>&1 &
+	busywait 5000 sh -c "ss -ltn | grep -q ':5201 '"
+	ip netns exec "$PEER" timeout 30 iperf3 -c $H4 -t "$3" --cport "$2" >/dev/null ||
+		check_err 1 "iperf3 to a reader on CPU $1 failed"
+	wait
+	echo "$(( $(stat "$DEV" engine0_rx_frames) - e0 )) $(( $(stat "$DEV" engine1_rx_frames) - e1 ))"
+}
+
+# Accelerated RFS: a flow goes to the engine on the CPU that reads it
+# (engine N runs on CPU N), whichever engine RSS gave it, and its filter
+# is released once RFS lets the flow go
+arfs()
+{
+	local cpu got mine other
+
+	RET=0
+	topo_create
+	rfs_set 32768 8
+	for cpu in 0 1; do
+		got=$(rfs_flow $cpu 40100 3)
+		mine=$(echo "$got" | cut -d' ' -f$((cpu + 1)))
+		other=$(echo "$got" | cut -d' ' -f$((2 - cpu)))
+		[ "$mine" -gt $((9 * other)) ]
+		check_err $? "read on CPU $cpu: engine $cpu took $mine frames, the other $other"
+		echo "# reader on CPU $cpu: engines took $got frames"
+	done
+	# RSS gave the flow one engine: the other run was steered
+	[ "$(stat "$DEV" arfs_filters_added)" -gt 0 ] && [ "$(stat "$DEV" rx_arfs_steered)" -gt 0 ]
+	check_err $? "no aRFS filter, no steered frame"
+	# another flow read on both CPUs moves their queues on: the first
+	# flow's entry ages, and its filter goes
+	rfs_flow 0 40200 1 >/dev/null
+	rfs_flow 1 40300 1 >/dev/null
+	busywait 10000 until_counter_is ">= 1" stat "$DEV" arfs_filters_expired >/dev/null
+	check_err $? "no aRFS filter was released"
+	rfs_set 0 0
+	topo_destroy
+	log_test "aRFS: flows follow their reader's CPU; filters are released"
 }
 
 tests_run

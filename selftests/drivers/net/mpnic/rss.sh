@@ -14,6 +14,7 @@ ALL_TESTS="
 	hash_functions
 	hash_fields
 	symmetric_xor
+	rss_contexts
 	balance
 "
 source "$(dirname "$0")"/lib.sh
@@ -220,6 +221,105 @@ balance()
 # xfrm symmetric-xor / symmetric-or-xor (kernels from 6.8): 256 flows land
 # where the model, which transforms the input the same way, puts them;
 # fields that break the symmetry are refused while it is on
+# UDP datagrams engine E's stack took in: udp_in E
+udp_in()
+{
+	stat "$DEV" "engine$1_udp_in_datagrams"
+}
+
+udp_in_both()
+{
+	echo $(( $(udp_in 0) + $(udp_in 1) ))
+}
+
+# 64 UDP flows to port 7777 from the peer, and where they went: "e0 e1"
+# (datagrams taken in by engine 0 and 1 meanwhile)
+send_7777()
+{
+	local a0 a1
+
+	a0=$(udp_in 0)
+	a1=$(udp_in 1)
+	ip netns exec "$PEER" /usr/bin/python3 "$RSS_PY" send "$PEER_IF" \
+		"$(cat /sys/class/net/"$DEV"/address)" udp4 64 $1 7777
+	busywait 10000 until_counter_is ">= $((a0 + a1 + 64))" udp_in_both >/dev/null
+	echo "$(( $(udp_in 0) - a0 )) $(( $(udp_in 1) - a1 ))"
+}
+
+# Additional RSS contexts (6.11+ ethtool API): at least 32, each its own
+# table; ntuple rules hash with one and add their action to its queue
+rss_contexts()
+{
+	local ctx i got n=0
+
+	RET=0
+	topo_create
+	if ! ethtool -X "$DEV" context new equal 2 >/dev/null 2>&1; then
+		[ "$(uname -r | awk -F. '{ print $1 * 100 + $2 }')" -lt 611 ]
+		check_err $? "this kernel has the context API, and context new failed"
+		topo_destroy
+		echo "# rss_contexts: not run, no RSS context ops before 6.11"
+		log_test "RSS contexts (refused cleanly before 6.11)"
+		return 0
+	fi
+	# the one made above, and 62 more: every id the card has
+	for i in $(seq 2 63); do
+		ethtool -X "$DEV" context new equal 2 >/dev/null 2>&1 && n=$((n + 1))
+	done
+	[ $n = 62 ]
+	check_err $? "only $((n + 1)) of 63 contexts could be created"
+	ethtool -X "$DEV" context new equal 2 >/dev/null 2>&1
+	check_fail $? "a 64th context was accepted"
+	ctx=$(ethtool -x "$DEV" context 5 | grep -c "^ *[0-9]*: *0 *1 *0 *1")
+	[ "$ctx" -gt 0 ]
+	check_err $? "context 5 does not read back an even table"
+
+	# context 5 sends everything to engine 1; a rule hashes UDP 7777 with it
+	ethtool -X "$DEV" context 5 weight 0 1
+	check_err $? "context 5 weight 0 1 refused"
+	ethtool -K "$DEV" ntuple on
+	ethtool -N "$DEV" flow-type udp4 dst-port 7777 context 5 action 0 loc 1 >/dev/null
+	check_err $? "a rule to context 5 refused"
+	ethtool -n "$DEV" rule 1 | grep -q "RSS Context 5"
+	check_err $? "the rule does not read back its context: $(ethtool -n "$DEV" rule 1)"
+	got=$(send_7777 40000)
+	[ "$got" = "0 64" ]
+	check_err $? "context 5 (engine 1 only): engines took $got of 64"
+	# changed under the rule: now engine 0 only
+	ethtool -X "$DEV" context 5 weight 1 0
+	got=$(send_7777 41000)
+	[ "$got" = "64 0" ]
+	check_err $? "context 5 (engine 0 only): engines took $got of 64"
+	# an action is an offset added to the context's queue
+	ethtool -N "$DEV" flow-type udp4 dst-port 7777 context 5 action 1 loc 1 >/dev/null
+	check_err $? "a rule with offset 1 to context 5 refused"
+	got=$(send_7777 42000)
+	[ "$got" = "0 64" ]
+	check_err $? "context 5 + offset 1: engines took $got of 64"
+
+	# refusals
+	ethtool -N "$DEV" flow-type udp4 dst-port 7778 context 5 action 2 loc 2 >/dev/null 2>&1
+	check_fail $? "a rule past the port's queues was accepted"
+	ethtool -N "$DEV" flow-type udp4 dst-port 7778 context 99 action 0 loc 2 >/dev/null 2>&1
+	check_fail $? "a rule to a missing context was accepted"
+	ethtool -X "$DEV" context 5 delete 2>/dev/null
+	check_fail $? "a context a rule uses was deleted"
+	ethtool -X "$DEV" context 5 weight 0 1 2>/dev/null
+	check_fail $? "context 5 may not name queue 1 under a rule with offset 1"
+	ethtool -L "$DEV" combined 1 2>/dev/null
+	check_fail $? "ethtool -L dropped an engine that contexts use"
+
+	# deleting the rule frees the context; deleting contexts frees -L
+	ethtool -N "$DEV" delete 1
+	for i in $(seq 1 63); do
+		ethtool -X "$DEV" context "$i" delete || check_err 1 "deleting context $i failed"
+	done
+	ethtool -L "$DEV" combined 1
+	check_err $? "ethtool -L refused once the contexts were gone"
+	topo_destroy
+	log_test "RSS contexts: 63 per port, rules hash with them"
+}
+
 symmetric_xor()
 {
 	local x base=33000
