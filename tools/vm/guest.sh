@@ -8,6 +8,8 @@ set -u
 rel=$1 res=$2 insmod=$3
 shift 3
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# The kernel booted and reached us (tools/vm/run retries a boot that did not)
+touch "$res/started"
 export MPNIC_KO="$top/build/$rel/drivers/net/mpnic/mpnic.ko"
 export MPNIC_TOP="$top"
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"

@@ -66,9 +66,14 @@ int mpnic_arfs_queue(struct mpnic_port *port, const struct mpnic_flow *flow,
 		return -1;
 	mpnic_flow_key_of(&key, flow, dir);
 	hlist_for_each_entry_rcu(f, mpnic_arfs_bucket(arfs, &key), node,
-				 rcu_read_lock_bh_held())
-		if (!memcmp(&f->key, &key, sizeof(key)))
-			return f->rxq < READ_ONCE(port->num_hqs) ? f->rxq : -1;
+				 rcu_read_lock_bh_held()) {
+		if (!memcmp(&f->key, &key, sizeof(key))) {
+			/* steer moves a filter to its flow's new reader */
+			u16 rxq = READ_ONCE(f->rxq);
+
+			return rxq < READ_ONCE(port->num_hqs) ? rxq : -1;
+		}
+	}
 	return -1;
 }
 
