@@ -164,6 +164,16 @@ err_cancel_msg:
 	return -EMSGSIZE;
 }
 
+/* A do's end: send the reply filled under the lock, or drop it on @err */
+static int mpnic_nl_reply(struct sk_buff *rsp, struct genl_info *info, int err)
+{
+	if (err) {
+		nlmsg_free(rsp);
+		return err;
+	}
+	return genlmsg_reply(rsp, info);
+}
+
 int mpnic_nl_card_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mpnic_card *card;
@@ -178,13 +188,7 @@ int mpnic_nl_card_get_doit(struct sk_buff *skb, struct genl_info *info)
 	err = IS_ERR(card) ? PTR_ERR(card) :
 	      mpnic_nl_card_fill(rsp, card, info->snd_portid, info->snd_seq, 0);
 	mutex_unlock(&mpnic_cards_lock);
-	if (err)
-		goto err_free_msg;
-	return genlmsg_reply(rsp, info);
-
-err_free_msg:
-	nlmsg_free(rsp);
-	return err;
+	return mpnic_nl_reply(rsp, info, err);
 }
 
 int mpnic_nl_card_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -222,13 +226,7 @@ int mpnic_nl_engine_get_doit(struct sk_buff *skb, struct genl_info *info)
 	err = IS_ERR(eng) ? PTR_ERR(eng) :
 	      mpnic_nl_engine_fill(rsp, eng, info->snd_portid, info->snd_seq, 0);
 	mutex_unlock(&mpnic_cards_lock);
-	if (err)
-		goto err_free_msg;
-	return genlmsg_reply(rsp, info);
-
-err_free_msg:
-	nlmsg_free(rsp);
-	return err;
+	return mpnic_nl_reply(rsp, info, err);
 }
 
 int mpnic_nl_engine_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -327,7 +325,7 @@ int mpnic_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 	eng = mpnic_nl_engine_get(info, MPNIC_A_FLOW_CARD_ID, MPNIC_A_FLOW_ENGINE_ID);
 	if (IS_ERR(eng)) {
 		err = PTR_ERR(eng);
-		goto err_unlock;
+		goto out_unlock;
 	}
 	spin_lock(&eng->flows_lock);
 	if (idx < eng->flows.max && mpnic_nl_flow_live(&eng->flows, idx)) {
@@ -339,15 +337,9 @@ int mpnic_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 	}
 	spin_unlock(&eng->flows_lock);
-	if (err)
-		goto err_unlock;
+out_unlock:
 	mutex_unlock(&mpnic_cards_lock);
-	return genlmsg_reply(rsp, info);
-
-err_unlock:
-	mutex_unlock(&mpnic_cards_lock);
-	nlmsg_free(rsp);
-	return err;
+	return mpnic_nl_reply(rsp, info, err);
 }
 
 /* Dump one engine's flows from ctx->bucket/ctx->pos on. */
