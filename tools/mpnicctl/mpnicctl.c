@@ -4,6 +4,10 @@
  * (Documentation/netlink/specs/mpnic.yaml).
  *
  *   mpnicctl [-j] card show [ID]
+ *   mpnicctl [-j] card new [engines N] [mem MB] [cpus LIST]
+ *   mpnicctl card del ID
+ *   mpnicctl [-j] port show [card ID]
+ *   mpnicctl port add card ID [name NAME]
  *   mpnicctl [-j] engine show [card ID [engine N]]
  *   mpnicctl engine set card ID engine N [cpu C] [profile full|udp|l2]
  *   mpnicctl [-j] flow show [card ID [engine N]]
@@ -24,9 +28,12 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
+#include <linux/if_link.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 
+#include <uapi/linux/if_mpnic.h>
 #include <uapi/linux/mpnic.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -50,6 +57,10 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: mpnicctl [-j] card show [ID]\n"
+		"       mpnicctl [-j] card new [engines N] [mem MB] [cpus LIST]\n"
+		"       mpnicctl card del ID\n"
+		"       mpnicctl [-j] port show [card ID]\n"
+		"       mpnicctl port add card ID [name NAME]\n"
 		"       mpnicctl [-j] engine show [card ID [engine N]]\n"
 		"       mpnicctl engine set card ID engine N [cpu C] [profile full|udp|l2]\n"
 		"       mpnicctl [-j] flow show [card ID [engine N]]\n"
@@ -131,17 +142,42 @@ static int card_cb(const struct nlmsghdr *nlh, void *data)
 		snprintf(ifname, sizeof(ifname), "-");
 	sep();
 	if (json) {
-		printf("{\"id\": %u, \"port\": \"%s\", \"ifindex\": %u, \"engines\": %u, "
-		       "\"mem_size\": %" PRIu64 ", \"serial\": \"MPNIC%08X\"}",
-		       u32_of(tb[MPNIC_A_CARD_ID]), ifname, ifindex,
+		printf("{\"id\": %u, \"port\": \"%s\", \"ifindex\": %u, \"ports\": %u, "
+		       "\"engines\": %u, \"mem_size\": %" PRIu64 ", \"serial\": \"MPNIC%08X\"}",
+		       u32_of(tb[MPNIC_A_CARD_ID]), ifname, ifindex, u32_of(tb[MPNIC_A_CARD_PORTS]),
 		       u32_of(tb[MPNIC_A_CARD_ENGINES]), u64_of(tb[MPNIC_A_CARD_MEM_SIZE]),
 		       u32_of(tb[MPNIC_A_CARD_SERIAL]));
 		return MNL_CB_OK;
 	}
 	if (printed == 1)
-		printf("%-5s %-16s %-8s %-10s %s\n", "CARD", "PORT", "ENGINES", "MEMORY", "SERIAL");
-	printf("%-5u %-16s %-8u %-10s MPNIC%08X\n", u32_of(tb[MPNIC_A_CARD_ID]), ifname,
-	       u32_of(tb[MPNIC_A_CARD_ENGINES]), mem, u32_of(tb[MPNIC_A_CARD_SERIAL]));
+		printf("%-5s %-16s %-6s %-8s %-10s %s\n", "CARD", "PORT", "PORTS", "ENGINES",
+		       "MEMORY", "SERIAL");
+	printf("%-5u %-16s %-6u %-8u %-10s MPNIC%08X\n", u32_of(tb[MPNIC_A_CARD_ID]), ifname,
+	       u32_of(tb[MPNIC_A_CARD_PORTS]), u32_of(tb[MPNIC_A_CARD_ENGINES]), mem,
+	       u32_of(tb[MPNIC_A_CARD_SERIAL]));
+	return MNL_CB_OK;
+}
+
+static int port_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MPNIC_A_PORT_MAX + 1];
+	const char *ifname;
+
+	(void)data;
+	parse_attrs(nlh, tb, MPNIC_A_PORT_MAX);
+	/* No name: the port lives in another network namespace */
+	ifname = tb[MPNIC_A_PORT_IFNAME] ? mnl_attr_get_str(tb[MPNIC_A_PORT_IFNAME]) : "-";
+	sep();
+	if (json) {
+		printf("{\"card\": %u, \"index\": %u, \"ifname\": \"%s\", \"ifindex\": %u}",
+		       u32_of(tb[MPNIC_A_PORT_CARD_ID]), u32_of(tb[MPNIC_A_PORT_INDEX]), ifname,
+		       u32_of(tb[MPNIC_A_PORT_IFINDEX]));
+		return MNL_CB_OK;
+	}
+	if (printed == 1)
+		printf("%-5s %-5s %-16s %s\n", "CARD", "PORT", "IFNAME", "IFINDEX");
+	printf("%-5u %-5u %-16s %u\n", u32_of(tb[MPNIC_A_PORT_CARD_ID]),
+	       u32_of(tb[MPNIC_A_PORT_INDEX]), ifname, u32_of(tb[MPNIC_A_PORT_IFINDEX]));
 	return MNL_CB_OK;
 }
 
@@ -342,14 +378,16 @@ static int ctl_open(struct ctl *ctl)
 
 /* "card ID", "engine N", ... keyword/value pairs */
 struct args {
-	long card, engine, cpu, profile, stall;
+	long card, engine, cpu, profile, stall, engines, mem;
+	const char *cpus, *name;
 };
 
 static void parse_args(int argc, char **argv, struct args *a)
 {
 	int i;
 
-	a->card = a->engine = a->cpu = a->profile = a->stall = -1;
+	a->card = a->engine = a->cpu = a->profile = a->stall = a->engines = a->mem = -1;
+	a->cpus = a->name = NULL;
 	for (i = 0; i < argc; i += 2) {
 		const char *key = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 		size_t p;
@@ -362,6 +400,14 @@ static void parse_args(int argc, char **argv, struct args *a)
 			a->engine = parse_u32(val, "engine");
 		} else if (!strcmp(key, "cpu")) {
 			a->cpu = parse_u32(val, "cpu");
+		} else if (!strcmp(key, "engines")) {
+			a->engines = parse_u32(val, "engines");
+		} else if (!strcmp(key, "mem")) {
+			a->mem = parse_u32(val, "mem");
+		} else if (!strcmp(key, "cpus")) {
+			a->cpus = val;
+		} else if (!strcmp(key, "name")) {
+			a->name = val;
 		} else if (!strcmp(key, "stall")) {
 			if (strcmp(val, "on") && strcmp(val, "off"))
 				usage();
@@ -381,6 +427,47 @@ static void parse_args(int argc, char **argv, struct args *a)
 	}
 }
 
+/*
+ * A port on an existing card: RTM_NEWLINK of kind mpnic with the card's
+ * id, which `ip link add` has no words for.
+ */
+static int port_add(struct ctl *ctl, uint32_t card, const char *name)
+{
+	struct mnl_socket *rt = mnl_socket_open(NETLINK_ROUTE);
+	struct nlattr *linkinfo, *data;
+	struct mnl_socket *gen = ctl->nl;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	int one = 1, ret;
+
+	if (!rt || mnl_socket_bind(rt, 0, MNL_SOCKET_AUTOPID) < 0) {
+		perror("mpnicctl: rtnetlink");
+		return -1;
+	}
+	mnl_socket_setsockopt(rt, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(rt, NETLINK_CAP_ACK, &one, sizeof(one));
+	nlh = mnl_nlmsg_put_header(ctl->buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK;
+	nlh->nlmsg_seq = ++ctl->seq;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	if (name)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "mpnic");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u32(nlh, IFLA_MPNIC_CARD, card);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	/* transact() speaks on ctl->nl: lend it the route socket */
+	ctl->nl = rt;
+	ret = transact(ctl, nlh, NULL);
+	ctl->nl = gen;
+	mnl_socket_close(rt);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctl *ctl = calloc(1, sizeof(*ctl));
@@ -398,8 +485,9 @@ int main(int argc, char **argv)
 		usage();
 	obj = argv[1];
 	verb = argv[2];
-	if (!strcmp(obj, "card") && !strcmp(verb, "show") && argc == 4) {
-		memset(&a, 0xff, sizeof(a));
+	if (!strcmp(obj, "card") && (!strcmp(verb, "show") || !strcmp(verb, "del")) &&
+	    argc == 4) {
+		parse_args(0, NULL, &a);
 		a.card = parse_u32(argv[3], "card");
 	} else {
 		parse_args(argc - 3, argv + 3, &a);
@@ -413,6 +501,30 @@ int main(int argc, char **argv)
 		if (a.card >= 0)
 			mnl_attr_put_u32(nlh, MPNIC_A_CARD_ID, a.card);
 		ret = transact(ctl, nlh, card_cb);
+	} else if (!strcmp(obj, "card") && !strcmp(verb, "new")) {
+		nlh = msg_start(ctl, ctl->family, MPNIC_CMD_CARD_NEW, NLM_F_ACK);
+		if (a.engines >= 0)
+			mnl_attr_put_u32(nlh, MPNIC_A_CARD_ENGINES, a.engines);
+		if (a.mem >= 0)
+			mnl_attr_put_u64(nlh, MPNIC_A_CARD_MEM_SIZE, (uint64_t)a.mem << 20);
+		if (a.cpus)
+			mnl_attr_put_strz(nlh, MPNIC_A_CARD_CPUS, a.cpus);
+		ret = transact(ctl, nlh, card_cb);
+	} else if (!strcmp(obj, "card") && !strcmp(verb, "del")) {
+		if (a.card < 0)
+			usage();
+		nlh = msg_start(ctl, ctl->family, MPNIC_CMD_CARD_DEL, NLM_F_ACK);
+		mnl_attr_put_u32(nlh, MPNIC_A_CARD_ID, a.card);
+		ret = transact(ctl, nlh, NULL);
+	} else if (!strcmp(obj, "port") && !strcmp(verb, "show")) {
+		nlh = msg_start(ctl, ctl->family, MPNIC_CMD_PORT_GET, NLM_F_DUMP);
+		if (a.card >= 0)
+			mnl_attr_put_u32(nlh, MPNIC_A_PORT_CARD_ID, a.card);
+		ret = transact(ctl, nlh, port_cb);
+	} else if (!strcmp(obj, "port") && !strcmp(verb, "add")) {
+		if (a.card < 0)
+			usage();
+		ret = port_add(ctl, a.card, a.name);
 	} else if (!strcmp(obj, "engine") && !strcmp(verb, "show")) {
 		bool one = a.card >= 0 && a.engine >= 0;
 

@@ -59,6 +59,7 @@ static void mpnic_health_engine_put(struct devlink_fmsg *fmsg, struct mpnic_engi
 {
 	struct mpnic_engine_stats es;
 	struct mpnic_hq *hq;
+	u32 p;
 
 	mpnic_engine_get_stats(eng, &es);
 	devlink_fmsg_obj_nest_start(fmsg);
@@ -73,15 +74,22 @@ static void mpnic_health_engine_put(struct devlink_fmsg *fmsg, struct mpnic_engi
 		devlink_fmsg_u32_pair_put(fmsg, "buffers", eng->nbufs);
 		devlink_fmsg_u32_pair_put(fmsg, "input_ring_prod", READ_ONCE(eng->in_ring.prod));
 		devlink_fmsg_u32_pair_put(fmsg, "input_ring_cons", READ_ONCE(eng->in_ring.cons));
+		devlink_fmsg_arr_pair_nest_start(fmsg, "ports");
 		rcu_read_lock();
-		hq = rcu_dereference(eng->hq);
-		if (hq) {
+		for (p = 0; p < MPNIC_MAX_PORTS; p++) {
+			hq = rcu_dereference(eng->hq[p]);
+			if (!hq)
+				continue;
+			devlink_fmsg_obj_nest_start(fmsg);
+			devlink_fmsg_u32_pair_put(fmsg, "port", p);
 			devlink_fmsg_u32_pair_put(fmsg, "tx_ring_pending",
 						  mpnic_ring_count(&hq->tx_ring));
 			devlink_fmsg_u32_pair_put(fmsg, "rx_posted",
 						  mpnic_ring_count(&hq->rx_post));
+			devlink_fmsg_obj_nest_end(fmsg);
 		}
 		rcu_read_unlock();
+		devlink_fmsg_arr_pair_nest_end(fmsg);
 		devlink_fmsg_u64_pair_put(fmsg, "rx_frames", es.rx_frames);
 		devlink_fmsg_u64_pair_put(fmsg, "rx_delivered", es.rx_delivered);
 		devlink_fmsg_u64_pair_put(fmsg, "rx_flushed", es.rx_flushed);

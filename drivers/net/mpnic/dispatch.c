@@ -166,6 +166,7 @@ static void mpnic_dispatch_frame(struct mpnic_port *port, struct mpnic_dispatch_
 	desc->hash = hash;
 	desc->hash_kind = kind;
 	desc->flags = 0;
+	desc->port = port->idx;
 	mpnic_ring_prod_commit(&eng->in_ring);
 	spin_unlock(&eng->in_lock);
 

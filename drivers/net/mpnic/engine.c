@@ -27,24 +27,41 @@ static void mpnic_engine_buf_put(struct mpnic_engine *eng, u32 buf)
 
 /* A frame from the wire: validate it, then DMA #2. Return: 1 if delivered */
 static int mpnic_engine_rx_one(struct mpnic_engine *eng, struct mpnic_hq *hq,
-			       const u8 *frame, const struct mpnic_rx_desc *desc, bool rxcsum)
+			       const u8 *frame, const struct mpnic_rx_desc *desc)
 {
 	struct mpnic_flow flow;
 	bool csum_ok = false;
+	bool rxcsum;
 
 	mpnic_stat_inc(&eng->stats, rx_frames);
 	if (!hq) {
 		mpnic_stat_inc(&eng->stats, rx_no_queue);
 		return 0;
 	}
-	return mpnic_stack_rx(eng, frame, desc->len, &flow, rxcsum, &csum_ok) &&
+	rxcsum = READ_ONCE(hq->port->netdev->features) & NETIF_F_RXCSUM;
+	return mpnic_stack_rx(eng, desc->port, frame, desc->len, &flow, rxcsum, &csum_ok) &&
 	       !mpnic_engine_rx_deliver(eng, hq, frame, desc, &flow, csum_ok);
 }
 
-/* Frames from dispatch: validate, then DMA #2 into the host queue. */
-static int mpnic_engine_rx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget)
+/* End a run of frames for one host queue: close its coalesced packet, and
+ * raise its interrupt for what was delivered.
+ */
+static void mpnic_engine_rx_end(struct mpnic_engine *eng, struct mpnic_hq *hq, int delivered)
 {
-	bool rxcsum = hq && (READ_ONCE(hq->port->netdev->features) & NETIF_F_RXCSUM);
+	if (!hq)
+		return;
+	mpnic_gro_flush(eng, hq);
+	if (delivered)
+		mpnic_hq_rx_irq(hq, delivered);
+}
+
+/*
+ * Frames from dispatch: validate, then DMA #2 into the host queue of the
+ * port each arrived on. Context: engine kthread, RCU read side.
+ */
+static int mpnic_engine_rx(struct mpnic_engine *eng, int budget)
+{
+	struct mpnic_hq *hq = NULL, *next;
 	struct mpnic_rx_desc *desc;
 	int delivered = 0;
 	int n = 0;
@@ -53,19 +70,24 @@ static int mpnic_engine_rx(struct mpnic_engine *eng, struct mpnic_hq *hq, int bu
 		const u8 *frame = eng->mem + (size_t)desc->buf * MPNIC_BUF_SIZE;
 		u32 buf = desc->buf;
 
-		if (unlikely(desc->flags & MPNIC_DESC_SELFTEST))
+		if (unlikely(desc->flags & MPNIC_DESC_SELFTEST)) {
 			mpnic_selftest_rx(eng, frame, desc->len);
-		else
-			delivered += mpnic_engine_rx_one(eng, hq, frame, desc, rxcsum);
+		} else {
+			/* Dispatch names a port of this card */
+			next = rcu_dereference(eng->hq[desc->port % MPNIC_MAX_PORTS]);
+			if (next != hq) {
+				mpnic_engine_rx_end(eng, hq, delivered);
+				hq = next;
+				delivered = 0;
+			}
+			delivered += mpnic_engine_rx_one(eng, hq, frame, desc);
+		}
 		mpnic_ring_cons_release(&eng->in_ring);
 		mpnic_engine_buf_put(eng, buf);
 		n++;
 	}
 	/* A packet being coalesced ends with the pass */
-	if (hq)
-		mpnic_gro_flush(eng, hq);
-	if (delivered)
-		mpnic_hq_rx_irq(hq, delivered);
+	mpnic_engine_rx_end(eng, hq, delivered);
 	return n;
 }
 
@@ -73,13 +95,16 @@ static int mpnic_engine_rx(struct mpnic_engine *eng, struct mpnic_hq *hq, int bu
 bool mpnic_engine_has_work(struct mpnic_engine *eng)
 {
 	struct mpnic_hq *hq;
-	bool work;
+	bool work = false;
+	u32 p;
 
 	if (!mpnic_ring_empty(&eng->in_ring))
 		return true;
 	rcu_read_lock();
-	hq = rcu_dereference(eng->hq);
-	work = hq && !mpnic_ring_empty(&hq->tx_ring);
+	for (p = 0; p < MPNIC_MAX_PORTS && !work; p++) {
+		hq = rcu_dereference(eng->hq[p]);
+		work = hq && !mpnic_ring_empty(&hq->tx_ring);
+	}
 	rcu_read_unlock();
 	return work;
 }
@@ -89,12 +114,16 @@ static int mpnic_engine_poll(struct mpnic_engine *eng)
 {
 	struct mpnic_hq *hq;
 	int n;
+	u32 p;
 
 	rcu_read_lock();
-	hq = rcu_dereference(eng->hq);
-	n = mpnic_engine_rx(eng, hq, MPNIC_ENGINE_BUDGET);
-	if (hq)
-		n += mpnic_engine_tx(eng, hq, MPNIC_ENGINE_BUDGET);
+	n = mpnic_engine_rx(eng, MPNIC_ENGINE_BUDGET);
+	/* The TX rings of every port it serves, each with its own budget */
+	for (p = 0; p < MPNIC_MAX_PORTS; p++) {
+		hq = rcu_dereference(eng->hq[p]);
+		if (hq)
+			n += mpnic_engine_tx(eng, hq, MPNIC_ENGINE_BUDGET);
+	}
 	rcu_read_unlock();
 	mpnic_stack_age(eng);
 	if (n)
@@ -272,7 +301,10 @@ err_free_eng:
  */
 void mpnic_engine_destroy(struct mpnic_engine *eng)
 {
-	WARN_ON(rcu_access_pointer(eng->hq));
+	u32 p;
+
+	for (p = 0; p < MPNIC_MAX_PORTS; p++)
+		WARN_ON(rcu_access_pointer(eng->hq[p]));
 	kthread_stop(eng->task);
 	mpnic_engine_flush_input(eng);
 	/* Every buffer is home: nothing leaked between dispatch and engine */

@@ -60,6 +60,7 @@ void mpnic_flow_key_of(struct mpnic_flow_key *key, const struct mpnic_flow *flow
 	memset(key, 0, sizeof(*key));
 	key->l3 = flow->l3;
 	key->proto = flow->l4proto;
+	key->port = flow->port;
 	if (dir == MPNIC_DIR_IN) {
 		memcpy(key->saddr, flow->saddr, 16);
 		memcpy(key->daddr, flow->daddr, 16);

@@ -34,7 +34,8 @@ struct mpnic_flow_key {
 	u8 daddr[16];
 	__be16 sport, dport;
 	u8 l3, proto;
-	u8 pad[2];
+	u8 port;		/* the card port: ports may carry the same tuples */
+	u8 pad;
 };
 
 struct mpnic_flow_entry {

@@ -33,9 +33,12 @@ static int __init mpnic_init(void)
 	err = mpnic_wire_init();
 	if (err)
 		goto err_bus_exit;
-	err = rtnl_link_register(&mpnic_link_ops);
+	err = mpnic_card_init();
 	if (err)
 		goto err_wire_exit;
+	err = rtnl_link_register(&mpnic_link_ops);
+	if (err)
+		goto err_card_exit;
 	for (i = 0; i < cards; i++) {
 		err = mpnic_port_create(&init_net, "mpnic%d");
 		if (err)
@@ -51,6 +54,8 @@ err_link_unregister:
 	/* deletes the cards created so far */
 	rtnl_link_unregister(&mpnic_link_ops);
 	flush_workqueue(mpnic_wq);
+err_card_exit:
+	mpnic_card_exit();
 err_wire_exit:
 	mpnic_wire_exit();
 err_bus_exit:
@@ -64,6 +69,8 @@ err_debugfs_exit:
 static void __exit mpnic_exit(void)
 {
 	mpnic_nl_exit();
+	/* The cards of card-new, with their ports; then every other port */
+	mpnic_card_exit();
 	rtnl_link_unregister(&mpnic_link_ops);
 	/*
 	 * The cards' teardowns, queued by the deletions above, run under a

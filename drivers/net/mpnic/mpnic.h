@@ -39,6 +39,7 @@
 #define MPNIC_ENGINE_FW_VERSION	"1.0.0"		/* devlink: fw.engine */
 
 #define MPNIC_MAX_ENGINES	64
+#define MPNIC_MAX_PORTS		4		/* ports of one card (claims 44-45) */
 /* Card memory buffers hold a 9000-byte MTU frame with two VLAN tags:
  * 9000 + 14 + 2 * 4 = 9022, rounded up to a multiple of 512.
  */
@@ -46,6 +47,7 @@
 #define MPNIC_BUF_SIZE		9216
 #define MPNIC_CARD_MEM_DEFAULT	(32U << 20)	/* bytes per card */
 #define MPNIC_CARD_MEM_MIN	(1U << 20)
+#define MPNIC_CARD_MEM_MAX	(4ULL << 30)
 #define MPNIC_RING_DEFAULT	512		/* descriptors per host ring */
 #define MPNIC_RING_MIN		64
 #define MPNIC_RING_MAX		4096
@@ -60,6 +62,7 @@ struct mpnic_rx_desc {
 	u8 hash_kind;		/* enum mpnic_hash_kind */
 	u8 flags;		/* MPNIC_DESC_* */
 	u32 hash;
+	u8 port;		/* index of the port it arrived on */
 };
 
 #define MPNIC_DESC_SELFTEST	BIT(0)	/* an ethtool -t loopback frame */
@@ -312,7 +315,8 @@ struct mpnic_engine {
 	/* Engine side */
 	struct task_struct *task;
 	bool idle;			/* the kthread is about to sleep */
-	struct mpnic_hq __rcu *hq;	/* RCU; set while the port is up */
+	/* RCU, by port index; each set while its port is up */
+	struct mpnic_hq __rcu *hq[MPNIC_MAX_PORTS];
 	struct mpnic_gro gro;		/* hardware GRO, engine only */
 	struct mpnic_engine_stats stats;
 	/* The stack instance's flow table: written by this engine only */
@@ -348,6 +352,14 @@ struct mpnic_engine {
 
 struct mpnic_card {
 	u32 id;
+	refcount_t refs;		/* its ports, and card-new's until card-del */
+	/*
+	 * Created by the family's card-new: seen from this namespace and
+	 * deleted by card-del or when the namespace goes. NULL for a card
+	 * ip link add made with its first port, which goes with its last.
+	 */
+	struct net *net;
+	bool deleting;			/* card-del started: no new port (RTNL) */
 	u32 serial;			/* devlink dev info: MPNIC<serial> */
 	struct device *dev;		/* on the mpnic bus: mpnic<ID> */
 	struct devlink *devlink;	/* mpnic/mpnic<ID> */
@@ -358,7 +370,8 @@ struct mpnic_card {
 	u32 num_engines;
 	size_t mem_size;
 	struct mpnic_engine **engines;
-	struct mpnic_port *port;	/* the card's port (RTNL and mpnic_cards_lock) */
+	/* By index; written under RTNL and mpnic_cards_lock, read under either */
+	struct mpnic_port *ports[MPNIC_MAX_PORTS];
 	struct list_head list;		/* mpnic_cards, under mpnic_cards_lock */
 	struct dentry *dfs;		/* debugfs: mpnic/card<ID>/ */
 };
@@ -367,6 +380,7 @@ struct mpnic_card {
 struct mpnic_port {
 	struct net_device *netdev;
 	struct mpnic_card *card;
+	u32 idx;			/* in card->ports and eng->hq */
 	struct net_device __rcu *wire;	/* RCU; replaced under RTNL */
 	struct mpnic_hq *hqs;		/* one per engine of the card */
 	u32 num_hqs;			/* RTNL: the first num_hqs serve, with rings while up */
@@ -404,10 +418,17 @@ void mpnic_devlink_free(struct mpnic_card *card);
 
 /* card.c */
 struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
+				     const struct cpumask *cpus, struct net *net,
 				     struct netlink_ext_ack *extack);
-void mpnic_card_destroy(struct mpnic_card *card);
-void mpnic_card_attach(struct mpnic_card *card, struct mpnic_port *port);
+void mpnic_card_put(struct mpnic_card *card);
+int mpnic_card_port_add(struct mpnic_card *card, struct mpnic_port *port,
+			struct netlink_ext_ack *extack);
+void mpnic_card_port_del(struct mpnic_port *port);
+void mpnic_card_del(struct mpnic_card *card);
 struct mpnic_card *mpnic_card_find(u32 id);
+bool mpnic_card_visible(const struct mpnic_card *card, const struct net *net);
+int mpnic_card_init(void);
+void mpnic_card_exit(void);
 int mpnic_engine_set_cpu(struct mpnic_engine *eng, u32 cpu, struct netlink_ext_ack *extack);
 extern struct mutex mpnic_cards_lock;
 extern struct list_head mpnic_cards;
@@ -495,9 +516,9 @@ struct mpnic_dispatch_cfg *mpnic_dispatch_cfg_dup(struct mpnic_port *port, u32 e
 void mpnic_dispatch_cfg_publish(struct mpnic_port *port, struct mpnic_dispatch_cfg *cfg);
 
 /* stack.c */
-bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len,
+bool mpnic_stack_rx(struct mpnic_engine *eng, u8 port, const u8 *frame, u32 len,
 		    struct mpnic_flow *flow, bool rxcsum, bool *csum_ok);
-void mpnic_stack_tx(struct mpnic_engine *eng, const u8 *frame, u32 len);
+void mpnic_stack_tx(struct mpnic_engine *eng, u8 port, const u8 *frame, u32 len);
 void mpnic_stack_age(struct mpnic_engine *eng);
 bool mpnic_stack_csum_ok(const u8 *frame, const struct mpnic_flow *flow);
 int mpnic_stack_init(struct mpnic_engine *eng);

@@ -55,6 +55,29 @@ static const struct nla_policy mpnic_fault_set_nl_policy[MPNIC_A_FAULT_ACTIVE + 
 	[MPNIC_A_FAULT_ACTIVE] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
+/* MPNIC_CMD_CARD_NEW - do */
+static const struct nla_policy mpnic_card_new_nl_policy[MPNIC_A_CARD_CPUS + 1] = {
+	[MPNIC_A_CARD_ENGINES] = NLA_POLICY_MAX(NLA_U32, 64),
+	[MPNIC_A_CARD_MEM_SIZE] = { .type = NLA_U64, },
+	[MPNIC_A_CARD_CPUS] = { .type = NLA_NUL_STRING, .len = 256, },
+};
+
+/* MPNIC_CMD_CARD_DEL - do */
+static const struct nla_policy mpnic_card_del_nl_policy[MPNIC_A_CARD_ID + 1] = {
+	[MPNIC_A_CARD_ID] = { .type = NLA_U32, },
+};
+
+/* MPNIC_CMD_PORT_GET - do */
+static const struct nla_policy mpnic_port_get_do_nl_policy[MPNIC_A_PORT_INDEX + 1] = {
+	[MPNIC_A_PORT_CARD_ID] = { .type = NLA_U32, },
+	[MPNIC_A_PORT_INDEX] = { .type = NLA_U32, },
+};
+
+/* MPNIC_CMD_PORT_GET - dump */
+static const struct nla_policy mpnic_port_get_dump_nl_policy[MPNIC_A_PORT_CARD_ID + 1] = {
+	[MPNIC_A_PORT_CARD_ID] = { .type = NLA_U32, },
+};
+
 /* Ops table for mpnic */
 static const struct genl_split_ops mpnic_nl_ops[] = {
 	{
@@ -110,6 +133,34 @@ static const struct genl_split_ops mpnic_nl_ops[] = {
 		.policy		= mpnic_fault_set_nl_policy,
 		.maxattr	= MPNIC_A_FAULT_ACTIVE,
 		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= MPNIC_CMD_CARD_NEW,
+		.doit		= mpnic_nl_card_new_doit,
+		.policy		= mpnic_card_new_nl_policy,
+		.maxattr	= MPNIC_A_CARD_CPUS,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= MPNIC_CMD_CARD_DEL,
+		.doit		= mpnic_nl_card_del_doit,
+		.policy		= mpnic_card_del_nl_policy,
+		.maxattr	= MPNIC_A_CARD_ID,
+		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= MPNIC_CMD_PORT_GET,
+		.doit		= mpnic_nl_port_get_doit,
+		.policy		= mpnic_port_get_do_nl_policy,
+		.maxattr	= MPNIC_A_PORT_INDEX,
+		.flags		= GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= MPNIC_CMD_PORT_GET,
+		.dumpit		= mpnic_nl_port_get_dumpit,
+		.policy		= mpnic_port_get_dump_nl_policy,
+		.maxattr	= MPNIC_A_PORT_CARD_ID,
+		.flags		= GENL_CMD_CAP_DUMP,
 	},
 };
 

@@ -321,10 +321,16 @@ static int mpnic_del_slave(struct net_device *dev, struct net_device *slave_dev)
 	return 0;
 }
 
-/* The wire goes before unregistration ends: it must not outlive the port. */
+/*
+ * The wire goes before unregistration ends: it must not outlive the port.
+ * The port leaves its card here too; its reference goes with it.
+ */
 static void mpnic_uninit(struct net_device *dev)
 {
-	mpnic_wire_detach(netdev_priv(dev));
+	struct mpnic_port *port = netdev_priv(dev);
+
+	mpnic_wire_detach(port);
+	mpnic_card_port_del(port);
 }
 
 static const struct net_device_ops mpnic_netdev_ops = {
@@ -353,7 +359,7 @@ static void mpnic_destructor(struct net_device *dev)
 	struct mpnic_port *port = netdev_priv(dev);
 
 	mpnic_arfs_exit(port);
-	mpnic_card_destroy(port->card);
+	mpnic_card_put(port->card);
 	mpnic_rss_ctx_free_all(port);
 	kvfree(rcu_access_pointer(port->cfg));
 	free_percpu(port->dstats);
@@ -386,9 +392,14 @@ static void mpnic_setup(struct net_device *dev)
 	dev->max_mtu = MPNIC_MAX_MTU;
 }
 
-/* A port and its card; undone by mpnic_destructor(). */
+/*
+ * A port: on @card, or on a new card of @engines engines and @mem_size
+ * bytes when @card is NULL; undone by mpnic_destructor(), or by
+ * mpnic_port_uninit() when it is never registered.
+ */
 static int mpnic_port_init(struct mpnic_port *port, struct net_device *dev,
-			   u32 engines, size_t mem_size, struct netlink_ext_ack *extack)
+			   struct mpnic_card *card, u32 engines, size_t mem_size,
+			   struct netlink_ext_ack *extack)
 {
 	struct mpnic_dispatch_cfg *cfg;
 	u8 key[MPNIC_RSS_KEY_SIZE];
@@ -402,17 +413,25 @@ static int mpnic_port_init(struct mpnic_port *port, struct net_device *dev,
 		NL_SET_ERR_MSG_MOD(extack, "More engines than the port has queues");
 		return -EINVAL;
 	}
-	port->card = mpnic_card_create(engines, mem_size, extack);
-	if (IS_ERR(port->card))
-		return PTR_ERR(port->card);
-	mpnic_card_attach(port->card, port);
+	if (card) {
+		err = mpnic_card_port_add(card, port, extack);
+	} else {
+		/* A card of its own, which goes with its last port */
+		card = mpnic_card_create(engines, mem_size, NULL, NULL, extack);
+		if (IS_ERR(card))
+			return PTR_ERR(card);
+		err = mpnic_card_port_add(card, port, extack);
+		mpnic_card_put(card);
+	}
+	if (err)
+		return err;
 	SET_NETDEV_DEV(dev, port->card->dev);
 	port->num_hqs = port->card->num_engines;
 
 	port->dstats = netdev_alloc_pcpu_stats(struct mpnic_dispatch_stats);
 	if (!port->dstats) {
 		err = -ENOMEM;
-		goto err_card_destroy;
+		goto err_card_port_del;
 	}
 	port->hqs = kcalloc(port->num_hqs, sizeof(*port->hqs), GFP_KERNEL);
 	if (!port->hqs) {
@@ -452,8 +471,9 @@ err_free_hqs:
 	kfree(port->hqs);
 err_free_dstats:
 	free_percpu(port->dstats);
-err_card_destroy:
-	mpnic_card_destroy(port->card);
+err_card_port_del:
+	mpnic_card_port_del(port);
+	mpnic_card_put(port->card);
 	return err;
 }
 
@@ -463,7 +483,8 @@ static void mpnic_port_uninit(struct mpnic_port *port)
 	kvfree(rcu_access_pointer(port->cfg));
 	kfree(port->hqs);
 	free_percpu(port->dstats);
-	mpnic_card_destroy(port->card);
+	mpnic_card_port_del(port);
+	mpnic_card_put(port->card);
 }
 
 static int mpnic_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -489,14 +510,33 @@ static int mpnic_newlink(struct net *src_net, struct net_device *dev,
 	struct mpnic_port *port = netdev_priv(dev);
 	size_t mem = (size_t)READ_ONCE(card_mem_mb) << 20;
 	u32 num_engines = READ_ONCE(engines);
+	struct mpnic_card *card = NULL;
 	int err;
 
 	if (data && data[IFLA_MPNIC_ENGINES])
 		num_engines = nla_get_u32(data[IFLA_MPNIC_ENGINES]);
 	if (data && data[IFLA_MPNIC_CARD_MEM])
 		mem = (size_t)nla_get_u32(data[IFLA_MPNIC_CARD_MEM]) << 20;
+	if (data && data[IFLA_MPNIC_CARD]) {
+		if (data[IFLA_MPNIC_ENGINES] || data[IFLA_MPNIC_CARD_MEM]) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MPNIC_CARD],
+					    "A port of an existing card takes the card's engines and memory");
+			return -EINVAL;
+		}
+		/* RTNL keeps it: a card goes only after its ports, under RTNL */
+		mutex_lock(&mpnic_cards_lock);
+		card = mpnic_card_find(nla_get_u32(data[IFLA_MPNIC_CARD]));
+		if (card && !mpnic_card_visible(card, src_net))
+			card = NULL;
+		mutex_unlock(&mpnic_cards_lock);
+		if (!card) {
+			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_MPNIC_CARD], "No such card");
+			return -ENODEV;
+		}
+		num_engines = card->num_engines;
+	}
 
-	err = mpnic_port_init(port, dev, num_engines, mem, extack);
+	err = mpnic_port_init(port, dev, card, num_engines, mem, extack);
 	if (err)
 		return err;
 	/* The MAC given by the user, if any, replaces the random one */
@@ -521,6 +561,7 @@ static unsigned int mpnic_get_num_queues(void)
 static const struct nla_policy mpnic_policy[IFLA_MPNIC_MAX + 1] = {
 	[IFLA_MPNIC_ENGINES]	= NLA_POLICY_RANGE(NLA_U32, 0, MPNIC_MAX_ENGINES),
 	[IFLA_MPNIC_CARD_MEM]	= NLA_POLICY_RANGE(NLA_U32, MPNIC_CARD_MEM_MIN >> 20, 4096),
+	[IFLA_MPNIC_CARD]	= { .type = NLA_U32 },
 };
 
 struct rtnl_link_ops mpnic_link_ops __read_mostly = {
@@ -557,7 +598,7 @@ int mpnic_port_create(struct net *net, const char *name)
 	dev_net_set(dev, net);
 
 	rtnl_lock();
-	err = mpnic_port_init(netdev_priv(dev), dev, READ_ONCE(engines),
+	err = mpnic_port_init(netdev_priv(dev), dev, NULL, READ_ONCE(engines),
 			      (size_t)READ_ONCE(card_mem_mb) << 20, NULL);
 	if (err)
 		goto err_unlock;

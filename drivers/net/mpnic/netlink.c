@@ -5,9 +5,10 @@
  * their engines with their stack instances' counters, the engines' flow
  * tables, and fault injection.
  *
- * A card is seen from the network namespace of its port only. Handlers
- * hold mpnic_cards_lock while they look at a card, so it cannot be torn
- * down under them; engine-set takes RTNL before it, as ip link add does.
+ * A card is seen from the namespace that made it (card-new) and from those
+ * of its ports (mpnic_card_visible()). Handlers hold mpnic_cards_lock
+ * while they look at a card, so it cannot be torn down under them;
+ * engine-set and card-del take RTNL before it, as ip link add does.
  */
 
 #include <linux/cpumask.h>
@@ -19,10 +20,10 @@
 #include "mpnic.h"
 #include "mpnic_nl.h"
 
-/* A dump's place: card, engine, then flow bucket and chain position */
+/* A dump's place: card, engine (or port), then flow bucket and chain position */
 struct mpnic_nl_dump_ctx {
 	u32 card;
-	u32 engine;
+	u32 engine;			/* the port, in a port dump */
 	u32 bucket;
 	u32 pos;
 };
@@ -33,11 +34,6 @@ static struct mpnic_nl_dump_ctx *mpnic_nl_dump_ctx(struct netlink_callback *cb)
 	return (struct mpnic_nl_dump_ctx *)cb->ctx;
 }
 
-static bool mpnic_nl_card_visible(const struct mpnic_card *card, const struct net *net)
-{
-	return card->port && net_eq(dev_net(card->port->netdev), net);
-}
-
 /* The card named by @attr, in @net. Context: mpnic_cards_lock held. */
 static struct mpnic_card *mpnic_nl_card_get(struct genl_info *info, u32 attr)
 {
@@ -46,7 +42,7 @@ static struct mpnic_card *mpnic_nl_card_get(struct genl_info *info, u32 attr)
 	if (GENL_REQ_ATTR_CHECK(info, attr))
 		return ERR_PTR(-EINVAL);
 	card = mpnic_card_find(nla_get_u32(info->attrs[attr]));
-	if (!card || !mpnic_nl_card_visible(card, genl_info_net(info))) {
+	if (!card || !mpnic_card_visible(card, genl_info_net(info))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr], "No such card");
 		return ERR_PTR(-ENODEV);
 	}
@@ -72,19 +68,36 @@ static struct mpnic_engine *mpnic_nl_engine_get(struct genl_info *info, u32 card
 	return card->engines[id];
 }
 
-static int mpnic_nl_card_fill(struct sk_buff *skb, const struct mpnic_card *card,
-			      u32 portid, u32 seq, int flags)
+/* A card's port in @net, if it has one there */
+static struct mpnic_port *mpnic_nl_card_port_in(const struct mpnic_card *card,
+						const struct net *net)
 {
+	u32 i;
+
+	for (i = 0; i < MPNIC_MAX_PORTS; i++)
+		if (card->ports[i] && net_eq(dev_net(card->ports[i]->netdev), net))
+			return card->ports[i];
+	return NULL;
+}
+
+static int mpnic_nl_card_fill(struct sk_buff *skb, const struct mpnic_card *card,
+			      const struct net *net, u32 portid, u32 seq, int flags)
+{
+	struct mpnic_port *port = mpnic_nl_card_port_in(card, net);
+	u32 i, nports = 0;
 	void *hdr;
 
+	for (i = 0; i < MPNIC_MAX_PORTS; i++)
+		nports += !!card->ports[i];
 	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags, MPNIC_CMD_CARD_GET);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, MPNIC_A_CARD_ID, card->id) ||
-	    nla_put_u32(skb, MPNIC_A_CARD_IFINDEX, card->port->netdev->ifindex) ||
+	    (port && nla_put_u32(skb, MPNIC_A_CARD_IFINDEX, port->netdev->ifindex)) ||
 	    nla_put_u32(skb, MPNIC_A_CARD_ENGINES, card->num_engines) ||
 	    nla_put_u64_64bit(skb, MPNIC_A_CARD_MEM_SIZE, card->mem_size, 0) ||
-	    nla_put_u32(skb, MPNIC_A_CARD_SERIAL, card->serial))
+	    nla_put_u32(skb, MPNIC_A_CARD_SERIAL, card->serial) ||
+	    nla_put_u32(skb, MPNIC_A_CARD_PORTS, nports))
 		goto err_cancel_msg;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -154,7 +167,8 @@ static int mpnic_nl_flow_fill(struct sk_buff *skb, const struct mpnic_engine *en
 	    nla_put_u64_64bit(skb, MPNIC_A_FLOW_IN_BYTES, fe->bytes[MPNIC_DIR_IN], 0) ||
 	    nla_put_u64_64bit(skb, MPNIC_A_FLOW_OUT_PACKETS, fe->pkts[MPNIC_DIR_OUT], 0) ||
 	    nla_put_u64_64bit(skb, MPNIC_A_FLOW_OUT_BYTES, fe->bytes[MPNIC_DIR_OUT], 0) ||
-	    nla_put_u32(skb, MPNIC_A_FLOW_IDLE, now - fe->last_seen))
+	    nla_put_u32(skb, MPNIC_A_FLOW_IDLE, now - fe->last_seen) ||
+	    nla_put_u32(skb, MPNIC_A_FLOW_PORT, k->port))
 		goto err_cancel_msg;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -186,7 +200,8 @@ int mpnic_nl_card_get_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&mpnic_cards_lock);
 	card = mpnic_nl_card_get(info, MPNIC_A_CARD_ID);
 	err = IS_ERR(card) ? PTR_ERR(card) :
-	      mpnic_nl_card_fill(rsp, card, info->snd_portid, info->snd_seq, 0);
+	      mpnic_nl_card_fill(rsp, card, genl_info_net(info), info->snd_portid,
+				 info->snd_seq, 0);
 	mutex_unlock(&mpnic_cards_lock);
 	return mpnic_nl_reply(rsp, info, err);
 }
@@ -200,9 +215,9 @@ int mpnic_nl_card_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	mutex_lock(&mpnic_cards_lock);
 	list_for_each_entry(card, &mpnic_cards, list) {
-		if (card->id < ctx->card || !mpnic_nl_card_visible(card, net))
+		if (card->id < ctx->card || !mpnic_card_visible(card, net))
 			continue;
-		err = mpnic_nl_card_fill(skb, card, NETLINK_CB(cb->skb).portid,
+		err = mpnic_nl_card_fill(skb, card, net, NETLINK_CB(cb->skb).portid,
 					 cb->nlh->nlmsg_seq, NLM_F_MULTI);
 		if (err)
 			break;
@@ -239,7 +254,7 @@ int mpnic_nl_engine_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	mutex_lock(&mpnic_cards_lock);
 	list_for_each_entry(card, &mpnic_cards, list) {
-		if (card->id < ctx->card || !mpnic_nl_card_visible(card, net) ||
+		if (card->id < ctx->card || !mpnic_card_visible(card, net) ||
 		    (only && card->id != nla_get_u32(only)))
 			continue;
 		if (card->id != ctx->card)
@@ -266,6 +281,7 @@ int mpnic_nl_engine_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *profile = info->attrs[MPNIC_A_ENGINE_PROFILE];
 	struct mpnic_engine *eng;
 	int err = 0;
+	u32 i;
 
 	if (!cpu && !profile) {
 		NL_SET_ERR_MSG(info->extack, "Nothing to set: give a cpu or a profile");
@@ -285,7 +301,9 @@ int mpnic_nl_engine_set_doit(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_BAD_ATTR(info->extack, cpu);
 			goto out_unlock;
 		}
-		mpnic_arfs_rmap_update(eng->card->port);
+		for (i = 0; i < MPNIC_MAX_PORTS; i++)
+			if (eng->card->ports[i])
+				mpnic_arfs_rmap_update(eng->card->ports[i]);
 	}
 	/* The policy bounds it; the kthread reads it once per frame */
 	if (profile)
@@ -381,7 +399,7 @@ int mpnic_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	mutex_lock(&mpnic_cards_lock);
 	list_for_each_entry(card, &mpnic_cards, list) {
-		if (card->id < ctx->card || !mpnic_nl_card_visible(card, net) ||
+		if (card->id < ctx->card || !mpnic_card_visible(card, net) ||
 		    (card_attr && card->id != nla_get_u32(card_attr)))
 			continue;
 		if (card->id != ctx->card) {
@@ -428,6 +446,184 @@ int mpnic_nl_fault_set_doit(struct sk_buff *skb, struct genl_info *info)
 out_unlock:
 	mutex_unlock(&mpnic_cards_lock);
 	return err;
+}
+
+int mpnic_nl_card_new_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *mem_attr = info->attrs[MPNIC_A_CARD_MEM_SIZE];
+	struct nlattr *cpus_attr = info->attrs[MPNIC_A_CARD_CPUS];
+	u64 mem = MPNIC_CARD_MEM_DEFAULT;
+	cpumask_var_t cpus = NULL;
+	struct mpnic_card *card;
+	struct sk_buff *rsp;
+	u32 engines = 0;
+	int err;
+
+	if (info->attrs[MPNIC_A_CARD_ENGINES])
+		engines = nla_get_u32(info->attrs[MPNIC_A_CARD_ENGINES]);
+	if (mem_attr) {
+		mem = nla_get_u64(mem_attr);
+		if (mem < MPNIC_CARD_MEM_MIN || mem > MPNIC_CARD_MEM_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack, mem_attr,
+					    "Card memory must be 1 MiB to 4 GiB");
+			return -ERANGE;
+		}
+	}
+	if (cpus_attr) {
+		if (!zalloc_cpumask_var(&cpus, GFP_KERNEL))
+			return -ENOMEM;
+		if (cpulist_parse(nla_data(cpus_attr), cpus) || cpumask_empty(cpus)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, cpus_attr, "Not a list of CPUs this machine has");
+			err = -EINVAL;
+			goto out_free_cpus;
+		}
+	}
+	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!rsp) {
+		err = -ENOMEM;
+		goto out_free_cpus;
+	}
+	card = mpnic_card_create(engines, mem, cpus, genl_info_net(info), info->extack);
+	if (IS_ERR(card)) {
+		err = PTR_ERR(card);
+		nlmsg_free(rsp);
+		goto out_free_cpus;
+	}
+	mutex_lock(&mpnic_cards_lock);
+	err = mpnic_nl_card_fill(rsp, card, genl_info_net(info), info->snd_portid,
+				 info->snd_seq, 0);
+	mutex_unlock(&mpnic_cards_lock);
+	err = mpnic_nl_reply(rsp, info, err);
+out_free_cpus:
+	free_cpumask_var(cpus);
+	return err;
+}
+
+int mpnic_nl_card_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mpnic_card *card;
+
+	/* RTNL for the ports' unregistration; it comes first */
+	rtnl_lock();
+	mutex_lock(&mpnic_cards_lock);
+	card = mpnic_nl_card_get(info, MPNIC_A_CARD_ID);
+	if (IS_ERR(card))
+		goto out_unlock;
+	if (!card->net || card->deleting) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MPNIC_A_CARD_ID],
+				    "The card goes with its last port (ip link del)");
+		card = ERR_PTR(-EOPNOTSUPP);
+		goto out_unlock;
+	}
+	/* A host that only has a port of it may not take the others' away */
+	if (!net_eq(card->net, genl_info_net(info))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MPNIC_A_CARD_ID],
+				    "Only the namespace that made the card deletes it");
+		card = ERR_PTR(-EPERM);
+		goto out_unlock;
+	}
+	card->deleting = true;
+	mutex_unlock(&mpnic_cards_lock);
+	mpnic_card_del(card);
+	rtnl_unlock();
+	return 0;
+
+out_unlock:
+	mutex_unlock(&mpnic_cards_lock);
+	rtnl_unlock();
+	return PTR_ERR(card);
+}
+
+static int mpnic_nl_port_fill(struct sk_buff *skb, const struct mpnic_port *port,
+			      const struct net *net, u32 portid, u32 seq, int flags)
+{
+	const struct net_device *dev = port->netdev;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags, MPNIC_CMD_PORT_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, MPNIC_A_PORT_CARD_ID, port->card->id) ||
+	    nla_put_u32(skb, MPNIC_A_PORT_INDEX, port->idx))
+		goto err_cancel_msg;
+	/* A port in another namespace has no index nor name here */
+	if (net_eq(dev_net(dev), net) &&
+	    (nla_put_u32(skb, MPNIC_A_PORT_IFINDEX, dev->ifindex) ||
+	     nla_put_string(skb, MPNIC_A_PORT_IFNAME, dev->name)))
+		goto err_cancel_msg;
+	genlmsg_end(skb, hdr);
+	return 0;
+
+err_cancel_msg:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+int mpnic_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mpnic_card *card;
+	struct sk_buff *rsp;
+	u32 idx;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MPNIC_A_PORT_INDEX))
+		return -EINVAL;
+	idx = nla_get_u32(info->attrs[MPNIC_A_PORT_INDEX]);
+	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!rsp)
+		return -ENOMEM;
+	/* RTNL keeps the interface names steady while they are copied */
+	rtnl_lock();
+	mutex_lock(&mpnic_cards_lock);
+	card = mpnic_nl_card_get(info, MPNIC_A_PORT_CARD_ID);
+	if (IS_ERR(card)) {
+		err = PTR_ERR(card);
+	} else if (idx >= MPNIC_MAX_PORTS || !card->ports[idx]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MPNIC_A_PORT_INDEX],
+				    "No such port on the card");
+		err = -ENOENT;
+	} else {
+		err = mpnic_nl_port_fill(rsp, card->ports[idx], genl_info_net(info),
+					 info->snd_portid, info->snd_seq, 0);
+	}
+	mutex_unlock(&mpnic_cards_lock);
+	rtnl_unlock();
+	return mpnic_nl_reply(rsp, info, err);
+}
+
+int mpnic_nl_port_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mpnic_nl_dump_ctx *ctx = mpnic_nl_dump_ctx(cb);
+	struct nlattr *only = genl_info_dump(cb)->attrs[MPNIC_A_PORT_CARD_ID];
+	struct net *net = sock_net(skb->sk);
+	struct mpnic_card *card;
+	int err = 0;
+
+	rtnl_lock();
+	mutex_lock(&mpnic_cards_lock);
+	list_for_each_entry(card, &mpnic_cards, list) {
+		if (card->id < ctx->card || !mpnic_card_visible(card, net) ||
+		    (only && card->id != nla_get_u32(only)))
+			continue;
+		if (card->id != ctx->card)
+			ctx->engine = 0;
+		ctx->card = card->id;
+		for (; ctx->engine < MPNIC_MAX_PORTS; ctx->engine++) {
+			if (!card->ports[ctx->engine])
+				continue;
+			err = mpnic_nl_port_fill(skb, card->ports[ctx->engine], net,
+						 NETLINK_CB(cb->skb).portid,
+						 cb->nlh->nlmsg_seq, NLM_F_MULTI);
+			if (err)
+				goto out_unlock;
+		}
+		ctx->card = card->id + 1;
+		ctx->engine = 0;
+	}
+out_unlock:
+	mutex_unlock(&mpnic_cards_lock);
+	rtnl_unlock();
+	return err == -EMSGSIZE && skb->len ? skb->len : err;
 }
 
 int mpnic_nl_init(void)

@@ -55,6 +55,7 @@ struct mpnic_flow {
 	__be16 sport, dport;	/* 0 unless TCP or UDP and not a later fragment */
 	u8 saddr[16];		/* IPv4 addresses use the first 4 bytes */
 	u8 daddr[16];
+	u8 port;		/* not parsed: the caller's card port, part of the flow's key */
 };
 
 enum mpnic_parse_res mpnic_parse(const u8 *frame, u32 caplen, u32 len,

@@ -66,6 +66,7 @@ static void mpnic_stack_track(struct mpnic_engine *eng, const u8 *frame,
 /**
  * mpnic_stack_tx - the stack's view of a frame the host sends
  * @eng: the engine
+ * @port: the card port it leaves by
  * @frame: the frame in card memory, checksums complete
  * @len: its length
  *
@@ -74,7 +75,7 @@ static void mpnic_stack_track(struct mpnic_engine *eng, const u8 *frame,
  *
  * Context: engine kthread.
  */
-void mpnic_stack_tx(struct mpnic_engine *eng, const u8 *frame, u32 len)
+void mpnic_stack_tx(struct mpnic_engine *eng, u8 port, const u8 *frame, u32 len)
 {
 	u8 profile = READ_ONCE(eng->profile);
 	struct mpnic_flow flow;
@@ -87,6 +88,7 @@ void mpnic_stack_tx(struct mpnic_engine *eng, const u8 *frame, u32 len)
 	if (mpnic_parse(frame, len, len, &flow) != MPNIC_PARSE_OK || !flow.l4_off ||
 	    (flow.frag & MPNIC_FRAG))
 		return;
+	flow.port = port;
 	if (flow.l4proto == IPPROTO_TCP && profile == MPNIC_PROFILE_UDP) {
 		mpnic_stat_inc(&eng->stats, tx_passthrough);
 		return;
@@ -178,6 +180,7 @@ static bool mpnic_stack_l4_csum(const u8 *frame, const struct mpnic_flow *flow)
 /**
  * mpnic_stack_rx - validate a received frame in card memory
  * @eng: the engine
+ * @port: the card port it arrived on
  * @frame: the frame
  * @len: its length
  * @flow: set to its parse
@@ -190,7 +193,7 @@ static bool mpnic_stack_l4_csum(const u8 *frame, const struct mpnic_flow *flow)
  * Context: engine kthread.
  * Return: true to deliver the frame, false when it was dropped and counted.
  */
-bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len,
+bool mpnic_stack_rx(struct mpnic_engine *eng, u8 port, const u8 *frame, u32 len,
 		    struct mpnic_flow *flow, bool rxcsum, bool *csum_ok)
 {
 	struct mpnic_engine_stats *st = &eng->stats;
@@ -204,6 +207,7 @@ bool mpnic_stack_rx(struct mpnic_engine *eng, const u8 *frame, u32 len,
 	}
 	switch (mpnic_parse(frame, len, len, flow)) {
 	case MPNIC_PARSE_OK:
+		flow->port = port;
 		break;
 	case MPNIC_PARSE_NOT_IP:
 		mpnic_stat_inc(st, in_not_ip);

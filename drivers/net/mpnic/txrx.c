@@ -235,7 +235,7 @@ static void mpnic_engine_tso_csum(const struct mpnic_tso *tso, u8 *buf, u32 len)
  * TSO (claim 8): cut a large TCP packet into wire frames in card memory,
  * each with its own headers and checksums, and send them.
  */
-static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng,
+static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 port,
 						 struct net_device *wire,
 						 struct sk_buff *skb, u32 tag)
 {
@@ -267,7 +267,7 @@ static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng,
 		}
 		mpnic_tso_fixup(&tso, buf, idx, chunk, off + chunk >= payload);
 		mpnic_engine_tso_csum(&tso, buf, len);
-		mpnic_stack_tx(eng, buf, len);
+		mpnic_stack_tx(eng, port, buf, len);
 		reason = mpnic_engine_wire_send(eng, wire, buf, len);
 		if (reason)
 			return reason;
@@ -282,7 +282,7 @@ static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng,
 }
 
 /* Send one host frame on the wire through card memory. */
-static enum skb_drop_reason mpnic_engine_xmit_one(struct mpnic_engine *eng,
+static enum skb_drop_reason mpnic_engine_xmit_one(struct mpnic_engine *eng, u8 port,
 						 struct net_device *wire,
 						 struct sk_buff *skb)
 {
@@ -296,7 +296,7 @@ static enum skb_drop_reason mpnic_engine_xmit_one(struct mpnic_engine *eng,
 		return SKB_DROP_REASON_DEV_READY;
 	}
 	if (skb_is_gso(skb))
-		return mpnic_engine_xmit_tso(eng, wire, skb, tag);
+		return mpnic_engine_xmit_tso(eng, port, wire, skb, tag);
 	if (unlikely(len < ETH_HLEN || len + tag > MPNIC_BUF_SIZE ||
 		     !mpnic_engine_copy_head(skb, buf, len))) {
 		mpnic_stat_inc(st, tx_bad);
@@ -316,7 +316,7 @@ static enum skb_drop_reason mpnic_engine_xmit_one(struct mpnic_engine *eng,
 	}
 	if (tag)
 		mpnic_stat_inc(st, tx_vlan_inserted);
-	mpnic_stack_tx(eng, buf, len);
+	mpnic_stack_tx(eng, port, buf, len);
 	return mpnic_engine_wire_send(eng, wire, buf, len);
 }
 
@@ -345,7 +345,7 @@ int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget)
 		mpnic_stat_inc(&eng->stats, tx_frames);
 		cmpl->skb = skb;
 		cmpl->bytes = skb->len;
-		cmpl->reason = mpnic_engine_xmit_one(eng, wire, skb);
+		cmpl->reason = mpnic_engine_xmit_one(eng, hq->port->idx, wire, skb);
 		mpnic_ring_cons_release(&hq->tx_ring);
 		mpnic_ring_prod_commit(&hq->tx_cmpl);
 		n++;
@@ -721,7 +721,7 @@ int mpnic_hqs_open(struct mpnic_port *port, u32 from, u32 to)
 	}
 	/* Publish last: an engine sees a queue only when it is complete */
 	for (i = from; i < to; i++)
-		rcu_assign_pointer(port->hqs[i].eng->hq, &port->hqs[i]);
+		rcu_assign_pointer(port->hqs[i].eng->hq[port->idx], &port->hqs[i]);
 	return 0;
 
 err_hqs_close:
@@ -744,7 +744,7 @@ void mpnic_hqs_close(struct mpnic_port *port, u32 from, u32 to)
 
 	ASSERT_RTNL();
 	for (i = from; i < to; i++)
-		RCU_INIT_POINTER(port->hqs[i].eng->hq, NULL);
+		RCU_INIT_POINTER(port->hqs[i].eng->hq[port->idx], NULL);
 	/* Engines use their queue inside an RCU read section */
 	synchronize_net();
 	for (i = from; i < to; i++)

@@ -13,6 +13,8 @@ ALL_TESTS="
 	fault_stall
 	refusals
 	netns_scope
+	card_ports
+	card_lifecycle
 "
 source "$(dirname "$0")"/lib.sh
 require_cmd /usr/bin/python3 iperf3 ping "$MPNICCTL"
@@ -64,7 +66,7 @@ show_objects()
 	[ "$(ynl mpnic --dump engine-get --json "{\"card-id\": $id}" | jget "len(j)")" = 2 ]
 	check_err $? "engine-get dump of card $id does not give 2 engines"
 	# mpnicctl says the same, as a table and as JSON
-	$MPNICCTL card show | grep -qE "^$id +$DEV +2 "
+	$MPNICCTL card show | grep -qE "^$id +$DEV +1 +2 "
 	check_err $? "mpnicctl card show: $($MPNICCTL card show)"
 	[ "$($MPNICCTL -j engine show card "$id" | jget "[e['engine'] for e in j]")" = "[0, 1]" ]
 	check_err $? "mpnicctl -j engine show"
@@ -291,6 +293,160 @@ netns_scope()
 	cleanup_ns "$ns"
 	topo_destroy
 	log_test "a card belongs to its port's namespace"
+}
+
+# The family's YNL cli in another namespace: ynl_in NS ARGS
+ynl_in()
+{
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" /usr/bin/python3 "$YNL_DIR/cli.py" --spec "$MPNIC_SPEC" \
+		--output-json "$@"
+}
+
+carrier_is_ns()
+{
+	[ "$(ip netns exec "$1" cat /sys/class/net/"$2"/carrier 2>/dev/null)" = "$3" ]
+}
+
+# A wire for port PORT in namespace HOSTNS, to a new peer namespace, on the
+# usual addresses: port_wire HOSTNS PORT VETH. Prints the peer namespace.
+port_wire()
+{
+	local hns=$1 port=$2 veth=$3 pns
+
+	setup_ns pns >/dev/null || return 1
+	ip -n "$hns" link add "$veth" type veth peer name "$PEER_IF" netns "$pns" || return 1
+	ip -n "$hns" link set "$veth" master "$port" || return 1
+	ip -n "$hns" link set "$veth" up
+	ip -n "$pns" link set "$PEER_IF" up
+	ip -n "$pns" addr add $P4/24 dev "$PEER_IF"
+	ip -n "$hns" addr add $H4/24 dev "$port"
+	ip -n "$hns" link set "$port" up
+	echo "$pns"
+}
+
+# One card, two ports, each in its own host namespace with its own wire and
+# peer, on the same addresses: the engines serve both hosts, and their
+# stack instances keep the two ports' identical flows apart (claims 44-46)
+card_ports()
+{
+	local id out nsa nsb pa pb fl rxa rxb
+
+	RET=0
+	setup_ns nsa nsb
+	out=$(ip netns exec "$nsa" "$MPNICCTL" -j card new engines 2 mem 16)
+	check_err $? "mpnicctl card new failed: $out"
+	id=$(echo "$out" | jget "j[0]['id']")
+	[ "$(echo "$out" | jget "j[0]['engines'], j[0]['ports']")" = "2 0" ]
+	check_err $? "card new: $out"
+	ip netns exec "$nsa" "$MPNICCTL" port add card "$id" name mpa
+	check_err $? "port add mpa failed"
+	ip netns exec "$nsa" "$MPNICCTL" port add card "$id" name mpb
+	check_err $? "port add mpb failed"
+	ip -n "$nsa" link set mpb netns "$nsb"
+	check_err $? "moving mpb to the second host failed"
+	pa=$(port_wire "$nsa" mpa vwa)
+	pb=$(port_wire "$nsb" mpb vwb)
+	busywait 5000 carrier_is_ns "$nsa" mpa 1 && busywait 5000 carrier_is_ns "$nsb" mpb 1
+	check_err $? "the ports have no carrier"
+	# both hosts see the card, each its own port by name
+	out=$(ip netns exec "$nsa" "$MPNICCTL" -j port show card "$id")
+	[ "$(echo "$out" | jget "[(p['index'], p['ifname']) for p in j]")" = \
+	  "[(0, 'mpa'), (1, '-')]" ]
+	check_err $? "ports seen from the first host: $out"
+	out=$(ynl_in "$nsb" --dump port-get --json "{\"card-id\": $id}")
+	[ "$(echo "$out" | jget "[(p['index'], p.get('ifname')) for p in j]")" = \
+	  "[(0, None), (1, 'mpb')]" ]
+	check_err $? "ports seen from the second host: $out"
+	[ "$(ip netns exec "$nsb" "$MPNICCTL" -j card show "$id" | jget "j[0]['ports']")" = 2 ]
+	check_err $? "card-get does not count 2 ports"
+	# traffic through both at once, on identical addresses and ports
+	echo 120 > /sys/module/mpnic/parameters/flow_closed_timeout
+	ip netns exec "$pa" iperf3 -s -1 >/dev/null 2>&1 &
+	ip netns exec "$pb" iperf3 -s -1 >/dev/null 2>&1 &
+	busywait 5000 ip netns exec "$pa" sh -c "ss -ltn | grep -q ':5201 '"
+	busywait 5000 ip netns exec "$pb" sh -c "ss -ltn | grep -q ':5201 '"
+	ip netns exec "$nsa" timeout 30 iperf3 -c $P4 -t 2 --cport 40002 >/dev/null 2>&1 &
+	ip netns exec "$nsb" timeout 30 iperf3 -c $P4 -t 2 --cport 40002 >/dev/null 2>&1
+	check_err $? "iperf3 from the second host failed"
+	wait
+	rxa=$(ip netns exec "$nsa" ethtool -S mpa | awk '/^ *rx_wire_frames:/ { print $2 }')
+	rxb=$(ip netns exec "$nsb" ethtool -S mpb | awk '/^ *rx_wire_frames:/ { print $2 }')
+	[ "${rxa:-0}" -gt 1000 ] && [ "${rxb:-0}" -gt 1000 ]
+	check_err $? "a port carried no bulk traffic ($rxa, $rxb frames)"
+	# one flow per port for the same tuple, with its own counters
+	out=$(ynl_in "$nsa" --dump flow-get --json "{\"card-id\": $id}")
+	fl=$(echo "$out" | jget "sorted(f['port'] for f in j if f['local-port'] == 40002 and
+		f['remote-port'] == 5201 and f['in-packets'] > 100)")
+	[ "$fl" = "[0, 1]" ]
+	check_err $? "the two ports' iperf3 flows are not tracked apart: $fl"
+	echo 5 > /sys/module/mpnic/parameters/flow_closed_timeout
+	# a third namespace does not see the card; card-del takes both ports
+	[ "$(ynl mpnic --dump card-get | jget "[c['id'] for c in j].count($id)")" = 0 ]
+	check_err $? "card $id is seen from a namespace with no port of it"
+	expect_refusal "card-del from a host with a port only" "Only the namespace that made" \
+		ip netns exec "$nsb" "$MPNICCTL" card del "$id"
+	ip netns exec "$nsa" "$MPNICCTL" card del "$id"
+	check_err $? "card del failed"
+	! ip -n "$nsa" link show mpa >/dev/null 2>&1 && ! ip -n "$nsb" link show mpb >/dev/null 2>&1
+	check_err $? "the ports outlived their card"
+	[ "$(ip netns exec "$nsa" "$MPNICCTL" -j card show | jget "len(j)")" = 0 ]
+	check_err $? "the card outlived card-del"
+	cleanup_ns "$pa" "$pb" "$nsa" "$nsb"
+	log_test "one card, two ports in two hosts (claims 44-46)"
+}
+
+# Cards of card-new: refusals, CPUs, four ports, the end of their namespace
+card_lifecycle()
+{
+	local id ns ns2 i as="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
+
+	RET=0
+	require_cmd setpriv
+	topo2
+	id=$(card_id "$DEV")
+	expect_refusal "card-del of a card ip link add made" "goes with its last port" \
+		$MPNICCTL card del "$id"
+	expect_refusal "a port on a missing card" "No such card" $MPNICCTL port add card 999
+	expect_refusal "too little card memory" "1 MiB to 4 GiB" \
+		ynl mpnic --do card-new --json '{"mem-size": 4096}'
+	expect_refusal "16 buffers per engine" "too small" $MPNICCTL card new engines 64 mem 2
+	expect_refusal "a bad CPU list" "Not a list of CPUs" $MPNICCTL card new cpus 1-x
+	expect_refusal "CPUs the machine lacks" "Not a list of CPUs this machine has" \
+		$MPNICCTL card new cpus 4000
+	expect_refusal "an unprivileged card-new" "not permitted" $as $MPNICCTL card new
+	topo_destroy
+	setup_ns ns ns2
+	id=$(ip netns exec "$ns" "$MPNICCTL" -j card new engines 2 mem 8 cpus 1 | jget "j[0]['id']")
+	check_err $? "card new cpus 1 failed"
+	[ "$(ynl_in "$ns" --dump engine-get --json "{\"card-id\": $id}" |
+	     jget "[e['cpu'] for e in j]")" = "[1, 1]" ]
+	check_err $? "the engines are not on CPU 1"
+	for i in 0 1 2 3; do
+		ip netns exec "$ns" "$MPNICCTL" port add card "$id" name "mp$i" ||
+			check_err 1 "port $i failed"
+	done
+	expect_refusal "a fifth port" "no free port" \
+		ip netns exec "$ns" "$MPNICCTL" port add card "$id" name mp4
+	ip -n "$ns" link del mp0
+	check_err $? "deleting one port failed"
+	[ "$(ip netns exec "$ns" "$MPNICCTL" -j card show | jget "j[0]['ports']")" = 3 ]
+	check_err $? "the card does not count 3 ports after one went"
+	ip netns exec "$ns" "$MPNICCTL" port add card "$id" name mp0
+	check_err $? "a freed port index was not taken again"
+	# a port moved away goes when the card's namespace goes
+	ip -n "$ns" link set mp3 netns "$ns2"
+	ip netns exec "$ns" "$MPNICCTL" card new engines 1 mem 4 >/dev/null
+	check_err $? "a second card-new failed"
+	cleanup_ns "$ns"
+	busywait 5000 sh -c "! ip -n $ns2 link show mp3 >/dev/null 2>&1"
+	check_err $? "a port of the card outlived its card's namespace"
+	[ "$(ip netns exec "$ns2" "$MPNICCTL" -j card show | jget "len(j)")" = 0 ]
+	check_err $? "a card outlived its namespace"
+	cleanup_ns "$ns2"
+	log_test "card-new and card-del: refusals, CPUs, four ports, namespace end"
 }
 
 tests_run
