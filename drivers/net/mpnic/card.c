@@ -69,6 +69,77 @@ static void mpnic_card_list_add(struct mpnic_card *card)
 	mutex_unlock(&mpnic_cards_lock);
 }
 
+/* Engines @from to @to - 1 of an engine array, stopped and freed */
+static void mpnic_card_engines_destroy(struct mpnic_engine **engines, u32 from, u32 to)
+{
+	while (to-- > from)
+		mpnic_engine_destroy(engines[to]);
+}
+
+/*
+ * @n engines for @card, @mem_size bytes of card memory split over them,
+ * spread over the online CPUs of card->cpus (all online CPUs if none is).
+ * Return: the array, or an ERR_PTR with nothing left behind.
+ * Context: process context, may sleep.
+ */
+static struct mpnic_engine **
+mpnic_card_engines_create(struct mpnic_card *card, u32 n, size_t mem_size,
+			  struct netlink_ext_ack *extack)
+{
+	struct mpnic_engine **engines;
+	cpumask_var_t cpus;
+	int err = 0;
+	u32 i;
+
+	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL))
+		return ERR_PTR(-ENOMEM);
+	engines = kcalloc(n, sizeof(*engines), GFP_KERNEL);
+	if (!engines) {
+		free_cpumask_var(cpus);
+		return ERR_PTR(-ENOMEM);
+	}
+	cpus_read_lock();
+	cpumask_and(cpus, card->cpus, cpu_online_mask);
+	if (cpumask_empty(cpus))
+		cpumask_copy(cpus, cpu_online_mask);
+	for (i = 0; i < n; i++) {
+		engines[i] = mpnic_engine_create(card, i, mpnic_card_engine_cpu(cpus, i),
+						 mem_size / n);
+		if (IS_ERR(engines[i])) {
+			err = PTR_ERR(engines[i]);
+			NL_SET_ERR_MSG_MOD(extack, "Failed to start an engine");
+			mpnic_card_engines_destroy(engines, 0, i);
+			break;
+		}
+	}
+	cpus_read_unlock();
+	free_cpumask_var(cpus);
+	if (err) {
+		kfree(engines);
+		return ERR_PTR(err);
+	}
+	return engines;
+}
+
+/* Whether @n engines can share @mem_size bytes: 16 buffers each at least */
+static int mpnic_card_engines_check(u32 n, size_t mem_size, struct netlink_ext_ack *extack)
+{
+	if (!n || n > MPNIC_MAX_ENGINES) {
+		NL_SET_ERR_MSG_MOD(extack, "A card has 1 to 64 engines");
+		return -EINVAL;
+	}
+	if (mem_size < MPNIC_CARD_MEM_MIN || mem_size > MPNIC_CARD_MEM_MAX) {
+		NL_SET_ERR_MSG_MOD(extack, "Card memory must be 1 MiB to 4 GiB");
+		return -ERANGE;
+	}
+	if (mem_size / n < (size_t)MPNIC_BUF_SIZE * 16) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Card memory too small for its engines (16 buffers each)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /**
  * mpnic_card_create - allocate a card with its engines and memory
  * @num_engines: NIC processors; 0 for one per engine CPU
@@ -89,51 +160,37 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 				     struct netlink_ext_ack *extack)
 {
 	struct mpnic_card *card;
-	cpumask_var_t cpus;
-	size_t part;
 	int err;
-	u32 i;
 
-	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL))
+	card = kzalloc(sizeof(*card), GFP_KERNEL);
+	if (!card)
 		return ERR_PTR(-ENOMEM);
-	cpus_read_lock();
+	if (!zalloc_cpumask_var(&card->cpus, GFP_KERNEL)) {
+		err = -ENOMEM;
+		goto err_free_card;
+	}
 	if (engine_cpus) {
-		cpumask_and(cpus, engine_cpus, cpu_online_mask);
-		if (cpumask_empty(cpus)) {
+		cpus_read_lock();
+		cpumask_and(card->cpus, engine_cpus, cpu_online_mask);
+		cpus_read_unlock();
+		if (cpumask_empty(card->cpus)) {
 			NL_SET_ERR_MSG_MOD(extack, "None of the engine CPUs is online");
 			err = -EINVAL;
 			goto err_free_cpus;
 		}
+		cpumask_copy(card->cpus, engine_cpus);
 	} else {
-		mpnic_card_engine_mask(cpus);
+		mpnic_card_engine_mask(card->cpus);
 	}
 	if (!num_engines)
-		num_engines = min_t(u32, cpumask_weight(cpus), MPNIC_MAX_ENGINES);
-	if (num_engines > MPNIC_MAX_ENGINES) {
-		NL_SET_ERR_MSG_MOD(extack, "Too many engines for one card");
-		err = -EINVAL;
+		num_engines = min_t(u32, cpumask_weight(card->cpus), MPNIC_MAX_ENGINES);
+	err = mpnic_card_engines_check(num_engines, mem_size, extack);
+	if (err)
 		goto err_free_cpus;
-	}
-	part = mem_size / num_engines;
-	if (part < (size_t)MPNIC_BUF_SIZE * 16) {
-		NL_SET_ERR_MSG_MOD(extack, "Card memory too small for its engines (16 buffers each)");
-		err = -EINVAL;
-		goto err_free_cpus;
-	}
 
-	card = kzalloc(sizeof(*card), GFP_KERNEL);
-	if (!card) {
-		err = -ENOMEM;
-		goto err_free_cpus;
-	}
-	card->engines = kcalloc(num_engines, sizeof(*card->engines), GFP_KERNEL);
-	if (!card->engines) {
-		err = -ENOMEM;
-		goto err_free_card;
-	}
 	err = ida_alloc(&mpnic_card_ida, GFP_KERNEL);
 	if (err < 0)
-		goto err_free_engines;
+		goto err_free_cpus;
 	card->id = err;
 	refcount_set(&card->refs, 1);
 	card->net = net;
@@ -148,42 +205,156 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 	err = mpnic_devlink_alloc(card);
 	if (err)
 		goto err_bus_dev_del;
-
-	for (i = 0; i < num_engines; i++) {
-		struct mpnic_engine *eng;
-
-		eng = mpnic_engine_create(card, i, mpnic_card_engine_cpu(cpus, i), part);
-		if (IS_ERR(eng)) {
-			err = PTR_ERR(eng);
-			NL_SET_ERR_MSG_MOD(extack, "Failed to start an engine");
-			goto err_engines_destroy;
-		}
-		card->engines[i] = eng;
-		card->num_engines++;
+	card->engines = mpnic_card_engines_create(card, num_engines, mem_size, extack);
+	if (IS_ERR(card->engines)) {
+		err = PTR_ERR(card->engines);
+		goto err_devlink_free;
 	}
-	cpus_read_unlock();
-	free_cpumask_var(cpus);
+	card->num_engines = num_engines;
 	mpnic_debugfs_card_add(card);
 	mpnic_devlink_register(card);
 	mpnic_card_list_add(card);
 	return card;
 
-err_engines_destroy:
-	while (card->num_engines--)
-		mpnic_engine_destroy(card->engines[card->num_engines]);
+err_devlink_free:
 	mpnic_devlink_free(card);
 err_bus_dev_del:
 	mpnic_bus_dev_del(card->dev);
 err_free_id:
 	ida_free(&mpnic_card_ida, card->id);
-err_free_engines:
-	kfree(card->engines);
+err_free_cpus:
+	free_cpumask_var(card->cpus);
 err_free_card:
 	kfree(card);
-err_free_cpus:
-	cpus_read_unlock();
-	free_cpumask_var(cpus);
 	return ERR_PTR(err);
+}
+
+/* The engines a reload replaced, stopped from mpnic_wq */
+struct mpnic_card_retire {
+	struct work_struct work;
+	struct mpnic_engine **engines;
+	u32 n;
+};
+
+static void mpnic_card_retire_work(struct work_struct *work)
+{
+	struct mpnic_card_retire *retire = container_of(work, struct mpnic_card_retire, work);
+
+	mpnic_card_engines_destroy(retire->engines, 0, retire->n);
+	kfree(retire->engines);
+	kfree(retire);
+}
+
+/**
+ * mpnic_card_reload_check - whether a card can take new engines and memory
+ * @card: the card
+ * @engines: the new engine count
+ * @mem_size: the new card memory, in bytes
+ * @extack: why not
+ *
+ * Context: process context, the devlink instance lock held; takes RTNL.
+ * Return: 0 or a negative errno.
+ */
+int mpnic_card_reload_check(struct mpnic_card *card, u32 engines, size_t mem_size,
+			    struct netlink_ext_ack *extack)
+{
+	int err;
+	u32 i;
+
+	err = mpnic_card_engines_check(engines, mem_size, extack);
+	if (err)
+		return err;
+	rtnl_lock();
+	for (i = 0; i < MPNIC_MAX_PORTS && !err; i++)
+		if (card->ports[i] && engines < card->ports[i]->num_hqs)
+			err = mpnic_port_engines_check(card->ports[i], engines, extack);
+	rtnl_unlock();
+	return err;
+}
+
+/**
+ * mpnic_card_reload - replace a card's engines and memory (devlink reload)
+ * @card: the card
+ * @engines: the new engine count
+ * @mem_size: the new card memory, in bytes
+ * @extack: why it failed
+ *
+ * The new engines start first: if they cannot, the card goes on as it
+ * was. Then every running port closes (link down; what the old engines
+ * hold is delivered or counted, as at any stop), the ports take the new
+ * engines, and open again. The old engines stop last, from mpnic_wq.
+ * Engine counters and flow tables start over; queue and dispatch counters
+ * go on.
+ *
+ * Context: process context, the devlink instance lock held (it comes
+ * before RTNL); takes RTNL and mpnic_cards_lock.
+ * Return: 0 or a negative errno.
+ */
+int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
+		      struct netlink_ext_ack *extack)
+{
+	bool running[MPNIC_MAX_PORTS] = {};
+	u32 old_n = card->num_engines, i;
+	struct mpnic_card_retire *retire;
+	struct mpnic_engine **new;
+	struct mpnic_port *port;
+	int err;
+
+	err = mpnic_card_reload_check(card, engines, mem_size, extack);
+	if (err)
+		return err;
+	retire = kzalloc(sizeof(*retire), GFP_KERNEL);
+	if (!retire)
+		return -ENOMEM;
+	new = mpnic_card_engines_create(card, engines, mem_size, extack);
+	if (IS_ERR(new)) {
+		kfree(retire);
+		return PTR_ERR(new);
+	}
+
+	rtnl_lock();
+	/* Checked again: a port may have changed since */
+	for (i = 0; i < MPNIC_MAX_PORTS && !err; i++)
+		if (card->ports[i] && engines < card->ports[i]->num_hqs)
+			err = mpnic_port_engines_check(card->ports[i], engines, extack);
+	if (err) {
+		rtnl_unlock();
+		mpnic_card_engines_destroy(new, 0, engines);
+		kfree(new);
+		kfree(retire);
+		return err;
+	}
+	for (i = 0; i < MPNIC_MAX_PORTS; i++) {
+		port = card->ports[i];
+		if (port && netif_running(port->netdev)) {
+			running[i] = true;
+			dev_close(port->netdev);
+		}
+	}
+	/* No dispatch CPU is left inside a port: each saw it down */
+	synchronize_net();
+	mpnic_debugfs_card_del(card);
+	mutex_lock(&mpnic_cards_lock);
+	retire->engines = card->engines;
+	retire->n = old_n;
+	card->engines = new;
+	card->num_engines = engines;
+	card->mem_size = mem_size;
+	mutex_unlock(&mpnic_cards_lock);
+	mpnic_debugfs_card_add(card);
+	for (i = 0; i < MPNIC_MAX_PORTS; i++) {
+		port = card->ports[i];
+		if (!port)
+			continue;
+		mpnic_port_engines_swap(port, old_n);
+		if (running[i] && dev_open(port->netdev, extack))
+			netdev_err(port->netdev, "stays down after the reload\n");
+	}
+	rtnl_unlock();
+	/* After the watchdog's pass, which may still hold them (devlink.c) */
+	INIT_WORK(&retire->work, mpnic_card_retire_work);
+	queue_work(mpnic_wq, &retire->work);
+	return 0;
 }
 
 /* mpnic_wq, outside RTNL: devlink first, then the engines, then the rest */
@@ -194,12 +365,12 @@ static void mpnic_card_destroy_work(struct work_struct *work)
 	/* Gone first: no devlink op nor dumper may find an engine being freed */
 	mpnic_devlink_unregister(card);
 	mpnic_debugfs_card_del(card);
-	while (card->num_engines--)
-		mpnic_engine_destroy(card->engines[card->num_engines]);
+	mpnic_card_engines_destroy(card->engines, 0, card->num_engines);
 	mpnic_devlink_free(card);
 	mpnic_bus_dev_del(card->dev);
 	ida_free(&mpnic_card_ida, card->id);
 	kfree(card->engines);
+	free_cpumask_var(card->cpus);
 	kfree(card);
 }
 

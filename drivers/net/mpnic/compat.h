@@ -140,6 +140,26 @@ static inline void mpnic_rss_ctx_free_all(struct mpnic_port *port)
 #define mpnic_devlink_info_driver_name_put(req)	0
 #endif
 
+/*
+ * devlink driverinit parameter values: the devl_ forms (instance lock
+ * held) since 6.4; before, they needed no lock, and a value was set
+ * before registration only. Reload had to be enabled as a feature before
+ * 6.3.
+ */
+#ifdef MPNIC_HAVE_DEVL_PARAM_DRIVERINIT
+#define mpnic_devl_param_init(dl, id, val)	devl_param_driverinit_value_set(dl, id, val)
+#define mpnic_devl_param_get(dl, id, val)	devl_param_driverinit_value_get(dl, id, val)
+#else
+#define mpnic_devl_param_init(dl, id, val)	\
+	WARN_ON(devlink_param_driverinit_value_set(dl, id, val))
+#define mpnic_devl_param_get(dl, id, val)	devlink_param_driverinit_value_get(dl, id, val)
+#endif
+#ifdef MPNIC_HAVE_DEVLINK_SET_FEATURES
+#define mpnic_devlink_reload_enable(dl)	devlink_set_features(dl, DEVLINK_F_RELOAD)
+#else
+#define mpnic_devlink_reload_enable(dl)	do { } while (0)
+#endif
+
 /* bus_type.match takes a const driver since 6.11 */
 #ifdef MPNIC_HAVE_BUS_MATCH_CONST
 #define MPNIC_BUS_DRV_CONST const

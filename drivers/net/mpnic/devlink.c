@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * devlink: one instance per card (mpnic/mpnic<ID>), with `devlink dev info`
- * and the "engine" health reporter, which finds a stalled engine (work on
- * its rings and no pass over them for stall_timeout_ms), dumps its state
- * and restarts it.
+ * devlink: one instance per card (mpnic/mpnic<ID>), with `devlink dev info`,
+ * the "engine" health reporter, which finds a stalled engine (work on its
+ * rings and no pass over them for stall_timeout_ms), dumps its state and
+ * restarts it, and two driverinit parameters, engines and card_mem_mb,
+ * that `devlink dev reload` applies (card.c: mpnic_card_reload()).
  *
  * Lock order: the devlink instance lock comes before RTNL. Cards are
  * created and deleted under RTNL (rtnetlink), so the instance is
@@ -49,8 +50,106 @@ static int mpnic_devlink_info_get(struct devlink *devlink, struct devlink_info_r
 	return devlink_info_version_running_put(req, "fw.engine", MPNIC_ENGINE_FW_VERSION);
 }
 
+enum mpnic_devlink_param_id {
+	MPNIC_DEVLINK_PARAM_ID_BASE = DEVLINK_PARAM_GENERIC_ID_MAX,
+	MPNIC_DEVLINK_PARAM_ID_ENGINES,
+	MPNIC_DEVLINK_PARAM_ID_CARD_MEM_MB,
+};
+
+static int mpnic_devlink_engines_validate(struct devlink *devlink, u32 id,
+					  union devlink_param_value val,
+					  struct netlink_ext_ack *extack)
+{
+	if (!val.vu32 || val.vu32 > MPNIC_MAX_ENGINES) {
+		NL_SET_ERR_MSG_MOD(extack, "A card has 1 to 64 engines");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int mpnic_devlink_card_mem_validate(struct devlink *devlink, u32 id,
+					   union devlink_param_value val,
+					   struct netlink_ext_ack *extack)
+{
+	if (val.vu32 < MPNIC_CARD_MEM_MIN >> 20 || val.vu32 > MPNIC_CARD_MEM_MAX >> 20) {
+		NL_SET_ERR_MSG_MOD(extack, "Card memory must be 1 MiB to 4 GiB");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct devlink_param mpnic_devlink_params[] = {
+	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_ENGINES, "engines", DEVLINK_PARAM_TYPE_U32,
+			     BIT(DEVLINK_PARAM_CMODE_DRIVERINIT), NULL, NULL,
+			     mpnic_devlink_engines_validate),
+	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_CARD_MEM_MB, "card_mem_mb",
+			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_DRIVERINIT),
+			     NULL, NULL, mpnic_devlink_card_mem_validate),
+};
+
+/* The parameters' driverinit values. Context: the instance lock held */
+static int mpnic_devlink_params_get(struct devlink *devlink, u32 *engines, size_t *mem_size)
+{
+	union devlink_param_value val;
+	int err;
+
+	err = mpnic_devl_param_get(devlink, MPNIC_DEVLINK_PARAM_ID_ENGINES, &val);
+	if (err)
+		return err;
+	*engines = val.vu32;
+	err = mpnic_devl_param_get(devlink, MPNIC_DEVLINK_PARAM_ID_CARD_MEM_MB, &val);
+	if (err)
+		return err;
+	*mem_size = (size_t)val.vu32 << 20;
+	return 0;
+}
+
+/* Refuses what the reload could not do, before anything changes */
+static int mpnic_devlink_reload_down(struct devlink *devlink, bool netns_change,
+				     enum devlink_reload_action action,
+				     enum devlink_reload_limit limit,
+				     struct netlink_ext_ack *extack)
+{
+	struct mpnic_card *card = mpnic_devlink_card(devlink);
+	size_t mem_size;
+	u32 engines;
+	int err;
+
+	if (netns_change) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "A card stays where it is; move its ports (ip link set netns)");
+		return -EOPNOTSUPP;
+	}
+	err = mpnic_devlink_params_get(devlink, &engines, &mem_size);
+	if (err)
+		return err;
+	return mpnic_card_reload_check(card, engines, mem_size, extack);
+}
+
+static int mpnic_devlink_reload_up(struct devlink *devlink, enum devlink_reload_action action,
+				   enum devlink_reload_limit limit, u32 *actions_performed,
+				   struct netlink_ext_ack *extack)
+{
+	struct mpnic_card *card = mpnic_devlink_card(devlink);
+	size_t mem_size;
+	u32 engines;
+	int err;
+
+	err = mpnic_devlink_params_get(devlink, &engines, &mem_size);
+	if (err)
+		return err;
+	err = mpnic_card_reload(card, engines, mem_size, extack);
+	if (err)
+		return err;
+	*actions_performed = BIT(DEVLINK_RELOAD_ACTION_DRIVER_REINIT);
+	return 0;
+}
+
 static const struct devlink_ops mpnic_devlink_ops = {
 	.info_get	= mpnic_devlink_info_get,
+	.reload_actions	= BIT(DEVLINK_RELOAD_ACTION_DRIVER_REINIT),
+	.reload_down	= mpnic_devlink_reload_down,
+	.reload_up	= mpnic_devlink_reload_up,
 };
 
 /* One engine's state, as a health dump or diagnosis shows it */
@@ -189,10 +288,21 @@ static void mpnic_watchdog(struct work_struct *work)
 {
 	struct mpnic_card *card = container_of(to_delayed_work(work), struct mpnic_card,
 					       watchdog);
-	u32 limit = READ_ONCE(stall_timeout_ms), i;
+	u32 limit = READ_ONCE(stall_timeout_ms), i, n;
+	struct mpnic_engine **engines;
 
-	for (i = 0; i < card->num_engines; i++) {
-		struct mpnic_engine *eng = card->engines[i];
+	/*
+	 * A reload may swap the engines, under the instance lock, which a
+	 * report takes: the watchdog cannot wait for it. It looks at the
+	 * engines of one moment; a reload frees the old ones from mpnic_wq,
+	 * after this work.
+	 */
+	mutex_lock(&mpnic_cards_lock);
+	engines = card->engines;
+	n = card->num_engines;
+	mutex_unlock(&mpnic_cards_lock);
+	for (i = 0; i < n; i++) {
+		struct mpnic_engine *eng = engines[i];
 		u64 passes = READ_ONCE(eng->passes);
 
 		if (passes != eng->watch_passes || !mpnic_engine_has_work(eng)) {
@@ -214,9 +324,25 @@ static void mpnic_watchdog(struct work_struct *work)
 static void mpnic_devlink_register_work(struct work_struct *work)
 {
 	struct mpnic_card *card = container_of(work, struct mpnic_card, register_work);
+	struct devlink *devlink = card->devlink;
 	struct devlink_health_reporter *health;
+	union devlink_param_value val;
 
-	devlink_register(card->devlink);
+	/* The parameters first: before 6.4 nothing was set on a registered one */
+	if (devlink_params_register(devlink, mpnic_devlink_params,
+				    ARRAY_SIZE(mpnic_devlink_params))) {
+		dev_warn(card->dev, "no devlink parameters\n");
+	} else {
+		devl_lock(devlink);
+		val.vu32 = card->num_engines;
+		mpnic_devl_param_init(devlink, MPNIC_DEVLINK_PARAM_ID_ENGINES, val);
+		val.vu32 = card->mem_size >> 20;
+		mpnic_devl_param_init(devlink, MPNIC_DEVLINK_PARAM_ID_CARD_MEM_MB, val);
+		devl_unlock(devlink);
+		card->params = true;
+		mpnic_devlink_reload_enable(devlink);
+	}
+	devlink_register(devlink);
 	health = devlink_health_reporter_create(card->devlink, &mpnic_health_ops, 0, card);
 	if (IS_ERR(health)) {
 		dev_warn(card->dev, "no health reporter: %pe\n", health);
@@ -262,6 +388,9 @@ void mpnic_devlink_unregister(struct mpnic_card *card)
 	if (card->health)
 		devlink_health_reporter_destroy(card->health);
 	devlink_unregister(card->devlink);
+	if (card->params)
+		devlink_params_unregister(card->devlink, mpnic_devlink_params,
+					  ARRAY_SIZE(mpnic_devlink_params));
 }
 
 void mpnic_devlink_free(struct mpnic_card *card)

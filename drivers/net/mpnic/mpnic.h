@@ -10,12 +10,13 @@
  *           NAPI ("interrupt"), page_pool of host buffers
  *
  * Locking, outermost first:
+ *   devlink instance lock  reload (card.c: mpnic_card_reload())
  *   RTNL         port lifecycle, open/stop, wire attach/detach, ethtool
- *   mpnic_cards_lock  the list of cards, and a card's life while the
- *                netlink family (netlink.c) looks at it; RTNL may be held
+ *   mpnic_cards_lock  the list of cards, each card's ports, and a card's
+ *                life while the netlink family (netlink.c) looks at it
  *   eng->in_lock producers of an engine's input ring and consumers of its
  *                card-memory free ring (dispatch, from any CPU)
- * Engines read eng->hq under RCU; port stop clears it and waits a grace
+ * Engines read eng->hq[] under RCU; port stop clears it and waits a grace
  * period before it touches the queues. Each ring has one producer and one
  * consumer at a time (ring.h).
  */
@@ -366,10 +367,13 @@ struct mpnic_card {
 	struct devlink_health_reporter *health;	/* "engine"; set by register_work */
 	struct work_struct register_work;	/* devlink, on mpnic_wq, outside RTNL */
 	struct work_struct destroy_work;	/* teardown, on mpnic_wq, outside RTNL */
+	bool params;			/* its devlink parameters are registered */
 	struct delayed_work watchdog;	/* finds stalled engines (devlink.c) */
+	/* Replaced by a devlink reload under RTNL and mpnic_cards_lock */
 	u32 num_engines;
 	size_t mem_size;
 	struct mpnic_engine **engines;
+	cpumask_var_t cpus;		/* the CPUs its engines spread over */
 	/* By index; written under RTNL and mpnic_cards_lock, read under either */
 	struct mpnic_port *ports[MPNIC_MAX_PORTS];
 	struct list_head list;		/* mpnic_cards, under mpnic_cards_lock */
@@ -425,6 +429,10 @@ int mpnic_card_port_add(struct mpnic_card *card, struct mpnic_port *port,
 			struct netlink_ext_ack *extack);
 void mpnic_card_port_del(struct mpnic_port *port);
 void mpnic_card_del(struct mpnic_card *card);
+int mpnic_card_reload_check(struct mpnic_card *card, u32 engines, size_t mem_size,
+			    struct netlink_ext_ack *extack);
+int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
+		      struct netlink_ext_ack *extack);
 struct mpnic_card *mpnic_card_find(u32 id);
 bool mpnic_card_visible(const struct mpnic_card *card, const struct net *net);
 int mpnic_card_init(void);
@@ -559,6 +567,8 @@ int mpnic_port_set_rings(struct mpnic_port *port, u32 rx, u32 tx);
 int mpnic_port_set_channels(struct mpnic_port *port, u32 n,
 			    struct netlink_ext_ack *extack);
 bool mpnic_netdev_is_port(const struct net_device *dev);
+int mpnic_port_engines_check(struct mpnic_port *port, u32 n, struct netlink_ext_ack *extack);
+void mpnic_port_engines_swap(struct mpnic_port *port, u32 old_engines);
 
 /* qstats.c (a stub in compat.h where the kernel has no queue stats) */
 #ifdef MPNIC_HAVE_QUEUE_STATS

@@ -174,6 +174,73 @@ static int mpnic_port_respread(struct mpnic_port *port, u32 n)
 }
 
 /**
+ * mpnic_port_engines_check - whether the port can do with its first @n queues
+ * @port: the port
+ * @n: queues left
+ * @extack: why not
+ *
+ * A table the user set, an RSS context or an ntuple rule that names a
+ * queue from @n on refuses it.
+ *
+ * Context: RTNL held.
+ * Return: 0 or -EINVAL.
+ */
+int mpnic_port_engines_check(struct mpnic_port *port, u32 n, struct netlink_ext_ack *extack)
+{
+	const struct mpnic_dispatch_cfg *cur = rtnl_dereference(port->cfg);
+	struct net_device *dev = port->netdev;
+	u32 i;
+
+	if (netif_is_rxfh_configured(dev) && mpnic_rss_max_engine(&cur->rss) >= n) {
+		mpnic_refuse(dev, extack, "The indirection table uses an engine being removed");
+		return -EINVAL;
+	}
+	if (mpnic_rss_ctx_highest_queue(port) >= n) {
+		mpnic_refuse(dev, extack, "An RSS context uses an engine being removed");
+		return -EINVAL;
+	}
+	for (i = 0; i < cur->nrules; i++) {
+		if (cur->rules[i].action != MPNIC_NTUPLE_DROP && cur->rules[i].action >= n) {
+			mpnic_refuse(dev, extack, "An ntuple rule steers to an engine being removed");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/**
+ * mpnic_port_engines_swap - give a closed port the card's new engines
+ * @port: the port, not running
+ * @old_engines: the card's engine count before
+ *
+ * A port that had every engine gets every new one; else it keeps its
+ * count, at most the new engine count. A table the user did not set is
+ * re-spread; aRFS starts over with the new CPU map.
+ *
+ * Context: RTNL held, during a devlink reload (mpnic_card_reload()).
+ */
+void mpnic_port_engines_swap(struct mpnic_port *port, u32 old_engines)
+{
+	struct mpnic_card *card = port->card;
+	u32 n, i;
+
+	n = port->num_hqs == old_engines ? card->num_engines :
+	    min(port->num_hqs, card->num_engines);
+	for (i = 0; i < MPNIC_MAX_ENGINES; i++)
+		port->hqs[i].eng = i < card->num_engines ? card->engines[i] : NULL;
+	/* Shrinking allocates nothing; growing stays within num_*_queues */
+	if (netif_set_real_num_tx_queues(port->netdev, n) ||
+	    netif_set_real_num_rx_queues(port->netdev, n))
+		netdev_warn(port->netdev, "could not set %u queues\n", n);
+	port->num_hqs = n;
+	if (mpnic_port_respread(port, n))
+		netdev_warn(port->netdev, "indirection table not re-spread over %u engines\n", n);
+	mpnic_arfs_exit(port);
+	if (mpnic_arfs_init(port))
+		netdev_warn(port->netdev, "no accelerated RFS after the reload\n");
+}
+
+/**
  * mpnic_port_set_channels - change how many engines serve the port
  * @port: the port
  * @n: engines, 1 to the card's engine count
@@ -192,7 +259,6 @@ int mpnic_port_set_channels(struct mpnic_port *port, u32 n,
 			    struct netlink_ext_ack *extack)
 {
 	struct net_device *dev = port->netdev;
-	const struct mpnic_dispatch_cfg *cur = rtnl_dereference(port->cfg);
 	bool running = netif_running(dev);
 	u32 old = port->num_hqs, i;
 	int err;
@@ -200,23 +266,9 @@ int mpnic_port_set_channels(struct mpnic_port *port, u32 n,
 	if (n == old)
 		return 0;
 	if (n < old) {
-		if (netif_is_rxfh_configured(dev) && mpnic_rss_max_engine(&cur->rss) >= n) {
-			mpnic_refuse(dev, extack,
-				     "The indirection table uses an engine being removed");
-			return -EINVAL;
-		}
-		if (mpnic_rss_ctx_highest_queue(port) >= n) {
-			mpnic_refuse(dev, extack, "An RSS context uses an engine being removed");
-			return -EINVAL;
-		}
-		for (i = 0; i < cur->nrules; i++) {
-			if (cur->rules[i].action != MPNIC_NTUPLE_DROP &&
-			    cur->rules[i].action >= n) {
-				mpnic_refuse(dev, extack,
-					     "An ntuple rule steers to an engine being removed");
-				return -EINVAL;
-			}
-		}
+		err = mpnic_port_engines_check(port, n, extack);
+		if (err)
+			return err;
 		err = mpnic_port_respread(port, n);
 		if (err)
 			return err;
@@ -282,19 +334,24 @@ static void mpnic_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *
 	stats->rx_dropped = ds.rx_port_down + ds.rx_card_mem_exhausted +
 			    ds.rx_engine_ring_full + ds.rx_gso_errors + ds.rx_ntuple_drop;
 	stats->rx_length_errors = ds.rx_runt + ds.rx_oversize;
-	/* Every queue, serving or not: the totals never go back */
-	for (i = 0; i < port->card->num_engines; i++) {
-		struct mpnic_engine_stats es;
+	/* Every queue, serving or not, even past a reload: the totals never go back */
+	for (i = 0; i < MPNIC_MAX_ENGINES; i++) {
 		struct mpnic_hq_stats hs;
 
 		mpnic_hq_get_stats(&port->hqs[i], &hs);
-		mpnic_engine_get_stats(port->hqs[i].eng, &es);
 		stats->rx_packets += hs.rx_packets;
 		stats->rx_bytes += hs.rx_bytes;
 		stats->tx_packets += hs.tx_packets;
 		stats->tx_bytes += hs.tx_bytes;
 		stats->tx_dropped += hs.tx_dropped + hs.tx_flushed;
-		stats->rx_dropped += hs.rx_alloc_fail + es.rx_no_queue + es.rx_flushed;
+		stats->rx_dropped += hs.rx_alloc_fail;
+	}
+	/* The engines' drops, of every port of the card (they start over at a reload) */
+	for (i = 0; i < port->card->num_engines; i++) {
+		struct mpnic_engine_stats es;
+
+		mpnic_engine_get_stats(port->card->engines[i], &es);
+		stats->rx_dropped += es.rx_no_queue + es.rx_flushed;
 		stats->rx_missed_errors += es.rx_missed;
 		stats->rx_length_errors += es.rx_too_long;
 		stats->rx_frame_errors += es.in_truncated + es.in_hdr_errors +
@@ -363,7 +420,7 @@ static void mpnic_destructor(struct net_device *dev)
 	mpnic_rss_ctx_free_all(port);
 	kvfree(rcu_access_pointer(port->cfg));
 	free_percpu(port->dstats);
-	kfree(port->hqs);
+	kvfree(port->hqs);
 }
 
 /* What the engines really do: checksums, TSO and VLAN insertion on the way
@@ -433,15 +490,17 @@ static int mpnic_port_init(struct mpnic_port *port, struct net_device *dev,
 		err = -ENOMEM;
 		goto err_card_port_del;
 	}
-	port->hqs = kcalloc(port->num_hqs, sizeof(*port->hqs), GFP_KERNEL);
+	/* Room for any engine count a reload may bring; counters persist */
+	port->hqs = kvcalloc(MPNIC_MAX_ENGINES, sizeof(*port->hqs), GFP_KERNEL);
 	if (!port->hqs) {
 		err = -ENOMEM;
 		goto err_free_dstats;
 	}
-	for (i = 0; i < port->num_hqs; i++) {
+	for (i = 0; i < MPNIC_MAX_ENGINES; i++) {
 		port->hqs[i].port = port;
 		port->hqs[i].idx = i;
-		port->hqs[i].eng = port->card->engines[i];
+		if (i < port->num_hqs)
+			port->hqs[i].eng = port->card->engines[i];
 		u64_stats_init(&port->hqs[i].stats.syncp);
 	}
 	err = netif_set_real_num_tx_queues(dev, port->num_hqs);
@@ -468,7 +527,7 @@ static int mpnic_port_init(struct mpnic_port *port, struct net_device *dev,
 err_arfs_exit:
 	mpnic_arfs_exit(port);
 err_free_hqs:
-	kfree(port->hqs);
+	kvfree(port->hqs);
 err_free_dstats:
 	free_percpu(port->dstats);
 err_card_port_del:
@@ -481,7 +540,7 @@ static void mpnic_port_uninit(struct mpnic_port *port)
 {
 	mpnic_arfs_exit(port);
 	kvfree(rcu_access_pointer(port->cfg));
-	kfree(port->hqs);
+	kvfree(port->hqs);
 	free_percpu(port->dstats);
 	mpnic_card_port_del(port);
 	mpnic_card_put(port->card);

@@ -473,7 +473,8 @@ int mpnic_nl_card_new_doit(struct sk_buff *skb, struct genl_info *info)
 		if (!zalloc_cpumask_var(&cpus, GFP_KERNEL))
 			return -ENOMEM;
 		if (cpulist_parse(nla_data(cpus_attr), cpus) || cpumask_empty(cpus)) {
-			NL_SET_ERR_MSG_ATTR(info->extack, cpus_attr, "Not a list of CPUs this machine has");
+			NL_SET_ERR_MSG_ATTR(info->extack, cpus_attr,
+					    "Not a list of CPUs this machine has");
 			err = -EINVAL;
 			goto out_free_cpus;
 		}

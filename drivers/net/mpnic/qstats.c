@@ -105,7 +105,7 @@ static void mpnic_qstats_get_base(struct net_device *dev, struct netdev_queue_st
 
 	mpnic_qstats_rx_zero(rx);
 	mpnic_qstats_tx_zero(tx);
-	for (i = port->num_hqs; i < port->card->num_engines; i++) {
+	for (i = port->num_hqs; i < MPNIC_MAX_ENGINES; i++) {
 		mpnic_qstats_rx_add(&port->hqs[i], rx);
 		mpnic_qstats_tx_add(&port->hqs[i], tx);
 	}

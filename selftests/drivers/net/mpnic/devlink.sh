@@ -4,12 +4,13 @@
 # devlink: each card is a device on the mpnic bus with a devlink instance;
 # dev info; the "engine" health reporter finds a stalled engine (fault
 # injected through debugfs or `devlink health test`), dumps it and restarts
-# it, and traffic resumes.
+# it, and traffic resumes; parameters applied by devlink dev reload.
 
 ALL_TESTS="
 	dev_info
 	health_auto_recover
 	health_manual_recover
+	reload_params
 "
 source "$(dirname "$0")"/lib.sh
 require_cmd devlink iperf3 /usr/bin/python3
@@ -140,6 +141,104 @@ health_manual_recover()
 	topo_destroy
 	echo 1000 > /sys/module/mpnic/parameters/stall_timeout_ms
 	log_test "health: auto_recover off, the stall stays until devlink health recover"
+}
+
+# A driverinit parameter's value: param_get NAME
+param_get()
+{
+	devlink -j dev param show "$(handle)" name "$1" | /usr/bin/python3 -c '
+import json, sys
+p = json.load(sys.stdin)["param"]
+print(list(p.values())[0][0]["values"][0]["value"])'
+}
+
+param_set()
+{
+	devlink dev param set "$(handle)" name "$1" value "$2" cmode driverinit
+}
+
+# The port's channel count and its maximum: "current max"
+channels()
+{
+	ethtool -l "$DEV" | awk '/^Combined:/ { v[n++] = $2 } END { print v[1], v[0] }'
+}
+
+# devlink parameters engines and card_mem_mb, applied by devlink dev reload
+# under a checked TCP transfer; refusals leave the card as it was
+reload_params()
+{
+	local h out=/tmp/mpnic-dl.$$ xfer_pid mem
+
+	RET=0
+	echo 2 > /sys/module/mpnic/parameters/engines
+	topo_create
+	echo 0 > /sys/module/mpnic/parameters/engines
+	busywait 5000 registered
+	h=$(handle)
+	[ "$(param_get engines),$(param_get card_mem_mb)" = "2,32" ]
+	check_err $? "parameters do not show the card: $(param_get engines), $(param_get card_mem_mb)"
+	# one engine, half the memory, while a transfer runs
+	param_set engines 1 && param_set card_mem_mb 16
+	check_err $? "setting the parameters failed"
+	[ "$(channels)" = "2 2" ]
+	check_err $? "a driverinit value took effect before the reload: $(channels)"
+	( xfer "" "$PEER" $H4 256 || { echo "$xfer_msg"; exit 1; } ) > $out &
+	xfer_pid=$!
+	sleep 1
+	devlink dev reload "$h"
+	check_err $? "devlink dev reload failed"
+	wait $xfer_pid
+	check_err $? "the transfer across the reload: $(cat $out)"
+	[ "$(channels)" = "1 1" ]
+	check_err $? "after the reload to 1 engine, channels are $(channels)"
+	mem=$($MPNICCTL -j card show | /usr/bin/python3 -c '
+import json, sys
+print([c["mem_size"] >> 20 for c in json.load(sys.stdin)][0])')
+	[ "$mem" = 16 ]
+	check_err $? "card memory is $mem MiB, not 16"
+	ethtool -S "$DEV" | grep -q engine1_ && check_err 1 "ethtool -S still has engine 1"
+	ping -c 3 -i 0.2 -W 2 $P4 >/dev/null
+	check_err $? "no ping after the reload"
+	# back to two: the port had every engine, so it gets both
+	param_set engines 2
+	devlink dev reload "$h"
+	check_err $? "the reload back to 2 engines failed"
+	[ "$(channels)" = "2 2" ]
+	check_err $? "after the reload to 2 engines, channels are $(channels)"
+	iperf_server
+	iperf_client 30 -c $P4 -t 1 -P 4 >/dev/null
+	check_err $? "no iperf3 over the two new engines"
+	[ "$(stat "$DEV" engine0_rx_delivered)" -gt 0 ] && [ "$(stat "$DEV" engine1_rx_delivered)" -gt 0 ]
+	check_err $? "an engine carried nothing after the reload"
+	# refusals: out of range, a rule to a leaving engine, a namespace move
+	param_set engines 0 2>$out
+	check_fail $? "engines 0 was accepted"
+	param_set card_mem_mb 0 2>>$out
+	check_fail $? "card_mem_mb 0 was accepted"
+	ethtool -N "$DEV" flow-type udp4 dst-port 9 action 1 loc 1 >/dev/null
+	param_set engines 1
+	devlink dev reload "$h" 2>$out
+	check_fail $? "a reload dropped an engine an ntuple rule uses"
+	grep -q "ntuple rule" $out
+	check_err $? "no reason for the refused reload: $(cat $out)"
+	ethtool -N "$DEV" delete 1
+	param_set engines 64 && param_set card_mem_mb 1
+	devlink dev reload "$h" 2>$out
+	check_fail $? "a reload with 1 MiB for 64 engines was accepted"
+	grep -q "too small" $out
+	check_err $? "no reason for the refused small memory: $(cat $out)"
+	param_set engines 2 && param_set card_mem_mb 32
+	setup_ns rns
+	devlink dev reload "$h" netns "$rns" 2>$out
+	check_fail $? "a reload into another namespace was accepted"
+	cleanup_ns "$rns"
+	[ "$(channels)" = "2 2" ]
+	check_err $? "a refused reload changed the port: $(channels)"
+	ping -c 2 -W 2 $P4 >/dev/null
+	check_err $? "no ping after the refusals"
+	rm -f $out
+	topo_destroy
+	log_test "devlink params engines and card_mem_mb, applied by reload under traffic"
 }
 
 tests_run
