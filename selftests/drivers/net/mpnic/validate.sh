@@ -31,23 +31,6 @@ CASES="
 "
 COUNTERS="in_csum_verified in_ip_csum_errors in_csum_errors in_truncated in_hdr_errors in_l4_errors"
 
-# wire frames - delivered - dropped, all from one `ethtool -S` snapshot
-unaccounted()
-{
-	ethtool -S "$DEV" | awk '
-		{ sub(":", "", $1) }
-		$1 == "rx_wire_frames" { t += $2 }
-		$1 ~ /^rx_(port_down|runt|oversize|card_mem_exhausted|engine_ring_full|gso_errors|ntuple_drop)$/ { t -= $2 }
-		$1 ~ /^engine[0-9]+_(rx_delivered|rx_missed|rx_no_queue|rx_too_long|in_truncated|in_hdr_errors|in_ip_csum_errors|in_l4_errors|in_csum_errors)$/ { t -= $2 }
-		END { print t + 0 }'
-}
-
-# The card is new: once its rings drain, every frame it took is accounted for
-balanced()
-{
-	[ "$(unaccounted)" -eq 0 ]
-}
-
 # Every counter has taken what it is expected to
 all_counted()
 {
