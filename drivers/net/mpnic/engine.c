@@ -248,7 +248,9 @@ struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cp
 
 	/* One buffer of the partition stages host frames on their way out */
 	eng->nbufs = mem_size / MPNIC_BUF_SIZE - 1;
-	eng->mem = vmalloc_node((size_t)(eng->nbufs + 1) * MPNIC_BUF_SIZE, node);
+	/* A user may ask for more than the machine has: fail, quietly, no OOM kill */
+	eng->mem = kvmalloc_node((size_t)(eng->nbufs + 1) * MPNIC_BUF_SIZE,
+				 GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL, node);
 	if (!eng->mem) {
 		err = -ENOMEM;
 		goto err_free_eng;
@@ -284,7 +286,7 @@ err_free_in_ring:
 err_free_free_ring:
 	mpnic_ring_free(&eng->free_ring);
 err_free_mem:
-	vfree(eng->mem);
+	kvfree(eng->mem);
 err_free_eng:
 	kfree(eng);
 	return ERR_PTR(err);
@@ -312,7 +314,7 @@ void mpnic_engine_destroy(struct mpnic_engine *eng)
 	mpnic_stack_exit(eng);
 	mpnic_ring_free(&eng->in_ring);
 	mpnic_ring_free(&eng->free_ring);
-	vfree(eng->mem);
+	kvfree(eng->mem);
 	kfree(eng);
 }
 

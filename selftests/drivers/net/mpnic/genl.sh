@@ -20,15 +20,6 @@ source "$(dirname "$0")"/lib.sh
 require_cmd /usr/bin/python3 iperf3 ping "$MPNICCTL"
 [ "$(nproc)" -ge 2 ] || { echo "SKIP: needs 2 CPUs (2 engines)"; exit "$ksft_skip"; }
 
-# The card index behind a port: card_id DEV
-card_id()
-{
-	local bus
-
-	bus=$(ethtool -i "$1" | awk '/^bus-info:/ { print $2 }')
-	echo "${bus#mpnic}"
-}
-
 # One field of the JSON on stdin: jget EXPR (a Python expression over "j")
 jget()
 {

@@ -7,10 +7,15 @@
 # accounted for, exactly: what the peer put on the wire is what the card
 # took, less what the wire's own receive path drops before any rx_handler
 # (a VLAN tag cut short; hostile.py counts them), and what the card took
-# is delivered or in a named drop counter.
+# is delivered or in a named drop counter. Hostile configuration: random
+# and malformed netlink (nlfuzz.py) to the mpnic family and to rtnetlink
+# for the mpnic kind, as root and as nobody, while several processes create
+# and delete ports and cards, change channels and move the wire: errors
+# only, and the card still works.
 
 ALL_TESTS="
 	hostile_frames
+	hostile_config
 "
 source "$(dirname "$0")"/lib.sh
 require_cmd /usr/bin/python3 dmesg
@@ -18,6 +23,8 @@ require_cmd /usr/bin/python3 dmesg
 
 HOSTILE="$(dirname "$0")/hostile.py"
 HOSTILE_FRAMES=${HOSTILE_FRAMES:-100000}
+NL_FUZZ=${NL_FUZZ:-20000}
+NLFUZZ="$(dirname "$0")/nlfuzz.py"
 
 # Kernel reports so far: splats, not the messages of refused settings
 splats()
@@ -94,6 +101,93 @@ print(r["sent"], r["core_drops"])' "$out")
 	rm -f "$out" "$xout"
 	topo_destroy
 	log_test "$HOSTILE_FRAMES hostile frames beside a checked transfer: all accounted for"
+}
+
+# Churn workers, each bounded in rounds and time: churn KIND
+churn()
+{
+	local i id
+
+	for i in $(seq 30); do
+		case $1 in
+		links)
+			ip link add mpc0 type mpnic 2>/dev/null
+			ip link set mpc0 up 2>/dev/null
+			ip link del mpc0 2>/dev/null
+			;;
+		channels)
+			ethtool -L "$DEV" combined 1 2>/dev/null
+			ethtool -L "$DEV" combined 2 2>/dev/null
+			;;
+		wire)
+			ip link set "$WIRE" nomaster 2>/dev/null
+			ip link set "$WIRE" master "$DEV" 2>/dev/null
+			ip link set "$WIRE" up 2>/dev/null
+			;;
+		cards)
+			id=$("$MPNICCTL" -j card new engines 1 mem 4 2>/dev/null |
+			     /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["id"])' \
+			     2>/dev/null) || continue
+			"$MPNICCTL" port add card "$id" name mpc1 2>/dev/null
+			ip link set mpc1 up 2>/dev/null
+			"$MPNICCTL" card del "$id" 2>/dev/null
+			;;
+		esac
+	done
+}
+
+hostile_config()
+{
+	local s0 out=/tmp/mpnic-nlfuzz.$$ pids="" w id as
+	as="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
+
+	RET=0
+	require_cmd setpriv
+	topo_create
+	s0=$(splats)
+	ip netns exec "$PEER" ping -q -i 0.01 -c 2000 -W 1 $H4 >/dev/null 2>&1 &
+	pids="$!"
+	for w in links channels wire cards; do
+		timeout 300 bash -c "$(declare -f churn); DEV=$DEV WIRE=$WIRE MPNICCTL=$MPNICCTL churn $w" &
+		pids="$pids $!"
+	done
+	timeout 600 /usr/bin/python3 "$NLFUZZ" "$NL_FUZZ" 1 > "$out"
+	check_err $? "the netlink fuzzer (root) failed: $(tail -c 300 "$out")"
+	echo "# nlfuzz as root: $(cat "$out")"
+	timeout 300 $as /usr/bin/python3 "$NLFUZZ" $((NL_FUZZ / 10)) 2 > "$out"
+	check_err $? "the netlink fuzzer (nobody) failed: $(tail -c 300 "$out")"
+	echo "# nlfuzz as nobody: $(cat "$out")"
+	/usr/bin/python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+sys.exit(r["changes"] != 0)' "$out"
+	check_err $? "an unprivileged message changed something: $(cat "$out")"
+	wait $pids
+	# what the fuzzer and the churn left: their ports, then card-new cards
+	for w in mpf0 mpf1 mpf2 mpf3 mpc0 mpc1; do
+		ip link del "$w" 2>/dev/null
+	done
+	for id in $("$MPNICCTL" -j card show | /usr/bin/python3 -c '
+import json, sys
+print(" ".join(str(c["id"]) for c in json.load(sys.stdin) if c["port"] == "-"))'); do
+		"$MPNICCTL" card del "$id" 2>/dev/null
+	done
+	ip link set "$WIRE" master "$DEV" 2>/dev/null
+	ip link set "$WIRE" up
+	ethtool -L "$DEV" combined 2 2>/dev/null
+	for id in $(seq 0 3); do
+		"$MPNICCTL" fault set card "$(card_id "$DEV")" engine "$id" stall off 2>/dev/null
+	done
+	busywait 5000 carrier_is "$DEV" 1
+	ping -c 3 -i 0.2 -W 5 $P4 >/dev/null
+	check_err $? "no ping after the fuzzing and the churn"
+	[ "$(splats)" = "$s0" ]
+	check_err $? "the kernel reported: $(dmesg | grep -E "WARNING:|BUG:|Oops" | tail -n 3)"
+	rm -f "$out"
+	topo_destroy
+	[ -z "$(ls /sys/bus/mpnic/devices/)" ]
+	check_err $? "cards are left: $(ls /sys/bus/mpnic/devices/)"
+	log_test "$NL_FUZZ fuzzed netlink messages and concurrent churn: errors only"
 }
 
 tests_run

@@ -176,13 +176,19 @@ topo_destroy()
 	PEER=""
 }
 
-# debugfs directory of the card behind a port: card_dir DEV
-card_dir()
+# The card index behind a port: card_id DEV
+card_id()
 {
 	local bus
 
 	bus=$(ethtool -i "$1" | awk '/^bus-info:/ { print $2 }')
-	echo "/sys/kernel/debug/mpnic/card${bus#mpnic}"
+	echo "${bus#mpnic}"
+}
+
+# debugfs directory of the card behind a port: card_dir DEV
+card_dir()
+{
+	echo "/sys/kernel/debug/mpnic/card$(card_id "$1")"
 }
 
 # Start a one-shot iperf3 server in the peer and wait for its socket:
