@@ -19,13 +19,22 @@ static u64 mpnic_qstats_engine_drops(const struct mpnic_engine_stats *es)
 	       es->in_l4_errors + es->in_csum_errors;
 }
 
+/* The counters of a queue's engine; none past the card's engines (reload) */
+static void mpnic_qstats_engine(const struct mpnic_hq *hq, struct mpnic_engine_stats *es)
+{
+	if (hq->eng)
+		mpnic_engine_get_stats(hq->eng, es);
+	else
+		memset(es, 0, sizeof(*es));
+}
+
 static void mpnic_qstats_rx_add(const struct mpnic_hq *hq, struct netdev_queue_stats_rx *rx)
 {
 	struct mpnic_engine_stats es;
 	struct mpnic_hq_stats hs;
 
 	mpnic_hq_get_stats(hq, &hs);
-	mpnic_engine_get_stats(hq->eng, &es);
+	mpnic_qstats_engine(hq, &es);
 	rx->packets += hs.rx_packets;
 	rx->bytes += hs.rx_bytes;
 	rx->alloc_fail += hs.rx_alloc_fail + hs.rx_refill_fail;
@@ -42,7 +51,7 @@ static void mpnic_qstats_tx_add(const struct mpnic_hq *hq, struct netdev_queue_s
 	struct mpnic_hq_stats hs;
 
 	mpnic_hq_get_stats(hq, &hs);
-	mpnic_engine_get_stats(hq->eng, &es);
+	mpnic_qstats_engine(hq, &es);
 	tx->packets += hs.tx_packets;
 	tx->bytes += hs.tx_bytes;
 	tx->hw_drops += hs.tx_dropped;
