@@ -4,6 +4,8 @@
 #   make              build drivers/net/mpnic/mpnic.ko for $(KVER)
 #   make demo         boot a VM, wire a card to a peer, ping, iperf3, counters
 #   make check        everything CI runs: deps, builds, sparse, unit, selftests
+#   make bench        veth against mpnic, side by side (tools/bench/)
+#   make check-debug  the selftests on a KASAN/lockdep/kmemleak kernel
 # KVER selects the target kernel (default: newest installed with headers).
 
 KVERS ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | cut -d/ -f4 | sort -V)
@@ -22,7 +24,8 @@ endif
 
 SRCS := Kbuild $(shell git ls-files --cached --others --exclude-standard drivers include 2>/dev/null || find drivers include -type f)
 
-.PHONY: all modules clean deps unit sparse style demo check regen regen-check mpnicctl
+.PHONY: all modules clean deps unit sparse style demo check regen regen-check mpnicctl \
+	bench debug-kernel check-debug
 
 all: modules
 
@@ -75,3 +78,12 @@ demo:
 
 check:
 	$(Q)bash tools/check.sh
+
+bench:
+	$(Q)bash tools/bench/bench.sh
+
+debug-kernel:
+	$(Q)bash tools/debug-kernel/build.sh
+
+check-debug:
+	$(Q)bash tools/debug-kernel/check.sh

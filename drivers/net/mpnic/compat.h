@@ -160,6 +160,16 @@ static inline void mpnic_rss_ctx_free_all(struct mpnic_port *port)
 #define mpnic_devlink_reload_enable(dl)	do { } while (0)
 #endif
 
+/* devlink parameter set callbacks take an extack since 6.10 */
+#ifdef MPNIC_HAVE_DEVLINK_PARAM_SET_EXTACK
+#define MPNIC_DEVLINK_PARAM_SET_ARGS(dl, id, ctx, extack)		\
+	struct devlink *dl, u32 id, struct devlink_param_gset_ctx *ctx,	\
+	struct netlink_ext_ack *extack
+#else
+#define MPNIC_DEVLINK_PARAM_SET_ARGS(dl, id, ctx, extack)		\
+	struct devlink *dl, u32 id, struct devlink_param_gset_ctx *ctx
+#endif
+
 /* bus_type.match takes a const driver since 6.11 */
 #ifdef MPNIC_HAVE_BUS_MATCH_CONST
 #define MPNIC_BUS_DRV_CONST const

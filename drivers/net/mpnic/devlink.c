@@ -54,7 +54,11 @@ enum mpnic_devlink_param_id {
 	MPNIC_DEVLINK_PARAM_ID_BASE = DEVLINK_PARAM_GENERIC_ID_MAX,
 	MPNIC_DEVLINK_PARAM_ID_ENGINES,
 	MPNIC_DEVLINK_PARAM_ID_CARD_MEM_MB,
+	MPNIC_DEVLINK_PARAM_ID_BUSY_POLL_US,
 };
+
+/* An engine may spin at most this long: 10 ms, two jiffies at HZ=250 */
+#define MPNIC_BUSY_POLL_MAX_US	10000
 
 static int mpnic_devlink_engines_validate(struct devlink *devlink, u32 id,
 					  union devlink_param_value val,
@@ -78,6 +82,31 @@ static int mpnic_devlink_card_mem_validate(struct devlink *devlink, u32 id,
 	return 0;
 }
 
+static int mpnic_devlink_busy_poll_validate(struct devlink *devlink, u32 id,
+					    union devlink_param_value val,
+					    struct netlink_ext_ack *extack)
+{
+	if (val.vu32 > MPNIC_BUSY_POLL_MAX_US) {
+		NL_SET_ERR_MSG_MOD(extack, "Engines busy-poll for at most 10000 us");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int mpnic_devlink_busy_poll_get(struct devlink *devlink, u32 id,
+				       struct devlink_param_gset_ctx *ctx)
+{
+	ctx->val.vu32 = READ_ONCE(mpnic_devlink_card(devlink)->busy_poll_us);
+	return 0;
+}
+
+static int mpnic_devlink_busy_poll_set(MPNIC_DEVLINK_PARAM_SET_ARGS(devlink, id, ctx, extack))
+{
+	/* the engines see it at their next pass with work */
+	WRITE_ONCE(mpnic_devlink_card(devlink)->busy_poll_us, ctx->val.vu32);
+	return 0;
+}
+
 static const struct devlink_param mpnic_devlink_params[] = {
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_ENGINES, "engines", DEVLINK_PARAM_TYPE_U32,
 			     BIT(DEVLINK_PARAM_CMODE_DRIVERINIT), NULL, NULL,
@@ -85,6 +114,10 @@ static const struct devlink_param mpnic_devlink_params[] = {
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_CARD_MEM_MB, "card_mem_mb",
 			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_DRIVERINIT),
 			     NULL, NULL, mpnic_devlink_card_mem_validate),
+	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_BUSY_POLL_US, "busy_poll_us",
+			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     mpnic_devlink_busy_poll_get, mpnic_devlink_busy_poll_set,
+			     mpnic_devlink_busy_poll_validate),
 };
 
 /* The parameters' driverinit values. Context: the instance lock held */

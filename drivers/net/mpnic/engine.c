@@ -8,6 +8,7 @@
 
 #include <linux/kthread.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -169,6 +170,9 @@ static void mpnic_engine_restart(struct mpnic_engine *eng)
 static int mpnic_engine_thread(void *data)
 {
 	struct mpnic_engine *eng = data;
+	bool spinning = false;
+	u64 spin_until = 0;
+	u32 busy_us;
 
 	while (!kthread_should_stop()) {
 		if (unlikely(READ_ONCE(eng->restart_req)))
@@ -180,9 +184,29 @@ static int mpnic_engine_thread(void *data)
 		}
 		WRITE_ONCE(eng->passes, eng->passes + 1);
 		if (mpnic_engine_poll(eng)) {
+			/*
+			 * Busy-poll: the next frame of a request/response flow
+			 * comes sooner than a sleep and a wakeup take. Only an
+			 * engine that just had work spins, so an idle card
+			 * sleeps.
+			 */
+			busy_us = READ_ONCE(eng->card->busy_poll_us);
+			if (busy_us)
+				spin_until = local_clock() + (u64)busy_us * NSEC_PER_USEC;
+			if (spinning)
+				mpnic_stat_inc(&eng->stats, busy_poll_hits);
+			spinning = false;
 			cond_resched();
 			continue;
 		}
+		if (spin_until && local_clock() < spin_until) {
+			spinning = true;
+			cpu_relax();
+			cond_resched();
+			continue;
+		}
+		spinning = false;
+		spin_until = 0;
 		set_current_state(TASK_INTERRUPTIBLE);
 		WRITE_ONCE(eng->idle, true);
 		/* pairs with smp_mb() in mpnic_engine_kick(): either we see

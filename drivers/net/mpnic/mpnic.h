@@ -192,6 +192,7 @@ struct mpnic_tx_cmpl {
 	X(selftest_frames)	/* ethtool -t loopback frames checked */ \
 	X(restarts)		/* restarts (devlink health recover) */ \
 	X(wakeups)		/* times the kthread woke from sleep */	\
+	X(busy_poll_hits)	/* busy-poll: work found while spinning */ \
 	X(polls)		/* passes over its rings with work */
 
 /* Written by the queue's NAPI poll only */
@@ -368,6 +369,12 @@ struct mpnic_card {
 	struct work_struct register_work;	/* devlink, on mpnic_wq, outside RTNL */
 	struct work_struct destroy_work;	/* teardown, on mpnic_wq, outside RTNL */
 	bool params;			/* its devlink parameters are registered */
+	/*
+	 * devlink param busy_poll_us: how long an engine keeps polling its
+	 * rings after its last work before it sleeps; 0, sleep at once.
+	 * Written by the param's set, read by the engines (READ_ONCE).
+	 */
+	u32 busy_poll_us;
 	struct delayed_work watchdog;	/* finds stalled engines (devlink.c) */
 	/* Replaced by a devlink reload under RTNL and mpnic_cards_lock */
 	u32 num_engines;

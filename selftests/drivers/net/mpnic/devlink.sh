@@ -4,13 +4,15 @@
 # devlink: each card is a device on the mpnic bus with a devlink instance;
 # dev info; the "engine" health reporter finds a stalled engine (fault
 # injected through debugfs or `devlink health test`), dumps it and restarts
-# it, and traffic resumes; parameters applied by devlink dev reload.
+# it, and traffic resumes; parameters applied by devlink dev reload; the
+# runtime parameter busy_poll_us.
 
 ALL_TESTS="
 	dev_info
 	health_auto_recover
 	health_manual_recover
 	reload_params
+	busy_poll
 "
 source "$(dirname "$0")"/lib.sh
 require_cmd devlink iperf3 /usr/bin/python3
@@ -239,6 +241,54 @@ print([c["mem_size"] >> 20 for c in json.load(sys.stdin)][0])')
 	rm -f $out
 	topo_destroy
 	log_test "devlink params engines and card_mem_mb, applied by reload under traffic"
+}
+
+# devlink param busy_poll_us (runtime): an engine that just had work keeps
+# polling its rings that long before it sleeps; 0 (the default) sleeps at once
+busy_poll()
+{
+	local h out=/tmp/mpnic-dl.$$ hits wake
+
+	RET=0
+	echo 1 > /sys/module/mpnic/parameters/engines
+	topo_create
+	echo 0 > /sys/module/mpnic/parameters/engines
+	busywait 5000 registered
+	h=$(handle)
+	[ "$(param_get busy_poll_us)" = 0 ]
+	check_err $? "busy-poll is on by default: $(param_get busy_poll_us)"
+	devlink dev param set "$h" name busy_poll_us value 10001 cmode runtime 2>$out
+	check_fail $? "busy_poll_us 10001 was accepted"
+	grep -q "at most 10000 us" $out
+	check_err $? "no reason for the refused busy_poll_us: $(cat $out)"
+	devlink dev param set "$h" name busy_poll_us value 5000 cmode runtime
+	check_err $? "busy_poll_us 5000 was refused"
+	# it is the card's: a port's down and up keep it
+	ip link set "$DEV" down && ip link set "$DEV" up
+	busywait 5000 carrier_is "$DEV" 1
+	[ "$(param_get busy_poll_us)" = 5000 ]
+	check_err $? "busy_poll_us after down/up: $(param_get busy_poll_us)"
+	# each reply comes within the window that its request opened
+	hits=$(stat "$DEV" engine0_busy_poll_hits)
+	ping -c 100 -i 0.01 -W 2 -q $P4 >/dev/null
+	check_err $? "no ping with busy-poll on"
+	hits=$(( $(stat "$DEV" engine0_busy_poll_hits) - hits ))
+	[ "$hits" -ge 50 ]
+	check_err $? "100 pings found the engine spinning $hits times"
+	# off: the engine sleeps between frames again, and nothing is found spinning
+	devlink dev param set "$h" name busy_poll_us value 0 cmode runtime
+	sleep 0.1
+	hits=$(stat "$DEV" engine0_busy_poll_hits)
+	wake=$(stat "$DEV" engine0_wakeups)
+	ping -c 20 -i 0.01 -W 2 -q $P4 >/dev/null
+	check_err $? "no ping with busy-poll off"
+	[ "$(stat "$DEV" engine0_busy_poll_hits)" = "$hits" ]
+	check_err $? "busy-poll hits with busy_poll_us 0"
+	[ "$(stat "$DEV" engine0_wakeups)" -gt "$wake" ]
+	check_err $? "the engine did not sleep between pings with busy-poll off"
+	rm -f $out
+	topo_destroy
+	log_test "devlink param busy_poll_us: engines poll after work, refused past 10 ms"
 }
 
 tests_run

@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make bench`: veth against mpnic cards of 1..N engines, in one VM boot per
+# kernel and vCPU count, the same workloads side by side (guest.sh). Writes
+# raw.txt, results.md (the table, the goals as ratios) and bench.png (rate
+# against engines) to build/bench/DATE/, and prints the table.
+#
+#   BENCH_VMS="6.12:2 6.12:4 6.1:2"   kernel:vCPUs, one boot each
+#   BENCH_SECS=5 BENCH_RUNS=3         length and count of each measurement
+#   BENCH_ONLY="tcp1_rx rr"           only these workloads
+#   BENCH_PROFILE=tcp1_rx             one more run of it under perf, per card
+#   BENCH_BUSY_US=1000                busy_poll_us for the rr_busy workload
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+here=$top/tools/bench
+vms=${BENCH_VMS:-"6.12:2 6.12:4 6.1:2"}
+out=${BENCH_OUT:-$top/build/bench/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$out"
+
+bash "$top/tools/deps.sh" || exit 1
+command -v gnuplot >/dev/null || apt-get install -y -q gnuplot-nox >/dev/null ||
+	echo "bench: no gnuplot, no plot" >&2
+make -C "$here" -s || exit 1
+
+: > "$out/raw.txt"
+{
+	echo "host: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) CPUs"
+	echo "qemu: $(qemu-system-x86_64 --version | head -n1) (TCG, --disable-kvm)"
+	echo "secs: ${BENCH_SECS:-5} runs: ${BENCH_RUNS:-3}"
+	echo "commit: $(git -C "$top" describe --always --dirty 2>/dev/null)"
+} > "$out/env.txt"
+
+for vm in $vms; do
+	k=${vm%:*} cpus=${vm#*:}
+	counts="" e=1
+	while [ "$e" -lt "$cpus" ]; do
+		counts="$counts $e"
+		e=$((e * 2))
+	done
+	counts="$counts $cpus"
+	echo "== bench on $k, $cpus vCPUs: veth, mpnic with${counts} engines"
+	# the guest runs its command through "bash -c": one string, quoted
+	"$top/tools/vm/run" --kernel "$k" --cpus "$cpus" --memory 2G --timeout 2400 -- \
+		"$(printf '%q ' env BENCH_SECS="${BENCH_SECS:-5}" BENCH_RUNS="${BENCH_RUNS:-3}" \
+		   BENCH_ONLY="${BENCH_ONLY:-}" BENCH_PROFILE="${BENCH_PROFILE:-}" \
+		   BENCH_BUSY_US="${BENCH_BUSY_US:-1000}" \
+		   bash "$here/guest.sh" "$counts" "1 $cpus")" 2>&1 | tee "$out/vm-$k-$cpus.log" |
+		grep --line-buffered -E '^bench:|^vm:|BUG|WARNING'
+	awk -v k="$k" -v c="$cpus" '$1 == "BENCH" { $1 = ""; print k, c $0 }' \
+		"$out/vm-$k-$cpus.log" >> "$out/raw.txt"
+done
+
+/usr/bin/python3 "$here/report.py" "$out" || exit 1
+if command -v gnuplot >/dev/null && [ -s "$out/scale.dat" ]; then
+	gnuplot -e "dir='$out'" "$here/plot.gp" && echo "bench: plot in $out/bench.png"
+fi
+cat "$out/results.md"
+echo "bench: results in $out"

@@ -1,0 +1,233 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the VM (tools/bench/bench.sh through tools/vm/run): the same
+# workloads over veth and over mpnic cards with 1..N engines, side by side in
+# one boot. Prints one line per measurement:
+#   BENCH DEVICE ENGINES WORKLOAD RUN VALUE
+# DEVICE is veth or mpnic; ENGINES is 0 for veth.
+#
+#   guest.sh ENGINE_COUNTS FULL_COUNTS
+# ENGINE_COUNTS: the cards to measure ("1 2 4"); FULL_COUNTS: those that run
+# every workload, the others run only the scaling workloads (bulk TCP with 16
+# streams and the UDP packet rates). BENCH_SECS (5) and BENCH_RUNS (3) set
+# each measurement's length and count.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+counts=$1 full=$2
+secs=${BENCH_SECS:-5}
+# request/response again with the card's engines in busy-poll mode
+busy_us=${BENCH_BUSY_US:-1000}
+runs=${BENCH_RUNS:-3}
+NS=bpeer
+H4=198.51.100.1
+P4=198.51.100.2
+RR_PORT=7001
+WORKLOADS_FULL="tcp1_tx tcp1_rx tcp16_tx tcp16_rx udp64 udp1400 rr crr rr_busy"
+WORKLOADS_SCALE="tcp16_rx udp64 udp1400"
+[ -n "${BENCH_ONLY:-}" ] && WORKLOADS_FULL=$BENCH_ONLY WORKLOADS_SCALE=$BENCH_ONLY
+
+emit() { echo "BENCH $dev $engines $*"; }
+note() { echo "bench: $*" >&2; }
+
+rx_packets() { cat "/sys/class/net/$hostdev/statistics/rx_packets"; }
+
+# CPU time (ns) of the card's engine threads: /proc/PID/schedstat, field 1
+engine_ns()
+{
+	local pid sum=0
+
+	for pid in $(ps -eo pid=,comm= | awk '$2 ~ /^mpnic[0-9]+\/e[0-9]+$/ { print $1 }'); do
+		sum=$((sum + $(cut -d' ' -f1 "/proc/$pid/schedstat")))
+	done
+	echo $sum
+}
+
+topo_up()
+{
+	ip netns add $NS
+	if [ "$dev" = veth ]; then
+		hostdev=bh0
+		ip link add bh0 type veth peer name bp0 netns $NS
+	else
+		hostdev=mpb0
+		echo "$engines" > /sys/module/mpnic/parameters/engines
+		ip link add mpb0 type mpnic || return 1
+		ip link add bw0 type veth peer name bp0 netns $NS
+		ip link set bw0 master mpb0 || return 1
+		ip link set bw0 up
+		dl=mpnic/$(ethtool -i mpb0 | awk '/^bus-info:/ { print $2 }')
+	fi
+	ip addr add $H4/24 dev $hostdev
+	ip link set $hostdev up
+	ip -n $NS addr add $P4/24 dev bp0
+	ip -n $NS link set bp0 up
+	ip -n $NS link set lo up
+	for _ in $(seq 50); do
+		ping -c 1 -W 1 -q $P4 >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	note "$dev-$engines: no ping"
+	return 1
+}
+
+topo_down()
+{
+	ip link del mpb0 2>/dev/null
+	ip link del bw0 2>/dev/null
+	ip link del bh0 2>/dev/null
+	ip netns del $NS 2>/dev/null
+	sleep 1
+}
+
+# iperf3 bulk TCP: iperf STREAMS [-R]; prints Gbit/s received
+iperf()
+{
+	local streams=$1
+
+	shift
+	timeout $((secs + 20)) iperf3 -c $P4 -t "$secs" -P "$streams" -J "$@" 2>/dev/null |
+		jq -r '.end.sum_received.bits_per_second / 1e9' 2>/dev/null
+}
+
+# pktgen in the peer: SIZE-byte UDP frames to the host for $secs from one
+# sender thread, source ports random so that RSS spreads them. Prints
+# "MPPS DROPPED_FRACTION" as received by the host's device.
+PG=/proc/net/pktgen
+pg() { ip netns exec $NS sh -c "echo '$2' > $PG/$1"; }
+pktgen_rate()
+{
+	local size=$1 mac rx0 rx1 t0 t1 sent
+
+	mac=$(cat "/sys/class/net/$hostdev/address")
+	pg kpktgend_0 rem_device_all
+	pg kpktgend_0 "add_device bp0"
+	pg bp0 "count 0"
+	pg bp0 "clone_skb 0"
+	pg bp0 "pkt_size $size"
+	pg bp0 "dst $H4"
+	pg bp0 "src_min $P4"
+	pg bp0 "src_max $P4"
+	pg bp0 "dst_mac $mac"
+	pg bp0 "udp_dst_min 9"
+	pg bp0 "udp_dst_max 9"
+	pg bp0 "udp_src_min 1024"
+	pg bp0 "udp_src_max 65000"
+	pg bp0 "flag UDPSRC_RND"
+	rx0=$(rx_packets)
+	t0=$(date +%s.%N)
+	ip netns exec $NS timeout $((secs + 10)) sh -c "echo start > $PG/pgctrl" &
+	sleep "$secs"
+	ip netns exec $NS sh -c "echo stop > $PG/pgctrl"
+	wait
+	sleep 0.5
+	rx1=$(rx_packets)
+	t1=$(date +%s.%N)
+	sent=$(ip netns exec $NS awk '/pkts-sofar/ { print $2 }' $PG/bp0)
+	awk -v r=$((rx1 - rx0)) -v s="${sent:-0}" -v t0="$t0" -v t1="$t1" \
+		'BEGIN { printf "%.4f %.4f\n", r / (t1 - t0 - 0.5) / 1e6, s ? (s - r) / s : 0 }'
+}
+
+measure()
+{
+	local w=$1 run=$2 v ns0 rx0 out
+
+	case $w in
+	tcp1_tx) v=$(iperf 1) ;;
+	tcp1_rx) v=$(iperf 1 -R) ;;
+	tcp16_tx) v=$(iperf 16) ;;
+	tcp16_rx) v=$(iperf 16 -R) ;;
+	udp64|udp1400)
+		ns0=$(engine_ns)
+		rx0=$(rx_packets)
+		out=$(pktgen_rate "${w#udp}")
+		v=${out% *}
+		emit "${w}_drop" "$run" "${out#* }"
+		if [ "$dev" = mpnic ]; then
+			emit "${w}_eng_ns_pkt" "$run" \
+				"$(awk -v n=$(( $(engine_ns) - ns0 )) -v p=$(( $(rx_packets) - rx0 )) \
+				'BEGIN { printf "%.0f", p ? n / p : 0 }')"
+		fi
+		;;
+	rr|crr|rr_busy)
+		[ "$w" = rr_busy ] && devlink dev param set "$dl" name busy_poll_us \
+			value "$busy_us" cmode runtime
+		out=$("$here/rr" "${w%_busy}" $P4 $RR_PORT "$secs")
+		case $w in
+		rr*) v=${out#*p50_us=}; v=${v%% *}
+		     emit "${w}_p99" "$run" "${out#*p99_us=}" ;;
+		crr) v=${out#*per_s=} ;;
+		esac
+		[ "$w" = rr_busy ] && devlink dev param set "$dl" name busy_poll_us \
+			value 0 cmode runtime
+		;;
+	esac
+	if [ -n "$v" ]; then
+		emit "$w" "$run" "$v"
+	else
+		note "$dev-$engines $w run $run: no result"
+	fi
+}
+
+# BENCH_PROFILE=WORKLOAD: one more run of it on each card, under perf (a
+# software clock: TCG has no PMU), and the top of the profile
+profile()
+{
+	local w=$1 data=/tmp/bench-perf.data
+
+	command -v perf >/dev/null || { note "no perf"; return; }
+	timeout $((secs + 30)) perf record -q -e cpu-clock -F 500 -a -o $data -- \
+		sleep $((secs + 1)) >/dev/null 2>&1 &
+	sleep 0.5
+	measure "$w" profile >/dev/null
+	wait $!
+	note "$dev-$engines $w profile, by symbol:"
+	timeout 120 perf report -i $data --sort sym --stdio 2>/dev/null |
+		grep -E '^ +[0-9]' | head -n 40 >&2
+	note "$dev-$engines $w profile, by thread:"
+	timeout 60 perf report -i $data --sort comm --stdio 2>/dev/null |
+		grep -E '^ +[0-9]' | head -n 12 >&2
+	rm -f $data
+}
+
+modprobe pktgen 2>/dev/null || note "no pktgen: UDP rates left out"
+sysctl -qw net.core.netdev_max_backlog=10000
+
+dev=host engines=0
+for run in $(seq "$runs"); do
+	emit memcpy "$run" "$("$here/membw" 64 2 | sed 's/.*=//')"
+done
+
+for cfg in veth $counts; do
+	if [ "$cfg" = veth ]; then
+		dev=veth engines=0 ws=$WORKLOADS_FULL
+	else
+		dev=mpnic engines=$cfg ws=$WORKLOADS_SCALE
+		case " $full " in *" $cfg "*) ws=$WORKLOADS_FULL ;; esac
+	fi
+	topo_down
+	if ! topo_up; then
+		emit setup 1 failed
+		continue
+	fi
+	note "$dev-$engines: $ws"
+	ip netns exec $NS timeout 3600 iperf3 -s >/dev/null 2>&1 &
+	iperf_pid=$!
+	ip netns exec $NS "$here/rr" server $RR_PORT 3600 &
+	rr_pid=$!
+	sleep 1
+	for w in $ws; do
+		[ -d $PG ] || case $w in udp*) continue ;; esac
+		[ "$dev" = veth ] && [ "$w" = rr_busy ] && continue
+		for run in $(seq "$runs"); do
+			measure "$w" "$run"
+		done
+	done
+	[ -n "${BENCH_PROFILE:-}" ] && profile "$BENCH_PROFILE"
+	kill $iperf_pid $rr_pid 2>/dev/null
+	wait 2>/dev/null
+	if [ "$dev" = mpnic ]; then
+		ethtool -S mpb0 | grep -E 'drop|err' | awk '$2 != 0' | sed "s/^/bench: mpnic-$engines /" >&2
+	fi
+done
+topo_down

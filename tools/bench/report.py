@@ -1,0 +1,149 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn tools/bench/bench.sh's raw.txt into results.md and scale.dat.
+
+raw.txt lines: KERNEL VCPUS DEVICE ENGINES WORKLOAD RUN VALUE
+"""
+import statistics
+import sys
+from collections import defaultdict
+
+UNITS = {
+    "tcp1_tx": ("TCP 1 stream, host to peer", "Gbit/s"),
+    "tcp1_rx": ("TCP 1 stream, peer to host", "Gbit/s"),
+    "tcp16_tx": ("TCP 16 streams, host to peer", "Gbit/s"),
+    "tcp16_rx": ("TCP 16 streams, peer to host", "Gbit/s"),
+    "udp64": ("UDP 64 B received", "Mpps"),
+    "udp64_drop": ("UDP 64 B dropped", "fraction"),
+    "udp1400": ("UDP 1400 B received", "Mpps"),
+    "udp1400_drop": ("UDP 1400 B dropped", "fraction"),
+    "rr": ("TCP 1-byte request/response p50", "us"),
+    "rr_p99": ("TCP 1-byte request/response p99", "us"),
+    "rr_busy": ("request/response p50, engines busy-poll", "us"),
+    "rr_busy_p99": ("request/response p99, engines busy-poll", "us"),
+    "crr": ("TCP connections (connect, 1 byte, close)", "per s"),
+    "udp64_eng_ns_pkt": ("engine CPU per 64 B packet", "ns"),
+    "udp1400_eng_ns_pkt": ("engine CPU per 1400 B packet", "ns"),
+}
+
+
+def load(path):
+    data = defaultdict(list)
+    for line in open(path):
+        f = line.split()
+        if len(f) != 7:
+            continue
+        k, cpus, dev, eng, work, _run, val = f
+        try:
+            data[(k, int(cpus), dev, int(eng), work)].append(float(val))
+        except ValueError:
+            pass
+    return data
+
+
+def med(vals):
+    return statistics.median(vals) if vals else None
+
+
+def cell(vals):
+    if not vals:
+        return "-"
+    m = med(vals)
+    fmt = "%.0f" if m >= 100 else "%.3g"
+    return "%s [%s-%s]" % (fmt % m, fmt % min(vals), fmt % max(vals))
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def goal(lines, name, value, op, bound, note=""):
+    if value is None:
+        lines.append("| %s | - | %s %.2f | not measured %s |" % (name, op, bound, note))
+        return
+    ok = value >= bound if op == ">=" else value <= bound
+    lines.append("| %s | %.2f | %s %.2f | %s %s |" %
+                 (name, value, op, bound, "met" if ok else "**not met**", note))
+
+
+def main():
+    out = sys.argv[1]
+    data = load(out + "/raw.txt")
+    env = open(out + "/env.txt").read().strip().splitlines()
+    runs = sorted({(k[0], k[1]) for k in data}, key=lambda r: (r[0], r[1]))
+    md = ["# mpnic benchmark", ""] + ["- " + e for e in env] + [""]
+    md.append("Cells: median [min-max] of the runs. Ratios compare medians "
+              "of the same VM boot.")
+    scale = []
+    for kern, cpus in runs:
+        def get(dev, eng, work):
+            return data.get((kern, cpus, dev, eng, work), [])
+
+        engs = sorted({k[3] for k in data
+                       if k[0] == kern and k[1] == cpus and k[2] == "mpnic"})
+        full = [e for e in engs if get("mpnic", e, "rr")] or engs[:1]
+        md += ["", "## Linux %s, %d vCPUs" % (kern, cpus), ""]
+        cols = ["veth"] + ["mpnic-%d" % e for e in full]
+        md.append("| workload | unit | " + " | ".join(cols) +
+                  " | mpnic-1 / veth |")
+        md.append("|---|---|" + "---|" * len(cols) + "---|")
+        for work, (title, unit) in UNITS.items():
+            row = [cell(get("veth", 0, work))] + \
+                  [cell(get("mpnic", e, work)) for e in full]
+            if all(c == "-" for c in row):
+                continue
+            r = ratio(med(get("mpnic", 1, work)), med(get("veth", 0, work)))
+            md.append("| %s | %s | %s | %s |" % (title, unit, " | ".join(row),
+                                                 "%.2f" % r if r else "-"))
+        memcpy = med(get("host", 0, "memcpy"))
+        md.append("| memcpy, one vCPU | Gbit/s | %s |%s -" %
+                  (cell(get("host", 0, "memcpy")), " |" * len(full)) + " |")
+
+        md += ["", "Scaling (mpnic, by engines):", "",
+               "| engines | TCP 16 streams to host, Gbit/s | UDP 64 B, Mpps | "
+               "UDP 1400 B, Mpps | engine ns per 64 B packet |",
+               "|---|---|---|---|---|"]
+        for e in engs:
+            md.append("| %d | %s | %s | %s | %s |" % (
+                e, cell(get("mpnic", e, "tcp16_rx")), cell(get("mpnic", e, "udp64")),
+                cell(get("mpnic", e, "udp1400")), cell(get("mpnic", e, "udp64_eng_ns_pkt"))))
+            scale.append("%s-%dcpu %d %s %s %s %s" % (
+                kern, cpus, e,
+                med(get("mpnic", e, "tcp16_rx")) or 0, med(get("mpnic", e, "udp64")) or 0,
+                med(get("veth", 0, "tcp16_rx")) or 0, med(get("veth", 0, "udp64")) or 0))
+
+        md += ["", "Goals:", "", "| goal | measured | bound | |", "|---|---|---|---|"]
+        for d in ("rx", "tx"):
+            goal(md, "mpnic-1 / veth, TCP 1 stream %s" % d,
+                 ratio(med(get("mpnic", 1, "tcp1_" + d)), med(get("veth", 0, "tcp1_" + d))),
+                 ">=", 0.7)
+        goal(md, "mpnic-1 / veth, UDP 64 B rate",
+             ratio(med(get("mpnic", 1, "udp64")), med(get("veth", 0, "udp64"))), ">=", 0.75)
+        one_t = med(get("mpnic", 1, "tcp16_rx"))
+        one_p = med(get("mpnic", 1, "udp64"))
+        for e in engs[1:]:
+            goal(md, "TCP 16 streams, %d engines / (%d x 1 engine)" % (e, e),
+                 ratio(med(get("mpnic", e, "tcp16_rx")), e * one_t if one_t else None),
+                 ">=", 0.8, "(%d vCPUs carry the peer, the host and the engines)" % cpus)
+            goal(md, "UDP 64 B, %d engines / (%d x 1 engine)" % (e, e),
+                 ratio(med(get("mpnic", e, "udp64")), e * one_p if one_p else None),
+                 ">=", 0.8, "(one pktgen sender thread)")
+        goal(md, "mpnic-1 / veth, request/response p50 (engines sleep when idle)",
+             ratio(med(get("mpnic", 1, "rr")), med(get("veth", 0, "rr"))), "<=", 1.5)
+        goal(md, "mpnic-1 busy-poll / veth, request/response p50",
+             ratio(med(get("mpnic", 1, "rr_busy")), med(get("veth", 0, "rr"))), "<=", 1.1)
+        goal(md, "mpnic-1 TCP 1 stream rx / (memcpy / 2)",
+             ratio(med(get("mpnic", 1, "tcp1_rx")), memcpy / 2 if memcpy else None),
+             ">=", 0.5)
+        if 2 in engs:
+            goal(md, "engine ns per packet, 2 engines / 1 engine",
+                 ratio(med(get("mpnic", 2, "udp64_eng_ns_pkt")),
+                       med(get("mpnic", 1, "udp64_eng_ns_pkt"))), "<=", 1.15)
+    open(out + "/results.md", "w").write("\n".join(md) + "\n")
+    open(out + "/scale.dat", "w").write(
+        "# run engines tcp16_rx_gbit udp64_mpps veth_tcp16_rx veth_udp64\n" +
+        "\n".join(scale) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check-debug`: the whole selftest suite on the debug kernel (KASAN,
+# lockdep, DEBUG_ATOMIC_SLEEP, kmemleak, DEBUG_NET, UBSAN, debug objects),
+# built and cached by build.sh. Fails on any test failure and on any report
+# in the kernel log; kmemleak is scanned after the suite, once mpnic is
+# unloaded (tools/vm/guest.sh). Ends with "N passed, N failed, N skipped".
+#   DEBUG_TESTS="a.sh b.sh"   run only these scripts
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+log=$top/build/check-debug
+mkdir -p "$log"
+start=$(date +%s)
+
+bash tools/deps.sh || exit 1
+bash tools/selftests-fw.sh || exit 1
+kdir=$(bash tools/debug-kernel/build.sh 2> "$log/kernel-build.log" | tail -n 1)
+if [ ! -f "$kdir/arch/x86/boot/bzImage" ]; then
+	tail -n 30 "$log/kernel-build.log"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+echo "== selftests on $(cat "$kdir/include/config/kernel.release")"
+
+# Checked code runs several times slower: each script gets four times the
+# distro kernels' bound, the suite 3 hours
+# the guest runs its command through "bash -c": one string, quoted
+cmd=$(printf '%q ' env kselftest_override_timeout=1600 make -C "$top/selftests" run_tests \
+	${DEBUG_TESTS:+TEST_PROGS="$DEBUG_TESTS"})
+tools/vm/run --kernel "$kdir" --cpus 2 --memory 4G --timeout 10800 -- "$cmd" 2>&1 |
+	tee "$log/selftests.log" |
+	grep --line-buffered -E '^(not )?ok |# TEST:|^# run:|\.sh: [0-9]+ s|^vm:|kmemleak|BUG|WARNING|blocked for'
+rc=${PIPESTATUS[0]}
+p=$(grep -cE '^ok [0-9]+ selftests:.*[^P]$' "$log/selftests.log")
+s=$(grep -cE '^ok [0-9]+ selftests:.*# SKIP' "$log/selftests.log")
+f=$(grep -cE '^not ok [0-9]+ selftests:' "$log/selftests.log")
+if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+	# a report in the kernel log, or the VM failed: one failure more
+	f=1
+fi
+echo "== check-debug took $(( $(date +%s) - start )) s"
+echo "$p passed, $f failed, $s skipped"
+[ "$f" = 0 ]
