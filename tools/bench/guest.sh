@@ -176,14 +176,16 @@ profile()
 	local w=$1 data=/tmp/bench-perf.data
 
 	command -v perf >/dev/null || { note "no perf"; return; }
+	# perf in the foreground: in the background of a script it hangs
+	( sleep 0.5; measure "$w" profile >/dev/null ) &
 	timeout $((secs + 30)) perf record -q -e cpu-clock -F 500 -a -o $data -- \
-		sleep $((secs + 1)) >/dev/null 2>&1 &
-	sleep 0.5
-	measure "$w" profile >/dev/null
+		sleep $((secs + 1)) >/dev/null 2>/tmp/bench-perf.err ||
+		{ note "perf record failed: $(tail -n 3 /tmp/bench-perf.err)"; }
 	wait $!
 	note "$dev-$engines $w profile, by symbol:"
-	timeout 120 perf report -i $data --sort sym --stdio 2>/dev/null |
+	timeout 120 perf report -i $data --sort sym --stdio 2>/tmp/bench-perf.err |
 		grep -E '^ +[0-9]' | head -n 40 >&2
+	[ -s /tmp/bench-perf.err ] && note "perf report: $(tail -n 3 /tmp/bench-perf.err)"
 	note "$dev-$engines $w profile, by thread:"
 	timeout 60 perf report -i $data --sort comm --stdio 2>/dev/null |
 		grep -E '^ +[0-9]' | head -n 12 >&2
