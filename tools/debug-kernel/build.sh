@@ -21,7 +21,7 @@ if [ ! -f "$src/Makefile" ]; then
 fi
 [ -f "$src/Makefile" ] || { echo "debug-kernel: no kernel source at $src" >&2; exit 1; }
 
-stamp=$(cat "$here/debug.config" "$src/Makefile" | sha256sum | cut -c1-16)
+stamp=$(cat "$here/debug.config" "$here/build.sh" "$src/Makefile" | sha256sum | cut -c1-16)
 if [ -f "$out/arch/x86/boot/bzImage" ] && [ "$(cat "$out/.mpnic-stamp" 2>/dev/null)" = "$stamp" ]; then
 	echo "debug-kernel: up to date" >&2
 	echo "$out"
@@ -49,7 +49,7 @@ while IFS= read -r line; do
 	esac
 done < "$here/debug.config"
 [ "$missing" = 0 ] || exit 1
-nice -n 10 make -C "$src" O="$out" -j"$jobs" bzImage modules_prepare >&2
+nice -n 10 make -C "$src" O="$out" -j"$jobs" bzImage modules >&2
 echo "$stamp" > "$out/.mpnic-stamp"
 echo "debug-kernel: built in $(( $(date +%s) - start )) s" >&2
 echo "$out"

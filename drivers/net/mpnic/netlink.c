@@ -453,9 +453,9 @@ int mpnic_nl_card_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *mem_attr = info->attrs[MPNIC_A_CARD_MEM_SIZE];
 	struct nlattr *cpus_attr = info->attrs[MPNIC_A_CARD_CPUS];
 	u64 mem = MPNIC_CARD_MEM_DEFAULT;
-	cpumask_var_t cpus = NULL;
 	struct mpnic_card *card;
 	struct sk_buff *rsp;
+	cpumask_var_t cpus;	/* an array, not a pointer, without OFFSTACK */
 	u32 engines = 0;
 	int err;
 
@@ -469,22 +469,20 @@ int mpnic_nl_card_new_doit(struct sk_buff *skb, struct genl_info *info)
 			return -ERANGE;
 		}
 	}
-	if (cpus_attr) {
-		if (!zalloc_cpumask_var(&cpus, GFP_KERNEL))
-			return -ENOMEM;
-		if (cpulist_parse(nla_data(cpus_attr), cpus) || cpumask_empty(cpus)) {
-			NL_SET_ERR_MSG_ATTR(info->extack, cpus_attr,
-					    "Not a list of CPUs this machine has");
-			err = -EINVAL;
-			goto out_free_cpus;
-		}
+	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL))
+		return -ENOMEM;
+	if (cpus_attr && (cpulist_parse(nla_data(cpus_attr), cpus) || cpumask_empty(cpus))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, cpus_attr, "Not a list of CPUs this machine has");
+		err = -EINVAL;
+		goto out_free_cpus;
 	}
 	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!rsp) {
 		err = -ENOMEM;
 		goto out_free_cpus;
 	}
-	card = mpnic_card_create(engines, mem, cpus, genl_info_net(info), info->extack);
+	card = mpnic_card_create(engines, mem, cpus_attr ? cpus : NULL, genl_info_net(info),
+				 info->extack);
 	if (IS_ERR(card)) {
 		err = PTR_ERR(card);
 		nlmsg_free(rsp);
