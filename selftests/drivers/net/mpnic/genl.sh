@@ -355,8 +355,8 @@ card_ports()
 	check_err $? "card-get does not count 2 ports"
 	# traffic through both at once, on identical addresses and ports
 	echo 120 > /sys/module/mpnic/parameters/flow_closed_timeout
-	ip netns exec "$pa" iperf3 -s -1 >/dev/null 2>&1 &
-	ip netns exec "$pb" iperf3 -s -1 >/dev/null 2>&1 &
+	ip netns exec "$pa" timeout $IPERF_SERVER_SECS iperf3 -s -1 >/dev/null 2>&1 &
+	ip netns exec "$pb" timeout $IPERF_SERVER_SECS iperf3 -s -1 >/dev/null 2>&1 &
 	busywait 5000 ip netns exec "$pa" sh -c "ss -ltn | grep -q ':5201 '"
 	busywait 5000 ip netns exec "$pb" sh -c "ss -ltn | grep -q ':5201 '"
 	ip netns exec "$nsa" timeout 30 iperf3 -c $P4 -t 2 --cport 40002 >/dev/null 2>&1 &

@@ -192,10 +192,12 @@ card_dir()
 }
 
 # Start a one-shot iperf3 server in the peer and wait for its socket:
-# iperf_server [bind address]
+# iperf_server [bind address]. A server whose client failed would wait
+# for ever, and a test's bare `wait` with it: servers are bounded too.
+IPERF_SERVER_SECS=120
 iperf_server()
 {
-	ip netns exec "$PEER" iperf3 -s -1 ${1:+-B "$1"} >/dev/null 2>&1 &
+	ip netns exec "$PEER" timeout $IPERF_SERVER_SECS iperf3 -s -1 ${1:+-B "$1"} >/dev/null 2>&1 &
 	busywait 5000 ip netns exec "$PEER" sh -c "ss -ltn | grep -q ':5201 '"
 }
 

@@ -215,7 +215,7 @@ rfs_flow()
 
 	e0=$(stat "$DEV" engine0_rx_frames)
 	e1=$(stat "$DEV" engine1_rx_frames)
-	taskset -c "$1" iperf3 -s -1 -B $H4 >/dev/null 2>&1 &
+	taskset -c "$1" timeout $IPERF_SERVER_SECS iperf3 -s -1 -B $H4 >/dev/null 2>&1 &
 	busywait 5000 sh -c "ss -ltn | grep -q ':5201 '"
 	ip netns exec "$PEER" timeout 30 iperf3 -c $H4 -t "$3" --cport "$2" >/dev/null ||
 		check_err 1 "iperf3 to a reader on CPU $1 failed"
