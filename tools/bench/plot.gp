@@ -7,6 +7,7 @@ set key top left
 set grid
 set xlabel "engines"
 set logscale x 2
+set yrange [0:*]
 set ylabel "Gbit/s"
 set title "TCP, 16 streams, peer to host"
 runs = system("awk '!/^#/ { print $1 }' ".dir."/scale.dat | sort -u")
