@@ -11,7 +11,7 @@
  *   mpnicctl [-j] engine show [card ID [engine N]]
  *   mpnicctl engine set card ID engine N [cpu C] [profile full|udp|l2]
  *   mpnicctl [-j] flow show [card ID [engine N]]
- *   mpnicctl fault set card ID engine N stall on|off
+ *   mpnicctl fault set card ID engine N stall|card-mem|host-rx|slow|tx-cmpl on|off
  *
  * Tables for people by default; -j prints one JSON array.
  */
@@ -64,7 +64,8 @@ static void usage(void)
 		"       mpnicctl [-j] engine show [card ID [engine N]]\n"
 		"       mpnicctl engine set card ID engine N [cpu C] [profile full|udp|l2]\n"
 		"       mpnicctl [-j] flow show [card ID [engine N]]\n"
-		"       mpnicctl fault set card ID engine N stall on|off\n");
+		"       mpnicctl fault set card ID engine N FAULT on|off\n"
+		"         FAULT: stall, card-mem, host-rx, slow, tx-cmpl\n");
 	exit(2);
 }
 
@@ -376,9 +377,28 @@ static int ctl_open(struct ctl *ctl)
 	return 0;
 }
 
+/* The fault-set types, by their names in the YNL spec */
+static const char * const fault_names[] = {
+	[MPNIC_FAULT_STALL] = "stall",
+	[MPNIC_FAULT_CARD_MEM] = "card-mem",
+	[MPNIC_FAULT_HOST_RX] = "host-rx",
+	[MPNIC_FAULT_SLOW] = "slow",
+	[MPNIC_FAULT_TX_CMPL] = "tx-cmpl",
+};
+
+static int fault_type(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fault_names); i++)
+		if (!strcmp(name, fault_names[i]))
+			return i;
+	return -1;
+}
+
 /* "card ID", "engine N", ... keyword/value pairs */
 struct args {
-	long card, engine, cpu, profile, stall, engines, mem;
+	long card, engine, cpu, profile, fault, active, engines, mem;
 	const char *cpus, *name;
 };
 
@@ -386,7 +406,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 {
 	int i;
 
-	a->card = a->engine = a->cpu = a->profile = a->stall = a->engines = a->mem = -1;
+	a->card = a->engine = a->cpu = a->profile = a->fault = a->active = -1;
+	a->engines = a->mem = -1;
 	a->cpus = a->name = NULL;
 	for (i = 0; i < argc; i += 2) {
 		const char *key = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -408,10 +429,11 @@ static void parse_args(int argc, char **argv, struct args *a)
 			a->cpus = val;
 		} else if (!strcmp(key, "name")) {
 			a->name = val;
-		} else if (!strcmp(key, "stall")) {
+		} else if (fault_type(key) >= 0) {
 			if (strcmp(val, "on") && strcmp(val, "off"))
 				usage();
-			a->stall = !strcmp(val, "on");
+			a->fault = fault_type(key);
+			a->active = !strcmp(val, "on");
 		} else if (!strcmp(key, "profile")) {
 			for (p = 0; p < ARRAY_SIZE(profile_names); p++)
 				if (!strcmp(val, profile_names[p]))
@@ -554,13 +576,13 @@ int main(int argc, char **argv)
 			mnl_attr_put_u32(nlh, MPNIC_A_FLOW_ENGINE_ID, a.engine);
 		ret = transact(ctl, nlh, flow_cb);
 	} else if (!strcmp(obj, "fault") && !strcmp(verb, "set")) {
-		if (a.card < 0 || a.engine < 0 || a.stall < 0)
+		if (a.card < 0 || a.engine < 0 || a.fault < 0)
 			usage();
 		nlh = msg_start(ctl, ctl->family, MPNIC_CMD_FAULT_SET, NLM_F_ACK);
 		mnl_attr_put_u32(nlh, MPNIC_A_FAULT_CARD_ID, a.card);
 		mnl_attr_put_u32(nlh, MPNIC_A_FAULT_ENGINE_ID, a.engine);
-		mnl_attr_put_u32(nlh, MPNIC_A_FAULT_TYPE, MPNIC_FAULT_STALL);
-		mnl_attr_put_u8(nlh, MPNIC_A_FAULT_ACTIVE, a.stall);
+		mnl_attr_put_u32(nlh, MPNIC_A_FAULT_TYPE, a.fault);
+		mnl_attr_put_u8(nlh, MPNIC_A_FAULT_ACTIVE, a.active);
 		ret = transact(ctl, nlh, NULL);
 	} else {
 		usage();

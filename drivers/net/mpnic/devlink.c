@@ -22,6 +22,12 @@ MODULE_PARM_DESC(stall_timeout_ms,
 		 "An engine with work and no progress this long is stalled (health reporter)");
 
 #define MPNIC_WATCHDOG_MS	100
+/*
+ * A pass takes at most a budget per ring: an engine whose input ring
+ * overflows while it makes fewer passes than this per look is slow, not
+ * merely loaded (a loaded engine makes back-to-back passes)
+ */
+#define MPNIC_WATCH_SLOW_PASSES	20
 #define MPNIC_RESTART_TIMEOUT	(2 * HZ)
 
 static struct mpnic_card *mpnic_devlink_card(struct devlink *devlink)
@@ -189,6 +195,7 @@ static const struct devlink_ops mpnic_devlink_ops = {
 static void mpnic_health_engine_put(struct devlink_fmsg *fmsg, struct mpnic_engine *eng,
 				    bool rings)
 {
+	u32 tx_pending[MPNIC_MAX_PORTS], rx_posted[MPNIC_MAX_PORTS];
 	struct mpnic_engine_stats es;
 	struct mpnic_hq *hq;
 	u32 p;
@@ -198,6 +205,14 @@ static void mpnic_health_engine_put(struct devlink_fmsg *fmsg, struct mpnic_engi
 	devlink_fmsg_u32_pair_put(fmsg, "engine", eng->id);
 	devlink_fmsg_u32_pair_put(fmsg, "cpu", eng->cpu);
 	devlink_fmsg_bool_pair_put(fmsg, "stalled", READ_ONCE(eng->stall_reported));
+	devlink_fmsg_bool_pair_put(fmsg, "card_mem_exhausted",
+				   READ_ONCE(eng->watch[MPNIC_WATCH_CARD_MEM].reported));
+	devlink_fmsg_bool_pair_put(fmsg, "host_rx_starved",
+				   READ_ONCE(eng->watch[MPNIC_WATCH_HOST_RX].reported));
+	devlink_fmsg_bool_pair_put(fmsg, "slow",
+				   READ_ONCE(eng->watch[MPNIC_WATCH_SLOW].reported));
+	devlink_fmsg_bool_pair_put(fmsg, "tx_completions_lost",
+				   READ_ONCE(eng->watch[MPNIC_WATCH_TX_CMPL].reported));
 	devlink_fmsg_u64_pair_put(fmsg, "restarts", es.restarts);
 	devlink_fmsg_u64_pair_put(fmsg, "polls", es.polls);
 	devlink_fmsg_u32_pair_put(fmsg, "input_ring_pending", mpnic_ring_count(&eng->in_ring));
@@ -206,21 +221,24 @@ static void mpnic_health_engine_put(struct devlink_fmsg *fmsg, struct mpnic_engi
 		devlink_fmsg_u32_pair_put(fmsg, "buffers", eng->nbufs);
 		devlink_fmsg_u32_pair_put(fmsg, "input_ring_prod", READ_ONCE(eng->in_ring.prod));
 		devlink_fmsg_u32_pair_put(fmsg, "input_ring_cons", READ_ONCE(eng->in_ring.cons));
-		devlink_fmsg_arr_pair_nest_start(fmsg, "ports");
+		/* The rings' counts first: fmsg allocates, never under RCU */
 		rcu_read_lock();
 		for (p = 0; p < MPNIC_MAX_PORTS; p++) {
 			hq = rcu_dereference(eng->hq[p]);
-			if (!hq)
+			tx_pending[p] = hq ? mpnic_ring_count(&hq->tx_ring) : U32_MAX;
+			rx_posted[p] = hq ? mpnic_ring_count(&hq->rx_post) : 0;
+		}
+		rcu_read_unlock();
+		devlink_fmsg_arr_pair_nest_start(fmsg, "ports");
+		for (p = 0; p < MPNIC_MAX_PORTS; p++) {
+			if (tx_pending[p] == U32_MAX)
 				continue;
 			devlink_fmsg_obj_nest_start(fmsg);
 			devlink_fmsg_u32_pair_put(fmsg, "port", p);
-			devlink_fmsg_u32_pair_put(fmsg, "tx_ring_pending",
-						  mpnic_ring_count(&hq->tx_ring));
-			devlink_fmsg_u32_pair_put(fmsg, "rx_posted",
-						  mpnic_ring_count(&hq->rx_post));
+			devlink_fmsg_u32_pair_put(fmsg, "tx_ring_pending", tx_pending[p]);
+			devlink_fmsg_u32_pair_put(fmsg, "rx_posted", rx_posted[p]);
 			devlink_fmsg_obj_nest_end(fmsg);
 		}
-		rcu_read_unlock();
 		devlink_fmsg_arr_pair_nest_end(fmsg);
 		devlink_fmsg_u64_pair_put(fmsg, "rx_frames", es.rx_frames);
 		devlink_fmsg_u64_pair_put(fmsg, "rx_delivered", es.rx_delivered);
@@ -277,7 +295,20 @@ static int mpnic_health_restart(struct mpnic_engine *eng, struct netlink_ext_ack
 	return 0;
 }
 
-/* A report's engine, or (user's recover) every engine found stalled */
+/* Reported by the watchdog, or with a fault injected */
+static bool mpnic_health_faulty(struct mpnic_engine *eng)
+{
+	u32 c;
+
+	for (c = 0; c < MPNIC_WATCH_N; c++)
+		if (READ_ONCE(eng->watch[c].reported))
+			return true;
+	return READ_ONCE(eng->stall_reported) || READ_ONCE(eng->fault_stall) ||
+	       READ_ONCE(eng->fault_card_mem) || READ_ONCE(eng->fault_host_rx) ||
+	       READ_ONCE(eng->fault_slow) || READ_ONCE(eng->fault_tx_cmpl);
+}
+
+/* A report's engine, or (user's recover) every engine found faulty */
 static int mpnic_health_recover(struct devlink_health_reporter *reporter, void *priv_ctx,
 				struct netlink_ext_ack *extack)
 {
@@ -288,8 +319,7 @@ static int mpnic_health_recover(struct devlink_health_reporter *reporter, void *
 	if (priv_ctx)
 		return mpnic_health_restart(priv_ctx, extack);
 	for (i = 0; i < card->num_engines && !err; i++)
-		if (READ_ONCE(card->engines[i]->stall_reported) ||
-		    READ_ONCE(card->engines[i]->fault_stall))
+		if (mpnic_health_faulty(card->engines[i]))
 			err = mpnic_health_restart(card->engines[i], extack);
 	return err;
 }
@@ -312,10 +342,100 @@ static const struct devlink_health_reporter_ops mpnic_health_ops = {
 	.test		= mpnic_health_test,
 };
 
+static const char * const mpnic_watch_msg[MPNIC_WATCH_N] = {
+	[MPNIC_WATCH_CARD_MEM]	= "card memory exhausted",
+	[MPNIC_WATCH_HOST_RX]	= "host RX buffers starved",
+	[MPNIC_WATCH_SLOW]	= "engine too slow, input overflowing",
+	[MPNIC_WATCH_TX_CMPL]	= "TX completions lost",
+};
+
+/*
+ * The host queues' side of an engine: whether every queue it serves has run
+ * out of posted RX buffers, whether host frames it took wait for a
+ * completion that is not there (outstanding, none on its ring, none for
+ * NAPI to reap), and the frames reaped so far.
+ */
+static void mpnic_watch_hqs(struct mpnic_engine *eng, bool *rx_empty, bool *tx_lost, u64 *reaped)
+{
+	struct mpnic_hq *hq;
+	u32 p;
+
+	*rx_empty = true;
+	*tx_lost = false;
+	*reaped = 0;
+	rcu_read_lock();
+	for (p = 0; p < MPNIC_MAX_PORTS; p++) {
+		hq = rcu_dereference(eng->hq[p]);
+		if (!hq)
+			continue;
+		*rx_empty &= mpnic_ring_empty(&hq->rx_post);
+		*reaped += READ_ONCE(hq->tx_cleaned);
+		if (READ_ONCE(hq->tx_ring.prod) != READ_ONCE(hq->tx_cleaned) &&
+		    mpnic_ring_empty(&hq->tx_ring) && mpnic_ring_empty(&hq->tx_cmpl))
+			*tx_lost = true;
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * The conditions besides a stall. Each holds at a look when its progress
+ * (good) did not move and either its drop counter (bad) did, or it held
+ * at the last look and its state still says so (now): card memory gone
+ * with nothing waiting for the engine, no posted host buffer. A slow
+ * engine needs new input drops (no buffer or no ring entry) at every look
+ * while frames wait for it and it made fewer than MPNIC_WATCH_SLOW_PASSES
+ * passes; lost completions, a completion still missing. One that holds for
+ * stall_timeout_ms is reported once.
+ */
+static void mpnic_watch_engine(struct mpnic_card *card, struct mpnic_engine *eng, u32 limit)
+{
+	u64 bad[MPNIC_WATCH_N], good[MPNIC_WATCH_N];
+	bool now[MPNIC_WATCH_N], held, tx_lost;
+	struct mpnic_engine_stats es;
+	u32 c;
+
+	mpnic_engine_get_stats(eng, &es);
+	bad[MPNIC_WATCH_CARD_MEM] = READ_ONCE(eng->in_nomem);
+	good[MPNIC_WATCH_CARD_MEM] = READ_ONCE(eng->in_ring.prod);
+	now[MPNIC_WATCH_CARD_MEM] = mpnic_ring_empty(&eng->free_ring) &&
+				    mpnic_ring_empty(&eng->in_ring);
+	bad[MPNIC_WATCH_HOST_RX] = es.rx_missed;
+	good[MPNIC_WATCH_HOST_RX] = es.rx_delivered;
+	mpnic_watch_hqs(eng, &now[MPNIC_WATCH_HOST_RX], &tx_lost, &good[MPNIC_WATCH_TX_CMPL]);
+	bad[MPNIC_WATCH_SLOW] = READ_ONCE(eng->in_full) + READ_ONCE(eng->in_nomem);
+	good[MPNIC_WATCH_SLOW] = READ_ONCE(eng->passes);
+	now[MPNIC_WATCH_SLOW] = !mpnic_ring_empty(&eng->in_ring);
+	bad[MPNIC_WATCH_TX_CMPL] = eng->watch[MPNIC_WATCH_TX_CMPL].bad + tx_lost;
+	now[MPNIC_WATCH_TX_CMPL] = false;
+
+	for (c = 0; c < MPNIC_WATCH_N; c++) {
+		struct mpnic_watch *w = &eng->watch[c];
+
+		if (c == MPNIC_WATCH_SLOW)
+			held = bad[c] != w->bad && now[c] &&
+			       good[c] - w->good < MPNIC_WATCH_SLOW_PASSES;
+		else
+			held = good[c] == w->good && (bad[c] != w->bad || (w->ms && now[c]));
+		w->bad = bad[c];
+		w->good = good[c];
+		if (!held) {
+			w->ms = 0;
+			WRITE_ONCE(w->reported, false);
+			continue;
+		}
+		w->ms += MPNIC_WATCHDOG_MS;
+		if (w->ms < limit || w->reported)
+			continue;
+		WRITE_ONCE(w->reported, true);
+		devlink_health_report(card->health, mpnic_watch_msg[c], eng);
+	}
+}
+
 /*
  * Every MPNIC_WATCHDOG_MS: an engine that has work and made no pass over
  * its rings since the last look is stalled once that lasts
- * stall_timeout_ms; it is reported once (devlink recovers it).
+ * stall_timeout_ms; it is reported once (devlink recovers it). The other
+ * conditions (mpnic_watch_engine) are looked for in an engine that moves.
  */
 static void mpnic_watchdog(struct work_struct *work)
 {
@@ -342,6 +462,7 @@ static void mpnic_watchdog(struct work_struct *work)
 			eng->watch_passes = passes;
 			eng->stalled_ms = 0;
 			WRITE_ONCE(eng->stall_reported, false);
+			mpnic_watch_engine(card, eng, limit);
 			continue;
 		}
 		eng->stalled_ms += MPNIC_WATCHDOG_MS;

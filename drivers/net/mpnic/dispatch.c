@@ -149,12 +149,15 @@ static void mpnic_dispatch_frame(struct mpnic_port *port, struct mpnic_dispatch_
 	spin_lock(&eng->in_lock);
 	freebuf = mpnic_ring_cons_peek(&eng->free_ring);
 	if (unlikely(!freebuf)) {
+		/* the card's watchdog reads it (in_lock only orders writers) */
+		WRITE_ONCE(eng->in_nomem, eng->in_nomem + 1);
 		spin_unlock(&eng->in_lock);
 		mpnic_dispatch_drop(ds, &ds->rx_card_mem_exhausted, skb, SKB_DROP_REASON_NOMEM);
 		return;
 	}
 	desc = mpnic_ring_prod_slot(&eng->in_ring);
 	if (unlikely(!desc)) {
+		WRITE_ONCE(eng->in_full, eng->in_full + 1);
 		spin_unlock(&eng->in_lock);
 		mpnic_dispatch_drop(ds, &ds->rx_engine_ring_full, skb, SKB_DROP_REASON_FULL_RING);
 		return;

@@ -17,7 +17,14 @@
 /* Engine only: give a card buffer back to the partition's free ring. */
 static void mpnic_engine_buf_put(struct mpnic_engine *eng, u32 buf)
 {
-	u32 *slot = mpnic_ring_prod_slot(&eng->free_ring);
+	u32 *slot;
+
+	/* Injected card memory exhaustion: the buffer does not come home */
+	if (unlikely(READ_ONCE(eng->fault_card_mem))) {
+		eng->held[eng->nheld++] = buf;
+		return;
+	}
+	slot = mpnic_ring_prod_slot(&eng->free_ring);
 
 	/* The free ring has room for every buffer of the partition */
 	if (WARN_ON_ONCE(!slot))
@@ -111,12 +118,31 @@ bool mpnic_engine_has_work(struct mpnic_engine *eng)
 }
 
 /* One pass over the engine's rings. Returns the descriptors handled. */
+/* Buffers an ended card-mem fault kept go home. Context: the kthread */
+static void mpnic_engine_unhold(struct mpnic_engine *eng)
+{
+	u32 n = eng->nheld;
+
+	eng->nheld = 0;
+	while (n--)
+		mpnic_engine_buf_put(eng, eng->held[n]);
+}
+
 static int mpnic_engine_poll(struct mpnic_engine *eng)
 {
 	struct mpnic_hq *hq;
 	int n;
 	u32 p;
 
+	if (unlikely(eng->nheld) && !READ_ONCE(eng->fault_card_mem))
+		mpnic_engine_unhold(eng);
+	/* A host-rx fault cleared: NAPI posts buffers again once raised */
+	if (unlikely(READ_ONCE(eng->fault_host_rx))) {
+		eng->host_rx_starved = true;
+	} else if (unlikely(eng->host_rx_starved)) {
+		eng->host_rx_starved = false;
+		mpnic_engine_irq_all(eng);
+	}
 	rcu_read_lock();
 	n = mpnic_engine_rx(eng, MPNIC_ENGINE_BUDGET);
 	/* The TX rings of every port it serves, each with its own budget */
@@ -156,13 +182,33 @@ static void mpnic_engine_flush_input(struct mpnic_engine *eng)
 
 /*
  * A restart (devlink health recover): what waits on the input ring is
- * dropped and its buffers go home; an injected stall ends.
+ * dropped and its buffers go home; every injected fault ends: the buffers
+ * a card-mem fault kept go home, the completions a tx-cmpl fault held back
+ * are published, and the host queues' NAPI runs to refill what starved.
  */
 static void mpnic_engine_restart(struct mpnic_engine *eng)
 {
+	struct mpnic_hq *hq;
+	u32 p;
+
 	WRITE_ONCE(eng->restart_req, false);
 	WRITE_ONCE(eng->fault_stall, false);
+	WRITE_ONCE(eng->fault_card_mem, false);
+	WRITE_ONCE(eng->fault_host_rx, false);
+	WRITE_ONCE(eng->fault_slow, false);
+	WRITE_ONCE(eng->fault_tx_cmpl, false);
+	mpnic_engine_unhold(eng);
 	mpnic_engine_flush_input(eng);
+	/* Held completions go out, and NAPI refills what starved */
+	rcu_read_lock();
+	for (p = 0; p < MPNIC_MAX_PORTS; p++) {
+		hq = rcu_dereference(eng->hq[p]);
+		if (hq)
+			mpnic_engine_tx(eng, hq, 0);
+	}
+	rcu_read_unlock();
+	eng->host_rx_starved = false;
+	mpnic_engine_irq_all(eng);
 	mpnic_stat_inc(&eng->stats, restarts);
 	complete(&eng->restart_done);
 }
@@ -183,6 +229,9 @@ static int mpnic_engine_thread(void *data)
 			continue;
 		}
 		WRITE_ONCE(eng->passes, eng->passes + 1);
+		if (unlikely(READ_ONCE(eng->fault_slow)))
+			/* Injected: a slow engine */
+			schedule_timeout_interruptible(msecs_to_jiffies(20));
 		if (mpnic_engine_poll(eng)) {
 			/*
 			 * Busy-poll: the next frame of a request/response flow
@@ -272,12 +321,17 @@ struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cp
 
 	/* One buffer of the partition stages host frames on their way out */
 	eng->nbufs = mem_size / MPNIC_BUF_SIZE - 1;
+	eng->held = kvmalloc_node(array_size(eng->nbufs, sizeof(*eng->held)), GFP_KERNEL, node);
+	if (!eng->held) {
+		err = -ENOMEM;
+		goto err_free_eng;
+	}
 	/* A user may ask for more than the machine has: fail, quietly, no OOM kill */
 	eng->mem = kvmalloc_node((size_t)(eng->nbufs + 1) * MPNIC_BUF_SIZE,
 				 GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL, node);
 	if (!eng->mem) {
 		err = -ENOMEM;
-		goto err_free_eng;
+		goto err_free_held;
 	}
 	eng->tx_stage = eng->mem + (size_t)eng->nbufs * MPNIC_BUF_SIZE;
 
@@ -311,6 +365,8 @@ err_free_free_ring:
 	mpnic_ring_free(&eng->free_ring);
 err_free_mem:
 	kvfree(eng->mem);
+err_free_held:
+	kvfree(eng->held);
 err_free_eng:
 	kfree(eng);
 	return ERR_PTR(err);
@@ -332,6 +388,9 @@ void mpnic_engine_destroy(struct mpnic_engine *eng)
 	for (p = 0; p < MPNIC_MAX_PORTS; p++)
 		WARN_ON(rcu_access_pointer(eng->hq[p]));
 	kthread_stop(eng->task);
+	/* An injected card-mem fault ends with the engine */
+	WRITE_ONCE(eng->fault_card_mem, false);
+	mpnic_engine_unhold(eng);
 	mpnic_engine_flush_input(eng);
 	/* Every buffer is home: nothing leaked between dispatch and engine */
 	WARN_ON(mpnic_ring_count(&eng->free_ring) != eng->nbufs);
@@ -339,6 +398,7 @@ void mpnic_engine_destroy(struct mpnic_engine *eng)
 	mpnic_ring_free(&eng->in_ring);
 	mpnic_ring_free(&eng->free_ring);
 	kvfree(eng->mem);
+	kvfree(eng->held);
 	kfree(eng);
 }
 

@@ -160,6 +160,7 @@ struct mpnic_tx_cmpl {
 	X(rx_gro_merged)	/* delivered as part of a coalesced packet */ \
 	X(rx_vlan_stripped)	/* delivered with the tag in the skb (rx-vlan) */ \
 	X(tx_frames)		/* descriptors from host TX rings */	\
+	X(tx_cmpl_delayed)	/* completions held back (fault tx-cmpl) */ \
 	X(tx_wire_frames)	/* frames sent on the wire */		\
 	X(tx_tso)		/* descriptors segmented (TSO) */	\
 	X(tx_tso_segs)		/* wire frames TSO made of them */	\
@@ -298,6 +299,10 @@ struct mpnic_hq {
 	/* Host TX: descriptors (xmit -> engine), completions (engine -> NAPI) */
 	struct mpnic_ring tx_ring;
 	struct mpnic_ring tx_cmpl;
+	/* Engine only: completions written past tx_cmpl.prod, not yet
+	 * published (fault tx-cmpl); the queue's close publishes them
+	 */
+	u32 tx_cmpl_held;
 	u32 tx_cleaned ____cacheline_aligned_in_smp; /* NAPI: completions cleaned */
 
 	/* Interrupt moderation (ethtool -C rx-usecs/rx-frames) */
@@ -305,6 +310,25 @@ struct mpnic_hq {
 	struct hrtimer irq_timer;	/* raises it rx-usecs after the first */
 
 	struct mpnic_hq_stats stats;
+};
+
+/*
+ * What the card's watchdog looks for besides a stall, each a condition that
+ * held at every look for stall_timeout_ms (devlink.c)
+ */
+enum mpnic_watch_cond {
+	MPNIC_WATCH_CARD_MEM,	/* dispatch found no buffer and took no frame */
+	MPNIC_WATCH_HOST_RX,	/* frames missed host buffers, none delivered */
+	MPNIC_WATCH_SLOW,	/* input dropped, a backlog, few passes */
+	MPNIC_WATCH_TX_CMPL,	/* host frames taken, not completed */
+	MPNIC_WATCH_N,
+};
+
+struct mpnic_watch {
+	u64 bad;		/* the condition's counter at the last look */
+	u64 good;		/* its progress counter at the last look */
+	u32 ms;			/* how long it has held */
+	bool reported;		/* reported, not yet gone */
 };
 
 /* A NIC processor */
@@ -342,6 +366,18 @@ struct mpnic_engine {
 	u32 stalled_ms;			/* watchdog only: work and no pass, this long */
 	bool stall_reported;		/* watchdog writes: reported, not yet moving */
 	bool fault_stall;		/* injected: the kthread makes no pass */
+	/* Injected (fault-set): netlink writes; the kthread reads, a restart clears */
+	bool fault_card_mem;		/* the kthread keeps the buffers it frees */
+	bool fault_host_rx;		/* its host queues post no RX buffer */
+	bool fault_slow;		/* the kthread sleeps 20 ms before each pass */
+	bool fault_tx_cmpl;		/* the kthread holds back TX completions */
+	u32 *held;			/* kthread only: the buffers card-mem keeps */
+	u32 nheld;
+	bool host_rx_starved;		/* kthread only: saw fault_host_rx set */
+	/* Dispatch's drops for want of this engine's room: in_lock, watchdog reads */
+	u64 in_nomem;
+	u64 in_full;
+	struct mpnic_watch watch[MPNIC_WATCH_N];	/* watchdog only */
 	bool restart_req;		/* recover asks, the kthread restarts */
 	u8 profile;			/* enum mpnic_profile: netlink writes, kthread reads */
 	struct completion restart_done;	/* the kthread restarted */
@@ -564,6 +600,7 @@ bool mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *fr
 		     const struct mpnic_flow *flow);
 void mpnic_gro_flush(struct mpnic_engine *eng, struct mpnic_hq *hq);
 int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget);
+void mpnic_engine_irq_all(struct mpnic_engine *eng);
 void mpnic_hq_rx_irq(struct mpnic_hq *hq, u32 frames);
 void mpnic_hq_get_stats(const struct mpnic_hq *hq, struct mpnic_hq_stats *out);
 

@@ -51,7 +51,7 @@ static const struct nla_policy mpnic_flow_get_dump_nl_policy[MPNIC_A_FLOW_ENGINE
 static const struct nla_policy mpnic_fault_set_nl_policy[MPNIC_A_FAULT_ACTIVE + 1] = {
 	[MPNIC_A_FAULT_CARD_ID] = { .type = NLA_U32, },
 	[MPNIC_A_FAULT_ENGINE_ID] = { .type = NLA_U32, },
-	[MPNIC_A_FAULT_TYPE] = NLA_POLICY_MAX(NLA_U32, 0),
+	[MPNIC_A_FAULT_TYPE] = NLA_POLICY_MAX(NLA_U32, 4),
 	[MPNIC_A_FAULT_ACTIVE] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 

@@ -35,6 +35,28 @@ static void mpnic_hq_irq(struct mpnic_hq *hq)
 }
 
 /**
+ * mpnic_engine_irq_all - raise the interrupt of every queue an engine serves
+ * @eng: the engine
+ *
+ * After a fault, NAPI refills and reaps what it could not meanwhile.
+ *
+ * Context: engine kthread.
+ */
+void mpnic_engine_irq_all(struct mpnic_engine *eng)
+{
+	struct mpnic_hq *hq;
+	u32 p;
+
+	rcu_read_lock();
+	for (p = 0; p < MPNIC_MAX_PORTS; p++) {
+		hq = rcu_dereference(eng->hq[p]);
+		if (hq)
+			mpnic_hq_irq(hq);
+	}
+	rcu_read_unlock();
+}
+
+/**
  * mpnic_hq_rx_irq - raise the queue's interrupt for new RX completions
  * @hq: the queue
  * @frames: completions written since the last call
@@ -332,12 +354,20 @@ static enum skb_drop_reason mpnic_engine_xmit_one(struct mpnic_engine *eng, u8 p
 int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget)
 {
 	struct net_device *wire = rcu_dereference(hq->port->wire);
+	bool hold = READ_ONCE(eng->fault_tx_cmpl);
 	struct mpnic_tx_desc *desc;
 	int n = 0;
 
+	/* An ended tx-cmpl fault: what it held back is published now */
+	if (unlikely(hq->tx_cmpl_held) && !hold) {
+		mpnic_ring_prod_commit_n(&hq->tx_cmpl, hq->tx_cmpl_held);
+		hq->tx_cmpl_held = 0;
+		mpnic_hq_irq(hq);
+	}
 	while (n < budget && (desc = mpnic_ring_cons_peek(&hq->tx_ring))) {
 		/* Never full: xmit keeps no more outstanding than it has room for */
-		struct mpnic_tx_cmpl *cmpl = mpnic_ring_prod_slot(&hq->tx_cmpl);
+		struct mpnic_tx_cmpl *cmpl = mpnic_ring_prod_slot_n(&hq->tx_cmpl,
+								    hq->tx_cmpl_held);
 		struct sk_buff *skb = desc->skb;
 
 		if (WARN_ON_ONCE(!cmpl))
@@ -347,10 +377,16 @@ int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget)
 		cmpl->bytes = skb->len;
 		cmpl->reason = mpnic_engine_xmit_one(eng, hq->port->idx, wire, skb);
 		mpnic_ring_cons_release(&hq->tx_ring);
-		mpnic_ring_prod_commit(&hq->tx_cmpl);
+		if (unlikely(hold)) {
+			/* Injected: sent, and the host is not told */
+			hq->tx_cmpl_held++;
+			mpnic_stat_inc(&eng->stats, tx_cmpl_delayed);
+		} else {
+			mpnic_ring_prod_commit(&hq->tx_cmpl);
+		}
 		n++;
 	}
-	if (n)
+	if (n && !hold)
 		mpnic_hq_irq(hq);
 	return n;
 }
@@ -451,6 +487,9 @@ static int mpnic_hq_clean_tx(struct mpnic_hq *hq, int budget)
 /* Post host buffers until the ring holds as many as it can complete. */
 static void mpnic_hq_refill(struct mpnic_hq *hq)
 {
+	/* Injected host RX buffer starvation */
+	if (unlikely(READ_ONCE(hq->eng->fault_host_rx)))
+		return;
 	while (hq->rx_outstanding < mpnic_ring_size(&hq->rx_post)) {
 		struct mpnic_rx_post *post = mpnic_ring_prod_slot(&hq->rx_post);
 		struct page *page;
@@ -673,7 +712,11 @@ static void mpnic_hq_close(struct mpnic_hq *hq)
 	__netif_tx_lock_bh(txq);
 	netif_tx_stop_queue(txq);
 	__netif_tx_unlock_bh(txq);
-	/* Completions first: they were sent or counted by the engine */
+	/* Completions first: they were sent or counted by the engine; what a
+	 * tx-cmpl fault held back too (the engine let go of the queue)
+	 */
+	mpnic_ring_prod_commit_n(&hq->tx_cmpl, hq->tx_cmpl_held);
+	hq->tx_cmpl_held = 0;
 	mpnic_hq_reap_tx(hq, 0);
 	while ((desc = mpnic_ring_cons_peek(&hq->tx_ring))) {
 		kfree_skb_reason(desc->skb, SKB_DROP_REASON_DEV_READY);

@@ -42,9 +42,21 @@ enum mpnic_flow_state {
  * enum mpnic_fault - A fault an engine can be made to have.
  * @MPNIC_FAULT_STALL: The engine makes no pass over its rings until the fault
  *   is cleared or devlink health recovers it.
+ * @MPNIC_FAULT_CARD_MEM: Card memory exhaustion: the engine keeps every buffer
+ *   it frees, so dispatch soon finds none for it (rx-card-mem-exhausted).
+ * @MPNIC_FAULT_HOST_RX: Host RX buffer starvation: the host queues the engine
+ *   serves post no more receive buffers (the engine's rx-missed).
+ * @MPNIC_FAULT_SLOW: A slow engine: it sleeps 20 ms before each pass over its
+ *   rings, so its input ring overflows under load (rx-engine-ring-full).
+ * @MPNIC_FAULT_TX_CMPL: Dropped completions: the engine sends what the host
+ *   queued but holds back the completions, so the host's TX queue fills.
  */
 enum mpnic_fault {
 	MPNIC_FAULT_STALL,
+	MPNIC_FAULT_CARD_MEM,
+	MPNIC_FAULT_HOST_RX,
+	MPNIC_FAULT_SLOW,
+	MPNIC_FAULT_TX_CMPL,
 };
 
 enum {

@@ -130,7 +130,7 @@ unaccounted()
 		{ sub(":", "", $1) }
 		$1 == "rx_wire_frames" { t += $2 }
 		$1 ~ /^rx_(port_down|runt|oversize|card_mem_exhausted|engine_ring_full|gso_errors|ntuple_drop)$/ { t -= $2 }
-		$1 ~ /^engine[0-9]+_(rx_delivered|rx_missed|rx_no_queue|rx_too_long|in_truncated|in_hdr_errors|in_ip_csum_errors|in_l4_errors|in_csum_errors)$/ { t -= $2 }
+		$1 ~ /^engine[0-9]+_(rx_delivered|rx_flushed|rx_missed|rx_no_queue|rx_too_long|in_truncated|in_hdr_errors|in_ip_csum_errors|in_l4_errors|in_csum_errors)$/ { t -= $2 }
 		END { print t + 0 }'
 }
 
@@ -183,6 +183,26 @@ card_id()
 
 	bus=$(ethtool -i "$1" | awk '/^bus-info:/ { print $2 }')
 	echo "${bus#mpnic}"
+}
+
+# devlink handle of the port's card: bus-info is the bus device's name
+handle()
+{
+	echo "mpnic/$(ethtool -i "$DEV" | awk '/^bus-info:/ { print $2 }')"
+}
+
+registered()
+{
+	devlink dev show "$(handle)" >/dev/null 2>&1
+}
+
+# A field of the engine reporter: reporter_field NAME (error, recover, state)
+reporter_field()
+{
+	devlink -j health show "$(handle)" reporter engine | /usr/bin/python3 -c '
+import json, sys
+r = json.load(sys.stdin)["health"]
+print(list(r.values())[0][0][sys.argv[1]])' "$1"
 }
 
 # debugfs directory of the card behind a port: card_dir DEV
