@@ -25,9 +25,10 @@ fi
 echo "== selftests on $(cat "$kdir/include/config/kernel.release")"
 
 # Checked code runs several times slower: each script gets four times the
-# distro kernels' bound, the suite 3 hours
-# the guest runs its command through "bash -c": one string, quoted
-cmd=$(printf '%q ' env kselftest_override_timeout=1600 make -C "$top/selftests" run_tests \
+# distro kernels' bound, the suite 3 hours, a fault's recovery (faults.sh)
+# a minute. The guest runs its command through "bash -c": one string, quoted
+cmd=$(printf '%q ' env kselftest_override_timeout=1600 RECOVER_MS=60000 \
+	make -C "$top/selftests" run_tests \
 	${DEBUG_TESTS:+TEST_PROGS="$DEBUG_TESTS"})
 tools/vm/run --kernel "$kdir" --cpus 2 --memory 4G --timeout 10800 -- "$cmd" 2>&1 |
 	tee "$log/selftests.log" |
