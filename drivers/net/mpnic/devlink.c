@@ -14,6 +14,8 @@
 #include <linux/workqueue.h>
 #include <net/devlink.h>
 
+#include <uapi/linux/mpnic.h>
+
 #include "mpnic.h"
 
 static unsigned int stall_timeout_ms = 1000;
@@ -303,9 +305,10 @@ static bool mpnic_health_faulty(struct mpnic_engine *eng)
 	for (c = 0; c < MPNIC_WATCH_N; c++)
 		if (READ_ONCE(eng->watch[c].reported))
 			return true;
-	return READ_ONCE(eng->stall_reported) || READ_ONCE(eng->fault_stall) ||
-	       READ_ONCE(eng->fault_card_mem) || READ_ONCE(eng->fault_host_rx) ||
-	       READ_ONCE(eng->fault_slow) || READ_ONCE(eng->fault_tx_cmpl);
+	for (c = 0; c <= MPNIC_FAULT_LAST; c++)
+		if (READ_ONCE(*mpnic_engine_fault(eng, c)))
+			return true;
+	return READ_ONCE(eng->stall_reported);
 }
 
 /* A report's engine, or (user's recover) every engine found faulty */
@@ -378,47 +381,66 @@ static void mpnic_watch_hqs(struct mpnic_engine *eng, bool *rx_empty, bool *tx_l
 }
 
 /*
- * The conditions besides a stall. Each holds at a look when its progress
- * (good) did not move and either its drop counter (bad) did, or it held
- * at the last look and its state still says so (now): card memory gone
- * with nothing waiting for the engine, no posted host buffer. A slow
- * engine needs new input drops (no buffer or no ring entry) at every look
- * while frames wait for it and it made fewer than MPNIC_WATCH_SLOW_PASSES
- * passes; lost completions, a completion still missing. One that holds for
- * stall_timeout_ms is reported once.
+ * One look at a condition's counters: whether its drops (bad) moved since
+ * the last look, and how far its progress (good) moved
+ */
+static u64 mpnic_watch_update(struct mpnic_watch *w, u64 bad, u64 good, bool *drops)
+{
+	u64 moved = good - w->good;
+
+	*drops = bad != w->bad;
+	w->bad = bad;
+	w->good = good;
+	return moved;
+}
+
+/*
+ * The conditions besides a stall, at one look:
+ * - card memory: no progress into the input ring, and new drops for want
+ *   of a buffer, or none since the last look held and still no buffer is
+ *   free while nothing waits for the engine;
+ * - host RX: nothing delivered, and new misses, or none posted still;
+ * - slow: new input drops while frames wait and the engine made fewer
+ *   than MPNIC_WATCH_SLOW_PASSES passes (load alone is not reported);
+ * - TX completions: host frames taken and none reaped, a completion
+ *   still missing.
+ * One that holds for stall_timeout_ms is reported once.
  */
 static void mpnic_watch_engine(struct mpnic_card *card, struct mpnic_engine *eng, u32 limit)
 {
-	u64 bad[MPNIC_WATCH_N], good[MPNIC_WATCH_N];
-	bool now[MPNIC_WATCH_N], held, tx_lost;
+	struct mpnic_watch *watch = eng->watch;
+	bool held[MPNIC_WATCH_N], drops, rx_empty, tx_lost;
 	struct mpnic_engine_stats es;
+	u64 moved, reaped;
 	u32 c;
 
 	mpnic_engine_get_stats(eng, &es);
-	bad[MPNIC_WATCH_CARD_MEM] = READ_ONCE(eng->in_nomem);
-	good[MPNIC_WATCH_CARD_MEM] = READ_ONCE(eng->in_ring.prod);
-	now[MPNIC_WATCH_CARD_MEM] = mpnic_ring_empty(&eng->free_ring) &&
-				    mpnic_ring_empty(&eng->in_ring);
-	bad[MPNIC_WATCH_HOST_RX] = es.rx_missed;
-	good[MPNIC_WATCH_HOST_RX] = es.rx_delivered;
-	mpnic_watch_hqs(eng, &now[MPNIC_WATCH_HOST_RX], &tx_lost, &good[MPNIC_WATCH_TX_CMPL]);
-	bad[MPNIC_WATCH_SLOW] = READ_ONCE(eng->in_full) + READ_ONCE(eng->in_nomem);
-	good[MPNIC_WATCH_SLOW] = READ_ONCE(eng->passes);
-	now[MPNIC_WATCH_SLOW] = !mpnic_ring_empty(&eng->in_ring);
-	bad[MPNIC_WATCH_TX_CMPL] = eng->watch[MPNIC_WATCH_TX_CMPL].bad + tx_lost;
-	now[MPNIC_WATCH_TX_CMPL] = false;
+	mpnic_watch_hqs(eng, &rx_empty, &tx_lost, &reaped);
+
+	moved = mpnic_watch_update(&watch[MPNIC_WATCH_CARD_MEM], READ_ONCE(eng->in_nomem),
+				   READ_ONCE(eng->in_ring.prod), &drops);
+	held[MPNIC_WATCH_CARD_MEM] = !moved &&
+		(drops || (watch[MPNIC_WATCH_CARD_MEM].ms && mpnic_ring_empty(&eng->free_ring) &&
+			   mpnic_ring_empty(&eng->in_ring)));
+
+	moved = mpnic_watch_update(&watch[MPNIC_WATCH_HOST_RX], es.rx_missed, es.rx_delivered,
+				   &drops);
+	held[MPNIC_WATCH_HOST_RX] = !moved &&
+		(drops || (watch[MPNIC_WATCH_HOST_RX].ms && rx_empty));
+
+	moved = mpnic_watch_update(&watch[MPNIC_WATCH_SLOW],
+				   READ_ONCE(eng->in_full) + READ_ONCE(eng->in_nomem),
+				   READ_ONCE(eng->passes), &drops);
+	held[MPNIC_WATCH_SLOW] = drops && !mpnic_ring_empty(&eng->in_ring) &&
+				 moved < MPNIC_WATCH_SLOW_PASSES;
+
+	moved = mpnic_watch_update(&watch[MPNIC_WATCH_TX_CMPL], 0, reaped, &drops);
+	held[MPNIC_WATCH_TX_CMPL] = tx_lost && !moved;
 
 	for (c = 0; c < MPNIC_WATCH_N; c++) {
-		struct mpnic_watch *w = &eng->watch[c];
+		struct mpnic_watch *w = &watch[c];
 
-		if (c == MPNIC_WATCH_SLOW)
-			held = bad[c] != w->bad && now[c] &&
-			       good[c] - w->good < MPNIC_WATCH_SLOW_PASSES;
-		else
-			held = good[c] == w->good && (bad[c] != w->bad || (w->ms && now[c]));
-		w->bad = bad[c];
-		w->good = good[c];
-		if (!held) {
+		if (!held[c]) {
 			w->ms = 0;
 			WRITE_ONCE(w->reported, false);
 			continue;

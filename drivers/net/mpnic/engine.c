@@ -12,6 +12,8 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include <uapi/linux/mpnic.h>
+
 #include "mpnic.h"
 
 /* Engine only: give a card buffer back to the partition's free ring. */
@@ -118,6 +120,30 @@ bool mpnic_engine_has_work(struct mpnic_engine *eng)
 }
 
 /* One pass over the engine's rings. Returns the descriptors handled. */
+/**
+ * mpnic_engine_fault - the flag of an injectable fault
+ * @eng: the engine
+ * @type: enum mpnic_fault
+ *
+ * Return: the flag (netlink writes it, the engine reads it), or NULL.
+ */
+bool *mpnic_engine_fault(struct mpnic_engine *eng, u32 type)
+{
+	switch (type) {
+	case MPNIC_FAULT_STALL:
+		return &eng->fault_stall;
+	case MPNIC_FAULT_CARD_MEM:
+		return &eng->fault_card_mem;
+	case MPNIC_FAULT_HOST_RX:
+		return &eng->fault_host_rx;
+	case MPNIC_FAULT_SLOW:
+		return &eng->fault_slow;
+	case MPNIC_FAULT_TX_CMPL:
+		return &eng->fault_tx_cmpl;
+	}
+	return NULL;
+}
+
 /* Buffers an ended card-mem fault kept go home. Context: the kthread */
 static void mpnic_engine_unhold(struct mpnic_engine *eng)
 {
@@ -189,14 +215,11 @@ static void mpnic_engine_flush_input(struct mpnic_engine *eng)
 static void mpnic_engine_restart(struct mpnic_engine *eng)
 {
 	struct mpnic_hq *hq;
-	u32 p;
+	u32 p, f;
 
 	WRITE_ONCE(eng->restart_req, false);
-	WRITE_ONCE(eng->fault_stall, false);
-	WRITE_ONCE(eng->fault_card_mem, false);
-	WRITE_ONCE(eng->fault_host_rx, false);
-	WRITE_ONCE(eng->fault_slow, false);
-	WRITE_ONCE(eng->fault_tx_cmpl, false);
+	for (f = 0; f <= MPNIC_FAULT_LAST; f++)
+		WRITE_ONCE(*mpnic_engine_fault(eng, f), false);
 	mpnic_engine_unhold(eng);
 	mpnic_engine_flush_input(eng);
 	/* Held completions go out, and NAPI refills what starved */

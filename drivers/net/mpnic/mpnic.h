@@ -601,6 +601,9 @@ bool mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *fr
 void mpnic_gro_flush(struct mpnic_engine *eng, struct mpnic_hq *hq);
 int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget);
 void mpnic_engine_irq_all(struct mpnic_engine *eng);
+/* The last enum mpnic_fault, which the YNL spec does not count */
+#define MPNIC_FAULT_LAST	MPNIC_FAULT_TX_CMPL
+bool *mpnic_engine_fault(struct mpnic_engine *eng, u32 type);
 void mpnic_hq_rx_irq(struct mpnic_hq *hq, u32 frames);
 void mpnic_hq_get_stats(const struct mpnic_hq *hq, struct mpnic_hq_stats *out);
 

@@ -442,23 +442,7 @@ int mpnic_nl_fault_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	on = nla_get_u8(info->attrs[MPNIC_A_FAULT_ACTIVE]);
 	/* The policy lets only the enum's values through */
-	switch (nla_get_u32(info->attrs[MPNIC_A_FAULT_TYPE])) {
-	case MPNIC_FAULT_STALL:
-		WRITE_ONCE(eng->fault_stall, on);
-		break;
-	case MPNIC_FAULT_CARD_MEM:
-		WRITE_ONCE(eng->fault_card_mem, on);
-		break;
-	case MPNIC_FAULT_HOST_RX:
-		WRITE_ONCE(eng->fault_host_rx, on);
-		break;
-	case MPNIC_FAULT_SLOW:
-		WRITE_ONCE(eng->fault_slow, on);
-		break;
-	case MPNIC_FAULT_TX_CMPL:
-		WRITE_ONCE(eng->fault_tx_cmpl, on);
-		break;
-	}
+	WRITE_ONCE(*mpnic_engine_fault(eng, nla_get_u32(info->attrs[MPNIC_A_FAULT_TYPE])), on);
 	/* The kthread undoes what a fault left at its next pass */
 	if (!on)
 		wake_up_process(eng->task);

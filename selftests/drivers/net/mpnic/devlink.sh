@@ -152,10 +152,7 @@ reload_params()
 	local h out=/tmp/mpnic-dl.$$ xfer_pid mem
 
 	RET=0
-	echo 2 > /sys/module/mpnic/parameters/engines
-	topo_create
-	echo 0 > /sys/module/mpnic/parameters/engines
-	busywait 5000 registered
+	devlink_topo 2
 	h=$(handle)
 	[ "$(param_get engines),$(param_get card_mem_mb)" = "2,32" ]
 	check_err $? "parameters do not show the card: $(param_get engines), $(param_get card_mem_mb)"
@@ -231,10 +228,7 @@ busy_poll()
 	local h out=/tmp/mpnic-dl.$$ hits wake
 
 	RET=0
-	echo 1 > /sys/module/mpnic/parameters/engines
-	topo_create
-	echo 0 > /sys/module/mpnic/parameters/engines
-	busywait 5000 registered
+	devlink_topo 1
 	h=$(handle)
 	[ "$(param_get busy_poll_us)" = 0 ]
 	check_err $? "busy-poll is on by default: $(param_get busy_poll_us)"

@@ -30,10 +30,7 @@ fault_topo()
 {
 	local h
 
-	echo 1 > /sys/module/mpnic/parameters/engines
-	topo_create
-	echo 0 > /sys/module/mpnic/parameters/engines
-	busywait 5000 registered
+	devlink_topo 1
 	h=$(handle)
 	devlink dev param set "$h" name card_mem_mb value 2 cmode driverinit &&
 		devlink dev reload "$h"

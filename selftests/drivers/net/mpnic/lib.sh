@@ -205,6 +205,16 @@ r = json.load(sys.stdin)["health"]
 print(list(r.values())[0][0][sys.argv[1]])' "$1"
 }
 
+# topo_create for a card of N engines whose devlink instance is up:
+# devlink_topo N
+devlink_topo()
+{
+	echo "$1" > /sys/module/mpnic/parameters/engines
+	topo_create
+	echo 0 > /sys/module/mpnic/parameters/engines
+	busywait 5000 registered
+}
+
 # debugfs directory of the card behind a port: card_dir DEV
 card_dir()
 {
