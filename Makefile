@@ -6,6 +6,8 @@
 #   make check        everything CI runs: deps, builds, sparse, unit, selftests
 #   make bench        veth against mpnic, side by side (tools/bench/)
 #   make check-debug  the selftests on a KASAN/lockdep/kmemleak kernel
+#   make check-long   the tests too long for make check (MPNIC_LONG=1)
+#   make soak         SOAK_SECS (600) of traffic under configuration churn
 # KVER selects the target kernel (default: newest installed with headers).
 
 KVERS ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | cut -d/ -f4 | sort -V)
@@ -25,7 +27,7 @@ endif
 SRCS := Kbuild $(shell git ls-files --cached --others --exclude-standard drivers include 2>/dev/null || find drivers include -type f)
 
 .PHONY: all modules clean deps unit sparse style demo check regen regen-check mpnicctl \
-	bench debug-kernel check-debug
+	bench debug-kernel check-debug check-long soak
 
 all: modules
 
@@ -87,3 +89,14 @@ debug-kernel:
 
 check-debug:
 	$(Q)bash tools/debug-kernel/check.sh
+
+# In a VM on LONG_KERNEL (6.12): MTU 9000 integrity, hostile configuration
+LONG_KERNEL ?= 6.12
+check-long:
+	$(Q)tools/vm/run --kernel $(LONG_KERNEL) --timeout 2400 -- \
+		"env MPNIC_LONG=1 bash -c 'cd $(CURDIR)/selftests/drivers/net/mpnic && ./integrity.sh && ./hostile.sh'"
+
+SOAK_SECS ?= 600
+soak:
+	$(Q)tools/vm/run --kernel $(LONG_KERNEL) --timeout $$(($(SOAK_SECS) + 900)) -- \
+		"env SOAK_SECS=$(SOAK_SECS) $(if $(SOAK_SEED),SOAK_SEED=$(SOAK_SEED)) $(if $(SOAK_CHANGES),SOAK_CHANGES='$(SOAK_CHANGES)') $(CURDIR)/selftests/drivers/net/mpnic/soak.sh"

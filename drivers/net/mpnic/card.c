@@ -73,7 +73,7 @@ static void mpnic_card_list_add(struct mpnic_card *card)
 static void mpnic_card_engines_destroy(struct mpnic_engine **engines, u32 from, u32 to)
 {
 	while (to-- > from)
-		mpnic_engine_destroy(engines[to]);
+		mpnic_engine_destroy(engines[to], NULL);
 }
 
 /*
@@ -187,10 +187,16 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 	err = mpnic_card_engines_check(num_engines, mem_size, extack);
 	if (err)
 		goto err_free_cpus;
+	spin_lock_init(&card->retired_lock);
+	card->retired = kvcalloc(MPNIC_MAX_ENGINES, sizeof(*card->retired), GFP_KERNEL);
+	if (!card->retired) {
+		err = -ENOMEM;
+		goto err_free_cpus;
+	}
 
 	err = ida_alloc(&mpnic_card_ida, GFP_KERNEL);
 	if (err < 0)
-		goto err_free_cpus;
+		goto err_free_retired;
 	card->id = err;
 	refcount_set(&card->refs, 1);
 	card->net = net;
@@ -211,6 +217,7 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 		goto err_devlink_free;
 	}
 	card->num_engines = num_engines;
+	card->stats_engines = num_engines;
 	mpnic_debugfs_card_add(card);
 	mpnic_devlink_register(card);
 	mpnic_card_list_add(card);
@@ -222,6 +229,8 @@ err_bus_dev_del:
 	mpnic_bus_dev_del(card->dev);
 err_free_id:
 	ida_free(&mpnic_card_ida, card->id);
+err_free_retired:
+	kvfree(card->retired);
 err_free_cpus:
 	free_cpumask_var(card->cpus);
 err_free_card:
@@ -229,18 +238,74 @@ err_free_card:
 	return ERR_PTR(err);
 }
 
-/* The engines a reload replaced, stopped from mpnic_wq */
+/**
+ * mpnic_card_retired_add - carry a retired engine's counts into its index
+ * @card: the card
+ * @id: the engine index
+ * @add: counts to add
+ * @sub: counts already added, or NULL
+ *
+ * Context: any but hard IRQ.
+ */
+void mpnic_card_retired_add(struct mpnic_card *card, u32 id, const struct mpnic_engine_stats *add,
+			    const struct mpnic_engine_stats *sub)
+{
+	u64 *base = (u64 *)&card->retired[id];
+	const u64 *a = (const u64 *)add, *b = (const u64 *)sub;
+	size_t i;
+
+	spin_lock_bh(&card->retired_lock);
+	for (i = 0; i < MPNIC_NSTATS(struct mpnic_engine_stats); i++)
+		base[i] += a[i] - (b ? b[i] : 0);
+	spin_unlock_bh(&card->retired_lock);
+}
+
+/**
+ * mpnic_card_engine_stats - the counters of an engine index of a card
+ * @card: the card
+ * @id: below card->stats_engines
+ * @out: the running engine's counts with its predecessors', or only theirs
+ *	when the card has fewer engines now
+ *
+ * Context: RTNL or mpnic_cards_lock held.
+ */
+void mpnic_card_engine_stats(struct mpnic_card *card, u32 id, struct mpnic_engine_stats *out)
+{
+	size_t n = MPNIC_NSTATS(struct mpnic_engine_stats);
+
+	if (id < card->num_engines) {
+		mpnic_engine_get_stats(card->engines[id], out);
+		return;
+	}
+	spin_lock_bh(&card->retired_lock);
+	memcpy(out, &card->retired[id], n * sizeof(u64));
+	spin_unlock_bh(&card->retired_lock);
+}
+
+/*
+ * The engines a reload replaced, stopped from mpnic_wq. Their counts were
+ * carried into their indices at the swap (@seen); what they count after,
+ * flushing their input, is carried when they stop.
+ */
 struct mpnic_card_retire {
 	struct work_struct work;
+	struct mpnic_card *card;
 	struct mpnic_engine **engines;
+	struct mpnic_engine_stats *seen;
 	u32 n;
 };
 
 static void mpnic_card_retire_work(struct work_struct *work)
 {
 	struct mpnic_card_retire *retire = container_of(work, struct mpnic_card_retire, work);
+	struct mpnic_engine_stats last;
+	u32 i;
 
-	mpnic_card_engines_destroy(retire->engines, 0, retire->n);
+	for (i = retire->n; i-- > 0; ) {
+		mpnic_engine_destroy(retire->engines[i], &last);
+		mpnic_card_retired_add(retire->card, i, &last, &retire->seen[i]);
+	}
+	kfree(retire->seen);
 	kfree(retire->engines);
 	kfree(retire);
 }
@@ -283,8 +348,8 @@ int mpnic_card_reload_check(struct mpnic_card *card, u32 engines, size_t mem_siz
  * was. Then every running port closes (link down; what the old engines
  * hold is delivered or counted, as at any stop), the ports take the new
  * engines, and open again. The old engines stop last, from mpnic_wq.
- * Engine counters and flow tables start over; queue and dispatch counters
- * go on.
+ * Flow tables start over; engine counters go on in their indices
+ * (mpnic_card_retired_add()), as do queue and dispatch counters.
  *
  * Context: process context, the devlink instance lock held (it comes
  * before RTNL); takes RTNL and mpnic_cards_lock.
@@ -306,10 +371,15 @@ int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
 	retire = kzalloc(sizeof(*retire), GFP_KERNEL);
 	if (!retire)
 		return -ENOMEM;
+	retire->seen = kcalloc(old_n, sizeof(*retire->seen), GFP_KERNEL);
+	if (!retire->seen) {
+		err = -ENOMEM;
+		goto err_free_retire;
+	}
 	new = mpnic_card_engines_create(card, engines, mem_size, extack);
 	if (IS_ERR(new)) {
-		kfree(retire);
-		return PTR_ERR(new);
+		err = PTR_ERR(new);
+		goto err_free_seen;
 	}
 
 	rtnl_lock();
@@ -321,8 +391,7 @@ int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
 		rtnl_unlock();
 		mpnic_card_engines_destroy(new, 0, engines);
 		kfree(new);
-		kfree(retire);
-		return err;
+		goto err_free_seen;
 	}
 	for (i = 0; i < MPNIC_MAX_PORTS; i++) {
 		port = card->ports[i];
@@ -335,10 +404,17 @@ int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
 	synchronize_net();
 	mpnic_debugfs_card_del(card);
 	mutex_lock(&mpnic_cards_lock);
+	/* The old engines' counts go on in their indices */
+	for (i = 0; i < old_n; i++) {
+		mpnic_stats_read(&card->engines[i]->stats, &retire->seen[i]);
+		mpnic_card_retired_add(card, i, &retire->seen[i], NULL);
+	}
+	retire->card = card;
 	retire->engines = card->engines;
 	retire->n = old_n;
 	card->engines = new;
 	card->num_engines = engines;
+	card->stats_engines = max(card->stats_engines, engines);
 	card->mem_size = mem_size;
 	mutex_unlock(&mpnic_cards_lock);
 	mpnic_debugfs_card_add(card);
@@ -355,6 +431,12 @@ int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
 	INIT_WORK(&retire->work, mpnic_card_retire_work);
 	queue_work(mpnic_wq, &retire->work);
 	return 0;
+
+err_free_seen:
+	kfree(retire->seen);
+err_free_retire:
+	kfree(retire);
+	return err;
 }
 
 /* mpnic_wq, outside RTNL: devlink first, then the engines, then the rest */
@@ -370,6 +452,7 @@ static void mpnic_card_destroy_work(struct work_struct *work)
 	mpnic_bus_dev_del(card->dev);
 	ida_free(&mpnic_card_ida, card->id);
 	kfree(card->engines);
+	kvfree(card->retired);
 	free_cpumask_var(card->cpus);
 	kfree(card);
 }

@@ -132,6 +132,13 @@ static inline void mpnic_rss_ctx_free_all(struct mpnic_port *port)
 #define mpnic_queue_set_napi(dev, idx, napi) do { } while (0)
 #endif
 
+/* Page pools named by their netdev, listed by netdev page-pool-get (6.8+) */
+#ifdef MPNIC_HAVE_PP_NETDEV
+#define mpnic_pp_set_netdev(pp, dev)	((pp)->netdev = (dev))
+#else
+#define mpnic_pp_set_netdev(pp, dev)	do { } while (0)
+#endif
+
 /* devlink dev info: the core names the bound driver since 6.2 */
 #ifdef MPNIC_HAVE_DEVLINK_DRIVER_NAME_PUT
 #define mpnic_devlink_info_driver_name_put(req)	\

@@ -317,7 +317,8 @@ void mpnic_engine_kick(struct mpnic_engine *eng)
  * mpnic_engine_create - start one engine of a card
  * @card: the card
  * @id: engine index on the card
- * @cpu: CPU the engine's kthread is bound to
+ * @cpu: CPU the engine's kthread is bound to (hotplug.c moves it while
+ *	that CPU is offline)
  * @mem_size: size of its card memory partition
  *
  * Context: process context, may sleep.
@@ -336,7 +337,6 @@ struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cp
 		return ERR_PTR(-ENOMEM);
 	eng->card = card;
 	eng->id = id;
-	eng->cpu = cpu;
 	spin_lock_init(&eng->in_lock);
 	u64_stats_init(&eng->stats.syncp);
 	init_completion(&eng->selftest_done);
@@ -376,7 +376,7 @@ struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cp
 		err = PTR_ERR(eng->task);
 		goto err_stack_exit;
 	}
-	kthread_bind(eng->task, cpu);
+	mpnic_hotplug_bind(eng, cpu);
 	wake_up_process(eng->task);
 	return eng;
 
@@ -399,22 +399,27 @@ err_free_eng:
  * mpnic_engine_destroy - stop an engine and free it
  * @eng: an engine no dispatch and no host queue can reach any more
  *
+ * @last: if not NULL, its counters at the end
+ *
  * Frames still on its input ring are returned to the partition and
  * counted as rx_flushed.
  *
  * Context: process context, may sleep.
  */
-void mpnic_engine_destroy(struct mpnic_engine *eng)
+void mpnic_engine_destroy(struct mpnic_engine *eng, struct mpnic_engine_stats *last)
 {
 	u32 p;
 
 	for (p = 0; p < MPNIC_MAX_PORTS; p++)
 		WARN_ON(rcu_access_pointer(eng->hq[p]));
+	mpnic_hotplug_unbind(eng);
 	kthread_stop(eng->task);
 	/* An injected card-mem fault ends with the engine */
 	WRITE_ONCE(eng->fault_card_mem, false);
 	mpnic_engine_unhold(eng);
 	mpnic_engine_flush_input(eng);
+	if (last)
+		mpnic_stats_read(&eng->stats, last);
 	/* Every buffer is home: nothing leaked between dispatch and engine */
 	WARN_ON(mpnic_ring_count(&eng->free_ring) != eng->nbufs);
 	mpnic_stack_exit(eng);
@@ -425,34 +430,18 @@ void mpnic_engine_destroy(struct mpnic_engine *eng)
 	kfree(eng);
 }
 
-/**
- * mpnic_engine_set_cpu - move an engine's kthread to another CPU
- * @eng: the engine
- * @cpu: an online CPU
- * @extack: netlink extended ack for refusals
- *
- * Context: process context, may sleep; mpnic_cards_lock held.
- * Return: 0 or a negative errno.
- */
-int mpnic_engine_set_cpu(struct mpnic_engine *eng, u32 cpu, struct netlink_ext_ack *extack)
-{
-	int err;
-
-	if (cpu >= nr_cpu_ids || !cpu_online(cpu)) {
-		NL_SET_ERR_MSG_MOD(extack, "The CPU is not online");
-		return -EINVAL;
-	}
-	err = set_cpus_allowed_ptr(eng->task, cpumask_of(cpu));
-	if (err) {
-		NL_SET_ERR_MSG_MOD(extack, "The engine cannot run on that CPU");
-		return err;
-	}
-	WRITE_ONCE(eng->cpu, cpu);
-	return 0;
-}
-
+/* An engine's counters, with those of the engines of its index before it */
 void mpnic_engine_get_stats(const struct mpnic_engine *eng,
 			    struct mpnic_engine_stats *out)
 {
+	struct mpnic_card *card = eng->card;
+	const u64 *base = (const u64 *)&card->retired[eng->id];
+	u64 *v = (u64 *)out;
+	size_t i;
+
 	mpnic_stats_read(&eng->stats, out);
+	spin_lock_bh(&card->retired_lock);
+	for (i = 0; i < MPNIC_NSTATS(struct mpnic_engine_stats); i++)
+		v[i] += base[i];
+	spin_unlock_bh(&card->retired_lock);
 }

@@ -67,8 +67,11 @@ static int mpnic_get_sset_count(struct net_device *dev, int sset)
 		return port->card->num_engines;
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	/* Every engine and queue, serving the port or not (ethtool -L) */
-	return MPNIC_N_DISPATCH + port->card->num_engines * (MPNIC_N_ENGINE + MPNIC_N_HQ);
+	/*
+	 * Every engine and queue, serving the port or not (ethtool -L), and
+	 * those a reload to fewer engines left: their counters go on
+	 */
+	return MPNIC_N_DISPATCH + port->card->stats_engines * (MPNIC_N_ENGINE + MPNIC_N_HQ);
 }
 
 static void mpnic_get_strings(struct net_device *dev, u32 sset, u8 *data)
@@ -85,10 +88,9 @@ static void mpnic_get_strings(struct net_device *dev, u32 sset, u8 *data)
 		return;
 	for (j = 0; j < MPNIC_N_DISPATCH; j++)
 		ethtool_puts(&data, mpnic_dispatch_stat_names[j]);
-	for (i = 0; i < port->card->num_engines; i++) {
+	for (i = 0; i < port->card->stats_engines; i++) {
 		for (j = 0; j < MPNIC_N_ENGINE; j++)
-			ethtool_sprintf(&data, "engine%u_%s", port->hqs[i].eng->id,
-					mpnic_engine_stat_names[j]);
+			ethtool_sprintf(&data, "engine%u_%s", i, mpnic_engine_stat_names[j]);
 		for (j = 0; j < MPNIC_N_HQ; j++)
 			ethtool_sprintf(&data, "queue%u_%s", i, mpnic_hq_stat_names[j]);
 	}
@@ -102,11 +104,11 @@ static void mpnic_get_ethtool_stats(struct net_device *dev,
 
 	mpnic_dispatch_get_stats(port, (struct mpnic_dispatch_stats *)data);
 	data += MPNIC_N_DISPATCH;
-	for (i = 0; i < port->card->num_engines; i++) {
+	for (i = 0; i < port->card->stats_engines; i++) {
 		struct mpnic_engine_stats es;
 		struct mpnic_hq_stats hs;
 
-		mpnic_engine_get_stats(port->hqs[i].eng, &es);
+		mpnic_card_engine_stats(port->card, i, &es);
 		memcpy(data, &es, MPNIC_N_ENGINE * sizeof(u64));
 		data += MPNIC_N_ENGINE;
 		mpnic_hq_get_stats(&port->hqs[i], &hs);

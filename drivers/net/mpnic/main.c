@@ -33,9 +33,12 @@ static int __init mpnic_init(void)
 	err = mpnic_wire_init();
 	if (err)
 		goto err_bus_exit;
-	err = mpnic_card_init();
+	err = mpnic_hotplug_init();
 	if (err)
 		goto err_wire_exit;
+	err = mpnic_card_init();
+	if (err)
+		goto err_hotplug_exit;
 	err = rtnl_link_register(&mpnic_link_ops);
 	if (err)
 		goto err_card_exit;
@@ -56,6 +59,8 @@ err_link_unregister:
 	flush_workqueue(mpnic_wq);
 err_card_exit:
 	mpnic_card_exit();
+err_hotplug_exit:
+	mpnic_hotplug_exit();
 err_wire_exit:
 	mpnic_wire_exit();
 err_bus_exit:
@@ -81,6 +86,8 @@ static void __exit mpnic_exit(void)
 	 */
 	flush_workqueue(mpnic_wq);
 	destroy_workqueue(mpnic_wq);
+	/* no engine is left to move */
+	mpnic_hotplug_exit();
 	mpnic_wire_exit();
 	mpnic_bus_exit();
 	mpnic_debugfs_exit();

@@ -354,7 +354,10 @@ struct mpnic_engine {
 	/* Slow path */
 	struct mpnic_card *card;
 	u32 id;
-	int cpu;
+	/* Under the CPU hotplug lock and mpnic_engines_lock (hotplug.c) */
+	int cpu;			/* where the kthread runs; READ_ONCE elsewhere */
+	int home_cpu;			/* where it returns when that CPU is online */
+	struct list_head hotplug_list;	/* mpnic_engines */
 	u8 *mem;			/* card memory partition: nbufs * MPNIC_BUF_SIZE */
 	u32 nbufs;
 	u8 *tx_stage;			/* one card buffer for frames the host sends */
@@ -412,6 +415,14 @@ struct mpnic_card {
 	 */
 	u32 busy_poll_us;
 	struct delayed_work watchdog;	/* finds stalled engines (devlink.c) */
+	/*
+	 * What the engines a reload retired counted, by engine index, so
+	 * that an index's counters go on across reloads; stats_engines, the
+	 * most engines the card has had, is how many ethtool -S shows.
+	 */
+	spinlock_t retired_lock;	/* retired */
+	struct mpnic_engine_stats *retired;	/* MPNIC_MAX_ENGINES */
+	u32 stats_engines;		/* RTNL and mpnic_cards_lock */
 	/* Replaced by a devlink reload under RTNL and mpnic_cards_lock */
 	u32 num_engines;
 	size_t mem_size;
@@ -481,6 +492,12 @@ bool mpnic_card_visible(const struct mpnic_card *card, const struct net *net);
 int mpnic_card_init(void);
 void mpnic_card_exit(void);
 int mpnic_engine_set_cpu(struct mpnic_engine *eng, u32 cpu, struct netlink_ext_ack *extack);
+
+/* hotplug.c */
+void mpnic_hotplug_bind(struct mpnic_engine *eng, int cpu);
+void mpnic_hotplug_unbind(struct mpnic_engine *eng);
+int mpnic_hotplug_init(void);
+void mpnic_hotplug_exit(void);
 extern struct mutex mpnic_cards_lock;
 extern struct list_head mpnic_cards;
 
@@ -552,7 +569,10 @@ void mpnic_nl_exit(void);
 /* engine.c */
 struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cpu,
 					 size_t mem_size);
-void mpnic_engine_destroy(struct mpnic_engine *eng);
+void mpnic_engine_destroy(struct mpnic_engine *eng, struct mpnic_engine_stats *last);
+void mpnic_card_engine_stats(struct mpnic_card *card, u32 id, struct mpnic_engine_stats *out);
+void mpnic_card_retired_add(struct mpnic_card *card, u32 id, const struct mpnic_engine_stats *add,
+			    const struct mpnic_engine_stats *sub);
 void mpnic_engine_kick(struct mpnic_engine *eng);
 bool mpnic_engine_has_work(struct mpnic_engine *eng);
 void mpnic_engine_get_stats(const struct mpnic_engine *eng,

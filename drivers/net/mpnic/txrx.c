@@ -406,6 +406,7 @@ netdev_tx_t mpnic_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, qidx);
 	struct mpnic_tx_desc *desc;
 	u32 len = skb->len;	/* the engine may free the skb once it is posted */
+	bool kick;
 
 	desc = mpnic_ring_prod_slot(&hq->tx_ring);
 	if (unlikely(!desc || !mpnic_hq_tx_space(hq))) {
@@ -415,6 +416,13 @@ netdev_tx_t mpnic_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	desc->skb = skb;
 	skb_tx_timestamp(skb);
+	/*
+	 * BQL counts the frame before the engine can see it: the engine
+	 * polls the ring, and its completion may be reaped on another CPU
+	 * before this one gets further; completing bytes not yet counted
+	 * as sent is a BUG_ON in dql_completed().
+	 */
+	kick = __netdev_tx_sent_queue(txq, len, netdev_xmit_more());
 	mpnic_ring_prod_commit(&hq->tx_ring);
 
 	if (!mpnic_hq_tx_space(hq)) {
@@ -425,7 +433,7 @@ netdev_tx_t mpnic_start_xmit(struct sk_buff *skb, struct net_device *dev)
 			netif_tx_start_queue(txq);
 	}
 	/* The doorbell, unless more frames follow */
-	if (__netdev_tx_sent_queue(txq, len, netdev_xmit_more()))
+	if (kick)
 		mpnic_engine_kick(hq->eng);
 	return NETDEV_TX_OK;
 }
@@ -663,7 +671,8 @@ static int mpnic_hq_open(struct mpnic_port *port, struct mpnic_hq *hq)
 
 	pp.order = hq->rx_buf_order;
 	pp.pool_size = port->rx_ring_size;
-	pp.nid = cpu_to_node(hq->eng->cpu);
+	pp.nid = cpu_to_node(READ_ONCE(hq->eng->cpu));
+	mpnic_pp_set_netdev(&pp, dev);
 	hq->pp = page_pool_create(&pp);
 	if (IS_ERR(hq->pp)) {
 		err = PTR_ERR(hq->pp);

@@ -149,7 +149,7 @@ channels()
 # under a checked TCP transfer; refusals leave the card as it was
 reload_params()
 {
-	local h out=/tmp/mpnic-dl.$$ xfer_pid mem
+	local h out=/tmp/mpnic-dl.$$ xfer_pid mem frames
 
 	RET=0
 	devlink_topo 2
@@ -164,6 +164,7 @@ reload_params()
 	( xfer "" "$PEER" $H4 256 || { echo "$xfer_msg"; exit 1; } ) > $out &
 	xfer_pid=$!
 	sleep 1
+	frames=$(stat_sum "$DEV" rx_delivered)
 	devlink dev reload "$h"
 	check_err $? "devlink dev reload failed"
 	wait $xfer_pid
@@ -175,7 +176,13 @@ import json, sys
 print([c["mem_size"] >> 20 for c in json.load(sys.stdin)][0])')
 	[ "$mem" = 16 ]
 	check_err $? "card memory is $mem MiB, not 16"
-	ethtool -S "$DEV" | grep -q engine1_ && check_err 1 "ethtool -S still has engine 1"
+	# counters go on: engine 1's stay, and every frame still adds up
+	[ "$(stat_sum "$DEV" rx_delivered)" -ge "$frames" ]
+	check_err $? "engine counters went back across the reload"
+	ethtool -S "$DEV" | grep -q engine1_rx_delivered
+	check_err $? "ethtool -S lost engine 1's counters"
+	busywait 5000 balanced
+	check_err $? "$(unaccounted) frames unaccounted for after the reload"
 	ping -c 3 -i 0.2 -W 2 $P4 >/dev/null
 	check_err $? "no ping after the reload"
 	# back to two: the port had every engine, so it gets both

@@ -273,17 +273,88 @@ carrier_is()
 	[ "$(cat /sys/class/net/"$1"/carrier 2>/dev/null)" = "$2" ]
 }
 
-# Run every test named in $ALL_TESTS (or in $TESTS, to pick some), then exit
-# with the merged status. Each test is named as it starts, so that a hang
-# shows where it is; the script's time is printed at its end.
+# The module's memory, as far as the kernel shows it per owner:
+#  - vmalloc areas allocated from mpnic code (card memory, rings, tables);
+#  - page pools that outlived their port with pages in flight (pools.py);
+#  - the unreclaimable slab, which the whole kernel shares: within MEM_SLAB_KB.
+MEM_SLAB_KB=${MEM_SLAB_KB:-4096}
+MEM_WAIT_MS=${MEM_WAIT_MS:-15000}
+mem_vmalloc()
+{
+	grep -c '\[mpnic\]' /proc/vmallocinfo
+}
+
+mem_slab()
+{
+	awk '$1 == "SUnreclaim:" { print $2 }' /proc/meminfo
+}
+
+# Detached page pools, "POOLS PAGES"
+mem_pools()
+{
+	/usr/bin/python3 "$lib_dir/pools.py"
+}
+
+# A CPU frees the skbs other CPUs' sockets are done with (their pages
+# too) when it next runs its network softirq (skb_attempt_defer_free()):
+# loopback traffic from each CPU runs it there
+mem_defer_flush()
+{
+	local c
+
+	for c in $(seq 0 $(($(nproc) - 1))); do
+		taskset -c "$c" ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1
+	done
+}
+
+mem_settled()
+{
+	[ "$(mem_pools)" = "$mem_pools0" ] || mem_defer_flush
+	[ "$(mem_vmalloc)" -le "$mem_vmalloc0" ] &&
+		[ "$(mem_slab)" -le $((mem_slab0 + MEM_SLAB_KB)) ] &&
+		[ "$(mem_pools)" = "$mem_pools0" ]
+}
+
+# Every card gone, the module's memory is back where the script found it
+mem_check()
+{
+	local msg
+
+	RET=0
+	# card teardowns finish on a workqueue, RCU frees after a grace period
+	busywait "$MEM_WAIT_MS" mem_settled
+	check_err $? "memory not back"
+	msg="mpnic vmalloc areas $mem_vmalloc0 -> $(mem_vmalloc),"
+	msg+=" unreclaimable slab $(($(mem_slab) - mem_slab0)) kB more,"
+	msg+=" detached page pools and their pages $mem_pools0 -> $(mem_pools)"
+	echo "# memory: $msg"
+	if [ $RET != 0 ]; then
+		retmsg=$msg
+		# who may still hold the pages: sockets with data queued
+		ss -tuanm | head -n 40 | sed 's/^/# /'
+		/usr/bin/python3 "$lib_dir/pools.py" -v | tail -n +2
+		echo "# now: $(date +%s)"
+	fi
+	log_test "memory back to its baseline after $(basename "$0")"
+}
+
+# Run every test named in $ALL_TESTS (or in $TESTS, to pick some), then
+# check the module's memory and exit with the merged status. Each test is
+# named as it starts, so that a hang shows where it is; each test's time
+# and the script's are printed at their ends.
 tests_run()
 {
-	local t
+	local t t0
 
+	mem_vmalloc0=$(mem_vmalloc) mem_slab0=$(mem_slab) mem_pools0=$(mem_pools)
 	for t in ${TESTS:-$ALL_TESTS}; do
 		echo "run: $t"
+		t0=$SECONDS
 		$t
+		echo "$t: $((SECONDS - t0)) s"
 	done
+	topo_destroy
+	mem_check
 	echo "$(basename "$0"): ${SECONDS} s"
 	exit "$EXIT_STATUS"
 }

@@ -11,7 +11,6 @@ ALL_TESTS="
 	tcp_v6
 	tcp_vlan
 	counters_add_up
-	delete_under_traffic
 "
 source "$(dirname "$0")"/lib.sh
 require_cmd ping iperf3
@@ -169,21 +168,6 @@ counters_add_up()
 	check_err $? "too little traffic to judge ($delivered frames)"
 	topo_destroy
 	log_test "every received frame is delivered or counted"
-}
-
-delete_under_traffic()
-{
-	RET=0
-	topo_create
-	iperf_server
-	timeout 30 iperf3 -c $P4 -t 20 -P 4 >/dev/null 2>&1 &
-	sleep 3
-	ip link del "$DEV"
-	check_err $? "deleting the card under traffic failed"
-	wait
-	ip netns pids "$PEER" | xargs -r kill 2>/dev/null
-	topo_destroy
-	log_test "delete the card under TCP traffic"
 }
 
 tests_run

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpnic engines and CPU hotplug.
+ *
+ * An engine's kthread is bound to one CPU, its home. When that CPU goes
+ * offline the engine moves, before the CPU stops, to another online CPU of
+ * its card (any online CPU if the card has none left), the way a card's
+ * firmware would move a processor's work; when the home CPU comes back the
+ * engine returns to it. Nothing else changes: the engine keeps its rings,
+ * flows and counters, and its queues keep their NAPI instances. The ports'
+ * CPU-to-queue maps (aRFS) follow from a work item, since they need RTNL
+ * and a hotplug callback must not take it.
+ *
+ * Copyright (C) 2026 The mpnic authors
+ */
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/kthread.h>
+#include <linux/rtnetlink.h>
+#include <linux/workqueue.h>
+
+#include "mpnic.h"
+
+/*
+ * Every running engine, and each one's cpu and home_cpu. Taken inside the
+ * CPU hotplug lock (read by the engines' creators and setters, write by
+ * hotplug itself), never around it.
+ */
+static DEFINE_MUTEX(mpnic_engines_lock);
+static LIST_HEAD(mpnic_engines);
+
+static enum cpuhp_state mpnic_cpuhp_state;
+
+/* The ports' CPU-to-queue maps, out of the hotplug callbacks */
+static void mpnic_hotplug_rmap_work(struct work_struct *work)
+{
+	struct mpnic_card *card;
+	u32 i;
+
+	rtnl_lock();
+	mutex_lock(&mpnic_cards_lock);
+	list_for_each_entry(card, &mpnic_cards, list)
+		for (i = 0; i < MPNIC_MAX_PORTS; i++)
+			if (card->ports[i])
+				mpnic_arfs_rmap_update(card->ports[i]);
+	mutex_unlock(&mpnic_cards_lock);
+	rtnl_unlock();
+}
+
+static DECLARE_WORK(mpnic_rmap_work, mpnic_hotplug_rmap_work);
+
+/* An online CPU other than @gone for @eng: its card's next one, else any */
+static int mpnic_hotplug_fallback(const struct mpnic_engine *eng, int gone)
+{
+	int cpu;
+
+	for_each_cpu_wrap(cpu, eng->card->cpus, gone + 1)
+		if (cpu != gone && cpu_online(cpu))
+			return cpu;
+	return cpumask_any_but(cpu_online_mask, gone);
+}
+
+/* Context: CPU hotplug lock and mpnic_engines_lock held. */
+static void mpnic_hotplug_move(struct mpnic_engine *eng, int cpu, const char *why)
+{
+	int from = eng->cpu;
+
+	if (cpu >= nr_cpu_ids || cpu == from)
+		return;
+	if (set_cpus_allowed_ptr(eng->task, cpumask_of(cpu))) {
+		dev_warn(eng->card->dev, "engine %u: cannot move from CPU %d to CPU %d\n",
+			 eng->id, from, cpu);
+		return;
+	}
+	WRITE_ONCE(eng->cpu, cpu);
+	dev_info(eng->card->dev, "engine %u: CPU %d %s, moved to CPU %d\n",
+		 eng->id, from, why, cpu);
+}
+
+/* Before @cpu stops: its engines go elsewhere */
+static int mpnic_hotplug_offline(unsigned int cpu)
+{
+	struct mpnic_engine *eng;
+	bool moved = false;
+
+	mutex_lock(&mpnic_engines_lock);
+	list_for_each_entry(eng, &mpnic_engines, hotplug_list) {
+		if (eng->cpu != cpu)
+			continue;
+		mpnic_hotplug_move(eng, mpnic_hotplug_fallback(eng, cpu), "going offline");
+		moved = true;
+	}
+	mutex_unlock(&mpnic_engines_lock);
+	if (moved)
+		schedule_work(&mpnic_rmap_work);
+	return 0;
+}
+
+/* @cpu is back: the engines whose home it is return */
+static int mpnic_hotplug_online(unsigned int cpu)
+{
+	struct mpnic_engine *eng;
+	bool moved = false;
+
+	mutex_lock(&mpnic_engines_lock);
+	list_for_each_entry(eng, &mpnic_engines, hotplug_list) {
+		if (eng->home_cpu != cpu || eng->cpu == cpu)
+			continue;
+		mpnic_hotplug_move(eng, cpu, "back online");
+		moved = true;
+	}
+	mutex_unlock(&mpnic_engines_lock);
+	if (moved)
+		schedule_work(&mpnic_rmap_work);
+	return 0;
+}
+
+/**
+ * mpnic_hotplug_bind - bind a new engine's kthread and follow its CPU
+ * @eng: an engine whose kthread is created and not yet woken
+ * @cpu: its home CPU; it starts elsewhere if that is offline
+ *
+ * Context: process context, may sleep; takes the CPU hotplug lock.
+ */
+void mpnic_hotplug_bind(struct mpnic_engine *eng, int cpu)
+{
+	cpus_read_lock();
+	mutex_lock(&mpnic_engines_lock);
+	eng->home_cpu = cpu;
+	eng->cpu = cpu_online(cpu) ? cpu : mpnic_hotplug_fallback(eng, cpu);
+	kthread_bind(eng->task, eng->cpu);
+	list_add_tail(&eng->hotplug_list, &mpnic_engines);
+	mutex_unlock(&mpnic_engines_lock);
+	cpus_read_unlock();
+}
+
+/**
+ * mpnic_hotplug_unbind - stop following an engine's CPU
+ * @eng: an engine about to stop
+ *
+ * Context: process context, may sleep.
+ */
+void mpnic_hotplug_unbind(struct mpnic_engine *eng)
+{
+	mutex_lock(&mpnic_engines_lock);
+	list_del(&eng->hotplug_list);
+	mutex_unlock(&mpnic_engines_lock);
+}
+
+/**
+ * mpnic_engine_set_cpu - give an engine another home CPU and move it there
+ * @eng: the engine
+ * @cpu: an online CPU
+ * @extack: netlink extended ack for refusals
+ *
+ * Context: process context, may sleep; mpnic_cards_lock held.
+ * Return: 0 or a negative errno.
+ */
+int mpnic_engine_set_cpu(struct mpnic_engine *eng, u32 cpu, struct netlink_ext_ack *extack)
+{
+	int err = 0;
+
+	cpus_read_lock();
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu)) {
+		NL_SET_ERR_MSG_MOD(extack, "The CPU is not online");
+		err = -EINVAL;
+		goto out_unlock_cpus;
+	}
+	mutex_lock(&mpnic_engines_lock);
+	err = set_cpus_allowed_ptr(eng->task, cpumask_of(cpu));
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "The engine cannot run on that CPU");
+	} else {
+		WRITE_ONCE(eng->cpu, cpu);
+		eng->home_cpu = cpu;
+	}
+	mutex_unlock(&mpnic_engines_lock);
+out_unlock_cpus:
+	cpus_read_unlock();
+	return err;
+}
+
+int mpnic_hotplug_init(void)
+{
+	int ret;
+
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "net/mpnic:online",
+					mpnic_hotplug_online, mpnic_hotplug_offline);
+	if (ret < 0)
+		return ret;
+	mpnic_cpuhp_state = ret;
+	return 0;
+}
+
+void mpnic_hotplug_exit(void)
+{
+	cpuhp_remove_state_nocalls(mpnic_cpuhp_state);
+	cancel_work_sync(&mpnic_rmap_work);
+}
