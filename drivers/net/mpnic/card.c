@@ -187,7 +187,7 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 	err = mpnic_card_engines_check(num_engines, mem_size, extack);
 	if (err)
 		goto err_free_cpus;
-	spin_lock_init(&card->retired_lock);
+	spin_lock_init(&card->stats_lock);
 	card->retired = kvcalloc(MPNIC_MAX_ENGINES, sizeof(*card->retired), GFP_KERNEL);
 	if (!card->retired) {
 		err = -ENOMEM;
@@ -245,19 +245,19 @@ err_free_card:
  * @add: counts to add
  * @sub: counts already added, or NULL
  *
- * Context: any but hard IRQ.
+ * Context: card->stats_lock held.
  */
-void mpnic_card_retired_add(struct mpnic_card *card, u32 id, const struct mpnic_engine_stats *add,
-			    const struct mpnic_engine_stats *sub)
+static void mpnic_card_retired_add(struct mpnic_card *card, u32 id,
+				   const struct mpnic_engine_stats *add,
+				   const struct mpnic_engine_stats *sub)
 {
 	u64 *base = (u64 *)&card->retired[id];
 	const u64 *a = (const u64 *)add, *b = (const u64 *)sub;
 	size_t i;
 
-	spin_lock_bh(&card->retired_lock);
+	lockdep_assert_held(&card->stats_lock);
 	for (i = 0; i < MPNIC_NSTATS(struct mpnic_engine_stats); i++)
 		base[i] += a[i] - (b ? b[i] : 0);
-	spin_unlock_bh(&card->retired_lock);
 }
 
 /**
@@ -267,19 +267,25 @@ void mpnic_card_retired_add(struct mpnic_card *card, u32 id, const struct mpnic_
  * @out: the running engine's counts with its predecessors', or only theirs
  *	when the card has fewer engines now
  *
- * Context: RTNL or mpnic_cards_lock held.
+ * A reload's swap is atomic to this: either the old engines and what
+ * their predecessors counted, or the new ones and all the old counted.
+ *
+ * Context: any but hard IRQ.
  */
 void mpnic_card_engine_stats(struct mpnic_card *card, u32 id, struct mpnic_engine_stats *out)
 {
-	size_t n = MPNIC_NSTATS(struct mpnic_engine_stats);
+	size_t i, n = MPNIC_NSTATS(struct mpnic_engine_stats);
+	const u64 *base = (const u64 *)&card->retired[id];
+	u64 *v = (u64 *)out;
 
-	if (id < card->num_engines) {
-		mpnic_engine_get_stats(card->engines[id], out);
-		return;
-	}
-	spin_lock_bh(&card->retired_lock);
-	memcpy(out, &card->retired[id], n * sizeof(u64));
-	spin_unlock_bh(&card->retired_lock);
+	spin_lock_bh(&card->stats_lock);
+	if (id < card->num_engines)
+		mpnic_stats_read(&card->engines[id]->stats, out);
+	else
+		memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++)
+		v[i] += base[i];
+	spin_unlock_bh(&card->stats_lock);
 }
 
 /*
@@ -303,7 +309,9 @@ static void mpnic_card_retire_work(struct work_struct *work)
 
 	for (i = retire->n; i-- > 0; ) {
 		mpnic_engine_destroy(retire->engines[i], &last);
+		spin_lock_bh(&retire->card->stats_lock);
 		mpnic_card_retired_add(retire->card, i, &last, &retire->seen[i]);
+		spin_unlock_bh(&retire->card->stats_lock);
 	}
 	kfree(retire->seen);
 	kfree(retire->engines);
@@ -404,17 +412,19 @@ int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
 	synchronize_net();
 	mpnic_debugfs_card_del(card);
 	mutex_lock(&mpnic_cards_lock);
-	/* The old engines' counts go on in their indices */
+	retire->card = card;
+	retire->engines = card->engines;
+	retire->n = old_n;
+	/* The old engines' counts go on in their indices, in one step with the swap */
+	spin_lock_bh(&card->stats_lock);
 	for (i = 0; i < old_n; i++) {
 		mpnic_stats_read(&card->engines[i]->stats, &retire->seen[i]);
 		mpnic_card_retired_add(card, i, &retire->seen[i], NULL);
 	}
-	retire->card = card;
-	retire->engines = card->engines;
-	retire->n = old_n;
 	card->engines = new;
 	card->num_engines = engines;
 	card->stats_engines = max(card->stats_engines, engines);
+	spin_unlock_bh(&card->stats_lock);
 	card->mem_size = mem_size;
 	mutex_unlock(&mpnic_cards_lock);
 	mpnic_debugfs_card_add(card);

@@ -430,18 +430,16 @@ void mpnic_engine_destroy(struct mpnic_engine *eng, struct mpnic_engine_stats *l
 	kfree(eng);
 }
 
-/* An engine's counters, with those of the engines of its index before it */
+/**
+ * mpnic_engine_get_stats - an engine's counters, with those of the engines
+ *	its index had before it (mpnic_card_engine_stats())
+ * @eng: a running engine of its card
+ * @out: the counts
+ *
+ * Context: any but hard IRQ.
+ */
 void mpnic_engine_get_stats(const struct mpnic_engine *eng,
 			    struct mpnic_engine_stats *out)
 {
-	struct mpnic_card *card = eng->card;
-	const u64 *base = (const u64 *)&card->retired[eng->id];
-	u64 *v = (u64 *)out;
-	size_t i;
-
-	mpnic_stats_read(&eng->stats, out);
-	spin_lock_bh(&card->retired_lock);
-	for (i = 0; i < MPNIC_NSTATS(struct mpnic_engine_stats); i++)
-		v[i] += base[i];
-	spin_unlock_bh(&card->retired_lock);
+	mpnic_card_engine_stats(eng->card, eng->id, out);
 }

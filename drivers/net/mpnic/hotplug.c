@@ -55,7 +55,7 @@ static int mpnic_hotplug_fallback(const struct mpnic_engine *eng, int gone)
 {
 	int cpu;
 
-	for_each_cpu_wrap(cpu, eng->card->cpus, gone + 1)
+	for_each_cpu_wrap(cpu, eng->card->cpus, (gone + 1) % nr_cpu_ids)
 		if (cpu != gone && cpu_online(cpu))
 			return cpu;
 	return cpumask_any_but(cpu_online_mask, gone);

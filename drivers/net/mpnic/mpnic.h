@@ -419,11 +419,14 @@ struct mpnic_card {
 	 * What the engines a reload retired counted, by engine index, so
 	 * that an index's counters go on across reloads; stats_engines, the
 	 * most engines the card has had, is how many ethtool -S shows.
+	 * stats_lock protects retired, and engines and num_engines for
+	 * readers holding neither RTNL nor mpnic_cards_lock (ndo_get_stats64
+	 * may run under RCU alone): a reload swaps them under all three.
 	 */
-	spinlock_t retired_lock;	/* retired */
+	spinlock_t stats_lock;
 	struct mpnic_engine_stats *retired;	/* MPNIC_MAX_ENGINES */
-	u32 stats_engines;		/* RTNL and mpnic_cards_lock */
-	/* Replaced by a devlink reload under RTNL and mpnic_cards_lock */
+	u32 stats_engines;		/* grows only; written under stats_lock */
+	/* Replaced by a devlink reload under RTNL, mpnic_cards_lock, stats_lock */
 	u32 num_engines;
 	size_t mem_size;
 	struct mpnic_engine **engines;
@@ -571,8 +574,7 @@ struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cp
 					 size_t mem_size);
 void mpnic_engine_destroy(struct mpnic_engine *eng, struct mpnic_engine_stats *last);
 void mpnic_card_engine_stats(struct mpnic_card *card, u32 id, struct mpnic_engine_stats *out);
-void mpnic_card_retired_add(struct mpnic_card *card, u32 id, const struct mpnic_engine_stats *add,
-			    const struct mpnic_engine_stats *sub);
+
 void mpnic_engine_kick(struct mpnic_engine *eng);
 bool mpnic_engine_has_work(struct mpnic_engine *eng);
 void mpnic_engine_get_stats(const struct mpnic_engine *eng,

@@ -346,11 +346,14 @@ static void mpnic_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *
 		stats->tx_dropped += hs.tx_dropped + hs.tx_flushed;
 		stats->rx_dropped += hs.rx_alloc_fail;
 	}
-	/* The engines' drops, of every port of the card (they start over at a reload) */
-	for (i = 0; i < port->card->num_engines; i++) {
+	/*
+	 * The engines' drops, of every port of the card, with those of the
+	 * engines a reload retired: RCU alone may be held here
+	 */
+	for (i = 0; i < READ_ONCE(port->card->stats_engines); i++) {
 		struct mpnic_engine_stats es;
 
-		mpnic_engine_get_stats(port->card->engines[i], &es);
+		mpnic_card_engine_stats(port->card, i, &es);
 		stats->rx_dropped += es.rx_no_queue + es.rx_flushed;
 		stats->rx_missed_errors += es.rx_missed;
 		stats->rx_length_errors += es.rx_too_long;

@@ -19,11 +19,16 @@ static u64 mpnic_qstats_engine_drops(const struct mpnic_engine_stats *es)
 	       es->in_l4_errors + es->in_csum_errors;
 }
 
-/* The counters of a queue's engine; none past the card's engines (reload) */
+/*
+ * The counters of a queue's engine index: past the card's engines (after
+ * a reload to fewer), what the retired engines of that index counted
+ */
 static void mpnic_qstats_engine(const struct mpnic_hq *hq, struct mpnic_engine_stats *es)
 {
-	if (hq->eng)
-		mpnic_engine_get_stats(hq->eng, es);
+	struct mpnic_card *card = hq->port->card;
+
+	if (hq->idx < card->stats_engines)
+		mpnic_card_engine_stats(card, hq->idx, es);
 	else
 		memset(es, 0, sizeof(*es));
 }

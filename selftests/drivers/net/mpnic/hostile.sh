@@ -25,6 +25,19 @@ source "$(dirname "$0")"/lib.sh
 require_cmd /usr/bin/python3 dmesg
 /usr/bin/python3 -c 'import scapy' 2>/dev/null || { echo "SKIP: no scapy"; exit "$ksft_skip"; }
 
+# The fragments the host is sent wait in its reassembly queues, holding the
+# card's pages, for ipfrag_time (30 s) and ip6frag_time (60 s): 5 s here,
+# so that they are gone before the memory check (lib.sh mem_check)
+frag_time4=$(sysctl -n net.ipv4.ipfrag_time)
+frag_time6=$(sysctl -n net.ipv6.ip6frag_time)
+sysctl -qw net.ipv4.ipfrag_time=5 net.ipv6.ip6frag_time=5
+cleanup()
+{
+	topo_destroy
+	sysctl -qw net.ipv4.ipfrag_time="$frag_time4" net.ipv6.ip6frag_time="$frag_time6"
+}
+trap cleanup EXIT
+
 HOSTILE="$(dirname "$0")/hostile.py"
 HOSTILE_FRAMES=${HOSTILE_FRAMES:-100000}
 NL_FUZZ=${NL_FUZZ:-20000}
