@@ -119,7 +119,6 @@ bool mpnic_engine_has_work(struct mpnic_engine *eng)
 	return work;
 }
 
-/* One pass over the engine's rings. Returns the descriptors handled. */
 /**
  * mpnic_engine_fault - the flag of an injectable fault
  * @eng: the engine
@@ -154,6 +153,7 @@ static void mpnic_engine_unhold(struct mpnic_engine *eng)
 		mpnic_engine_buf_put(eng, eng->held[n]);
 }
 
+/* One pass over the engine's rings. Returns the descriptors handled. */
 static int mpnic_engine_poll(struct mpnic_engine *eng)
 {
 	struct mpnic_hq *hq;
@@ -398,7 +398,6 @@ err_free_eng:
 /**
  * mpnic_engine_destroy - stop an engine and free it
  * @eng: an engine no dispatch and no host queue can reach any more
- *
  * @last: if not NULL, its counters at the end
  *
  * Frames still on its input ring are returned to the partition and

@@ -74,7 +74,14 @@ udp()
 
 checked()
 {
-	xfer "$PEER" "" $P4 32 && xfer "" "$PEER" $H4 32
+	# what went wrong goes to the loop's report
+	xfer "$PEER" "" $P4 32 && xfer "" "$PEER" $H4 32 || { echo "$xfer_msg"; return 1; }
+}
+
+# The unreclaimable slab within MEM_SLAB_KB of KB: slab_within KB
+slab_within()
+{
+	[ "$(mem_slab)" -le $(($1 + MEM_SLAB_KB)) ]
 }
 
 onoff()
@@ -185,7 +192,7 @@ soak()
 	busywait 5000 balanced
 	check_err $? "$(unaccounted) frames unaccounted for"
 	# idle again, sockets closed: back to the idle card's memory
-	busywait "$MEM_WAIT_MS" sh -c "[ \$(awk '\$1 == \"SUnreclaim:\" { print \$2 }' /proc/meminfo) -le $((slab0 + MEM_SLAB_KB)) ]"
+	busywait "$MEM_WAIT_MS" slab_within "$slab0"
 	check_err $? "unreclaimable slab $(($(mem_slab) - slab0)) kB over the idle card's after the soak"
 	echo "# idle after the soak: unreclaimable slab $(($(mem_slab) - slab0)) kB over the idle card's"
 	ping -c 3 -i 0.2 -W 2 $P4 >/dev/null
