@@ -53,6 +53,7 @@
 #define MPNIC_RING_MIN		64
 #define MPNIC_RING_MAX		4096
 #define MPNIC_ENGINE_BUDGET	64		/* descriptors per ring per pass */
+#define MPNIC_SLOW_BUDGET	8		/* the same, for an engine made slow */
 /* Host RX buffers: room for the skb head in front of the frame */
 #define MPNIC_RX_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
 

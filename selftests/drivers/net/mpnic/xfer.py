@@ -10,9 +10,33 @@
 import hashlib
 import random
 import socket
+import struct
 import sys
 
 BLOCK = 1 << 20
+# struct tcp_info up to tcpi_total_retrans: 8 bytes, then 24 u32
+TCP_INFO_FMT = "8B24I"
+TCP_INFO_FIELDS = ("rto", "ato", "snd_mss", "rcv_mss", "unacked", "sacked", "lost",
+                   "retrans", "fackets", "last_data_sent", "last_ack_sent",
+                   "last_data_recv", "last_ack_recv", "pmtu", "rcv_ssthresh", "rtt",
+                   "rttvar", "snd_ssthresh", "snd_cwnd", "advmss", "reordering",
+                   "rcv_rtt", "rcv_space", "total_retrans")
+
+
+def stuck(sock, side, err):
+    """A transfer that made no progress: say where TCP stands, in one line"""
+    raw = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO,
+                          struct.calcsize(TCP_INFO_FMT))
+    v = struct.unpack(TCP_INFO_FMT, raw.ljust(struct.calcsize(TCP_INFO_FMT), b"\0"))
+    info = dict(zip(TCP_INFO_FIELDS, v[8:]))
+    print(f"xfer {side}: {err}: state {v[0]} ca_state {v[1]} retransmits {v[2]} "
+          f"probes {v[3]} backoff {v[4]} " +
+          " ".join(f"{k} {info[k]}" for k in ("rto", "unacked", "lost", "retrans",
+                                              "total_retrans", "snd_cwnd",
+                                              "last_data_sent", "last_data_recv",
+                                              "last_ack_recv")),
+          file=sys.stderr)
+    raise SystemExit(1)
 
 
 def recv(port):
@@ -28,7 +52,10 @@ def recv(port):
     n = 0
     buf = bytearray(BLOCK)
     while True:
-        got = conn.recv_into(buf)
+        try:
+            got = conn.recv_into(buf)
+        except OSError as err:
+            stuck(conn, "recv", err)
         if not got:
             break
         h.update(memoryview(buf)[:got])
@@ -40,13 +67,16 @@ def send(host, port, mib):
     base = bytearray(random.Random(0x6d706e6963).randbytes(BLOCK))
     h = hashlib.sha256()
     with socket.create_connection((host, port), timeout=60) as s:
-        for i in range(mib):
-            # every MiB differs: a lost or repeated block changes the digest
-            base[0:8] = i.to_bytes(8, "big")
-            s.sendall(base)
-            h.update(base)
-        s.shutdown(socket.SHUT_WR)
-        s.recv(1)
+        try:
+            for i in range(mib):
+                # every MiB differs: a lost or repeated block changes the digest
+                base[0:8] = i.to_bytes(8, "big")
+                s.sendall(base)
+                h.update(base)
+            s.shutdown(socket.SHUT_WR)
+            s.recv(1)
+        except OSError as err:
+            stuck(s, "send", err)
     print(mib * BLOCK, h.hexdigest())
 
 
