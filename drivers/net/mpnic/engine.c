@@ -323,7 +323,8 @@ void mpnic_engine_kick(struct mpnic_engine *eng)
  *	that CPU is offline)
  * @mem_size: size of its card memory partition
  *
- * Context: process context, may sleep.
+ * Context: process context, may sleep; the CPU hotplug lock held, so that
+ * @cpu stays online until the engine is bound and followed.
  * Return: the running engine, or an ERR_PTR.
  */
 struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cpu,

@@ -121,18 +121,17 @@ static int mpnic_hotplug_online(unsigned int cpu)
  * @eng: an engine whose kthread is created and not yet woken
  * @cpu: its home CPU; it starts elsewhere if that is offline
  *
- * Context: process context, may sleep; takes the CPU hotplug lock.
+ * Context: process context, may sleep; the caller holds the CPU hotplug
+ * lock (a read lock taken twice deadlocks against a waiting writer).
  */
 void mpnic_hotplug_bind(struct mpnic_engine *eng, int cpu)
 {
-	cpus_read_lock();
 	mutex_lock(&mpnic_engines_lock);
 	eng->home_cpu = cpu;
 	eng->cpu = cpu_online(cpu) ? cpu : mpnic_hotplug_fallback(eng, cpu);
 	kthread_bind(eng->task, eng->cpu);
 	list_add_tail(&eng->hotplug_list, &mpnic_engines);
 	mutex_unlock(&mpnic_engines_lock);
-	cpus_read_unlock();
 }
 
 /**
