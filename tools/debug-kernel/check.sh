@@ -16,6 +16,8 @@ start=$(date +%s)
 
 bash tools/deps.sh || exit 1
 bash tools/selftests-fw.sh || exit 1
+# the selftests drive the family with it (they skip without it)
+make mpnicctl > "$log/mpnicctl.log" 2>&1 || { tail -n 20 "$log/mpnicctl.log"; exit 1; }
 kdir=$(bash tools/debug-kernel/build.sh 2> "$log/kernel-build.log" | tail -n 1)
 if [ ! -f "$kdir/arch/x86/boot/bzImage" ]; then
 	tail -n 30 "$log/kernel-build.log"
