@@ -365,7 +365,9 @@ card_ports()
 	wait
 	rxa=$(ip netns exec "$nsa" ethtool -S mpa | awk '/^ *rx_wire_frames:/ { print $2 }')
 	rxb=$(ip netns exec "$nsb" ethtool -S mpb | awk '/^ *rx_wire_frames:/ { print $2 }')
-	[ "${rxa:-0}" -gt 1000 ] && [ "${rxb:-0}" -gt 1000 ]
+	# the ACKs of 2 s of bulk: over 1000 on the distro kernels, about 150
+	# on the debug kernel; a handshake alone is a few
+	[ "${rxa:-0}" -gt 100 ] && [ "${rxb:-0}" -gt 100 ]
 	check_err $? "a port carried no bulk traffic ($rxa, $rxb frames)"
 	# one flow per port for the same tuple, with its own counters
 	out=$(ynl_in "$nsa" --dump flow-get --json "{\"card-id\": $id}")
