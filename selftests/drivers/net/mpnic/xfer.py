@@ -16,6 +16,7 @@ import sys
 BLOCK = 1 << 20
 # struct tcp_info up to tcpi_total_retrans: 8 bytes, then 24 u32
 TCP_INFO_FMT = "8B24I"
+TCP_INFO_LEN = struct.calcsize(TCP_INFO_FMT)
 TCP_INFO_FIELDS = ("rto", "ato", "snd_mss", "rcv_mss", "unacked", "sacked", "lost",
                    "retrans", "fackets", "last_data_sent", "last_ack_sent",
                    "last_data_recv", "last_ack_recv", "pmtu", "rcv_ssthresh", "rtt",
@@ -25,9 +26,8 @@ TCP_INFO_FIELDS = ("rto", "ato", "snd_mss", "rcv_mss", "unacked", "sacked", "los
 
 def stuck(sock, side, err):
     """A transfer that made no progress: say where TCP stands, in one line"""
-    raw = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO,
-                          struct.calcsize(TCP_INFO_FMT))
-    v = struct.unpack(TCP_INFO_FMT, raw.ljust(struct.calcsize(TCP_INFO_FMT), b"\0"))
+    raw = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, TCP_INFO_LEN)
+    v = struct.unpack(TCP_INFO_FMT, raw.ljust(TCP_INFO_LEN, b"\0"))
     info = dict(zip(TCP_INFO_FIELDS, v[8:]))
     print(f"xfer {side}: {err}: state {v[0]} ca_state {v[1]} retransmits {v[2]} "
           f"probes {v[3]} backoff {v[4]} " +
