@@ -294,6 +294,18 @@ if grep -qw kasan_quarantine_reduce /proc/kallsyms 2>/dev/null; then
 		       1024 * $(nproc)))
 fi
 MEM_WAIT_MS=${MEM_WAIT_MS:-15000}
+
+# How many times to repeat a round of the same work: N, or on checked code
+# (make check-debug, ten times slower) a quarter of N and at least 2. The
+# distro kernels' runs do every round; the checkers need each path taken,
+# not taken often.
+rounds()
+{
+	local n=$1
+
+	[ -n "${MPNIC_DEBUG_KERNEL:-}" ] && n=$(((n + 3) / 4)) && [ "$n" -lt 2 ] && n=2
+	echo "$n"
+}
 mem_vmalloc()
 {
 	grep -c '\[mpnic\]' /proc/vmallocinfo

@@ -15,10 +15,11 @@ source "$(dirname "$0")"/lib.sh
 
 load_unload_loop()
 {
-	local i
+	local i n
 
 	RET=0
-	for i in $(seq 1 10); do
+	n=$(rounds 10)
+	for i in $(seq 1 "$n"); do
 		mpnic_unload
 		check_err $? "rmmod failed in round $i"
 		mpnic_load
@@ -26,7 +27,7 @@ load_unload_loop()
 		ip link add "$DEV" type mpnic
 		check_err $? "create failed in round $i"
 	done
-	log_test "load/unload 10 times, each with a card"
+	log_test "load/unload $n times, each with a card"
 }
 
 load_time_cards()
@@ -50,10 +51,11 @@ load_time_cards()
 # and the cancel spun for ever
 unload_many_cards()
 {
-	local i
+	local i n
 
 	RET=0
-	for i in $(seq 1 15); do
+	n=$(rounds 15)
+	for i in $(seq 1 "$n"); do
 		mpnic_unload
 		check_err $? "rmmod with 8 cards failed in round $i"
 		mpnic_load cards=8
@@ -62,7 +64,7 @@ unload_many_cards()
 	done
 	mpnic_unload
 	mpnic_load
-	log_test "unload with 8 cards, 15 times"
+	log_test "unload with 8 cards, $n times"
 }
 
 create_delete()
