@@ -52,7 +52,7 @@ sleep 1
 
 # A checked kernel (KASAN: make check-debug) runs udev's boot-time coldplug
 # so slowly that virtme-init stops waiting for it (120 s) with most of it
-# still to do; udevd then took a third of the guest's CPU through the run.
+# still to do; udevd then took a fifth of an idle guest's CPU.
 # The tests need nothing from udev: stop it there.
 if grep -qw kasan_quarantine_reduce /proc/kallsyms 2>/dev/null; then
 	udevadm control --exit 2>/dev/null || pkill -x systemd-udevd
