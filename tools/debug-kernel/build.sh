@@ -24,13 +24,19 @@ fi
 # What building a kernel takes beyond building modules (make deps leaves
 # these out: only this script needs them)
 kpkgs=(flex bison libelf-dev libssl-dev bc cpio)
-for p in "${kpkgs[@]}"; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' && continue
+kpkgs_installed()
+{
+	local p
+
+	for p in "${kpkgs[@]}"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$' || return 1
+	done
+}
+kpkgs_installed ||
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		-o Dpkg::Use-Pty=0 "${kpkgs[@]}" >&2 ||
-		{ echo "debug-kernel: cannot install ${kpkgs[*]}" >&2; exit 1; }
-	break
-done
+	{ echo "debug-kernel: cannot install ${kpkgs[*]}" >&2; exit 1; }
 
 stamp=$(cat "$here/debug.config" "$here/build.sh" "$src/Makefile" | sha256sum | cut -c1-16)
 if [ -f "$out/arch/x86/boot/bzImage" ] && [ "$(cat "$out/.mpnic-stamp" 2>/dev/null)" = "$stamp" ]; then
