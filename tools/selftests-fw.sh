@@ -39,3 +39,5 @@ cp "$ksrc/tools/net/ynl/cli.py" "$top/build/ynl/"
 cp "$ksrc"/tools/net/ynl/lib/*.py "$top/build/ynl/lib/"
 cp "$ksrc"/Documentation/netlink/specs/*.yaml "$top/build/ynl/specs/"
 cp "$ksrc"/Documentation/netlink/genetlink*.yaml "$top/build/ynl/"
+# Compiled here: the VM sees this tree read-only, and would compile it per call
+/usr/bin/python3 -m compileall -q "$top/build/ynl/lib" >/dev/null

@@ -7,7 +7,12 @@ that the card counts each under its own name.
 """
 import sys
 
-from scapy.all import Ether, IP, IPv6, TCP, UDP, Raw, sendp  # noqa: E402
+# The layers it needs, not scapy.all: that loads every layer, seconds in the VM
+from scapy.layers.inet import IP, TCP, UDP  # noqa: E402
+from scapy.layers.inet6 import IPv6  # noqa: E402
+from scapy.layers.l2 import Ether  # noqa: E402
+from scapy.packet import Raw  # noqa: E402
+from scapy.sendrecv import sendp  # noqa: E402
 
 H4, P4 = "198.51.100.1", "198.51.100.2"
 H6, P6 = "2001:db8::1", "2001:db8::2"

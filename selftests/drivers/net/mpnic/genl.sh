@@ -292,8 +292,8 @@ ynl_in()
 	local ns=$1
 
 	shift
-	ip netns exec "$ns" /usr/bin/python3 "$YNL_DIR/cli.py" --spec "$MPNIC_SPEC" \
-		--output-json "$@"
+	ip netns exec "$ns" /usr/bin/python3 "$lib_dir/ynl.py" "$YNL_DIR/cli.py" \
+		--spec "$MPNIC_SPEC" --no-schema --output-json "$@"
 }
 
 carrier_is_ns()

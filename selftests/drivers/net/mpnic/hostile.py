@@ -21,11 +21,14 @@ import random
 import socket
 import sys
 
-from scapy.all import (  # noqa: E402
-    Dot1AD, Dot1Q, Ether, IP, IPOption_RR, IPv6, IPv6ExtHdrDestOpt,
-    IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, Raw, TCP, UDP,
-    fragment, raw,
+# The layers it needs, not scapy.all: that loads every layer, seconds in the VM
+from scapy.compat import raw  # noqa: E402
+from scapy.layers.inet import IP, IPOption_RR, TCP, UDP, fragment  # noqa: E402
+from scapy.layers.inet6 import (  # noqa: E402
+    IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting,
 )
+from scapy.layers.l2 import Dot1AD, Dot1Q, Ether  # noqa: E402
+from scapy.packet import Raw  # noqa: E402
 
 H4, P4 = "198.51.100.1", "198.51.100.2"
 H6, P6 = "2001:db8::1", "2001:db8::2"

@@ -32,31 +32,34 @@ for q in json.load(sys.stdin):
 
 queues_napi()
 {
-	local n napis
+	local n napis q
 
 	RET=0
 	topo_create
 	n=$(ethtool -l "$DEV" | awk '/^Combined:/ { v = $2 } END { print v }')
-	[ "$(queues | grep -c '^rx ')" = "$n" ] && [ "$(queues | grep -c '^tx ')" = "$n" ]
-	check_err $? "queue-get lists $(queues | wc -l) queues for $n channels"
-	! queues | grep -q ' none$'
-	check_err $? "a queue has no NAPI: $(queues | tr '\n' ';')"
+	q=$(queues)
+	[ "$(grep -c '^rx ' <<< "$q")" = "$n" ] && [ "$(grep -c '^tx ' <<< "$q")" = "$n" ]
+	check_err $? "queue-get lists $(wc -l <<< "$q") queues for $n channels"
+	! grep -q ' none$' <<< "$q"
+	check_err $? "a queue has no NAPI: $(tr '\n' ';' <<< "$q")"
 	# RX and TX queue i share engine i's NAPI; every NAPI is the port's
 	for i in $(seq 0 $((n - 1))); do
-		[ "$(queues | awk -v i=$i '$2 == i { print $3 }' | sort -u | wc -l)" = 1 ]
+		[ "$(awk -v i=$i '$2 == i { print $3 }' <<< "$q" | sort -u | wc -l)" = 1 ]
 		check_err $? "RX and TX queue $i have different NAPIs"
 	done
 	napis=$(ynl netdev --dump napi-get --json "{\"ifindex\": $(ifindex)}" |
 		/usr/bin/python3 -c 'import json, sys; print(" ".join(sorted(str(n["id"]) for n in json.load(sys.stdin))))')
-	[ "$napis" = "$(queues | awk '{ print $3 }' | sort -u | tr '\n' ' ' | sed 's/ $//')" ]
+	[ "$napis" = "$(awk '{ print $3 }' <<< "$q" | sort -u | tr '\n' ' ' | sed 's/ $//')" ]
 	check_err $? "napi-get lists '$napis', the queues name others"
 	ethtool -L "$DEV" combined 1
-	[ "$(queues | wc -l)" = 2 ]
-	check_err $? "after -L 1, queue-get lists $(queues | wc -l) queues"
+	q=$(queues)
+	[ "$(wc -l <<< "$q")" = 2 ]
+	check_err $? "after -L 1, queue-get lists $(wc -l <<< "$q") queues"
 	ip link set "$DEV" down
 	ip link set "$DEV" up
-	[ "$(queues | wc -l)" = 2 ] && ! queues | grep -q ' none$'
-	check_err $? "after down/up: $(queues | tr '\n' ';')"
+	q=$(queues)
+	[ "$(wc -l <<< "$q")" = 2 ] && ! grep -q ' none$' <<< "$q"
+	check_err $? "after down/up: $(tr '\n' ';' <<< "$q")"
 	topo_destroy
 	log_test "queue-get and napi-get: one NAPI per queue pair, following -L and down/up"
 }

@@ -31,7 +31,12 @@ def flows(kinds, n, base, dport):
 
 
 def send(iface, mac, kinds, n, base, dport):
-    from scapy.all import Ether, IP, IPv6, TCP, UDP, Raw, sendp
+    # the layers it needs, not scapy.all: that loads every layer, seconds in the VM
+    from scapy.layers.inet import IP, TCP, UDP
+    from scapy.layers.inet6 import IPv6
+    from scapy.layers.l2 import Ether
+    from scapy.packet import Raw
+    from scapy.sendrecv import sendp
 
     frames = []
     for kind, src, dst, sp, dp in flows(kinds, n, base, dport):
