@@ -218,6 +218,9 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 	}
 	card->num_engines = num_engines;
 	card->stats_engines = num_engines;
+	/* The "firmware" settings (devlink permanent parameters): its own */
+	card->fw_engines = num_engines;
+	card->fw_mem_mb = mem_size >> 20;
 	mpnic_debugfs_card_add(card);
 	mpnic_devlink_register(card);
 	mpnic_card_list_add(card);

@@ -147,24 +147,27 @@ static inline void mpnic_rss_ctx_free_all(struct mpnic_port *port)
 #define mpnic_devlink_info_driver_name_put(req)	0
 #endif
 
-/*
- * devlink driverinit parameter values: the devl_ forms (instance lock
- * held) since 6.4; before, they needed no lock, and a value was set
- * before registration only. Reload had to be enabled as a feature before
- * 6.3.
- */
-#ifdef MPNIC_HAVE_DEVL_PARAM_DRIVERINIT
-#define mpnic_devl_param_init(dl, id, val)	devl_param_driverinit_value_set(dl, id, val)
-#define mpnic_devl_param_get(dl, id, val)	devl_param_driverinit_value_get(dl, id, val)
-#else
-#define mpnic_devl_param_init(dl, id, val)	\
-	WARN_ON(devlink_param_driverinit_value_set(dl, id, val))
-#define mpnic_devl_param_get(dl, id, val)	devlink_param_driverinit_value_get(dl, id, val)
-#endif
+/* Reload had to be enabled as a feature before 6.3 */
 #ifdef MPNIC_HAVE_DEVLINK_SET_FEATURES
 #define mpnic_devlink_reload_enable(dl)	devlink_set_features(dl, DEVLINK_F_RELOAD)
 #else
 #define mpnic_devlink_reload_enable(dl)	do { } while (0)
+#endif
+
+/*
+ * devlink ports: a netdev names its devlink port before registration since
+ * 6.2 (SET_NETDEV_DEVLINK_PORT), and devlink follows it from its netdev
+ * notifier. Before, the driver set the port's type under RTNL, whose
+ * notification waited there for a lock that devlink_register(), on
+ * mpnic_wq, held while it waited for RTNL (seen on 6.1): mpnic has devlink
+ * ports from 6.2 on.
+ */
+#ifdef MPNIC_HAVE_SET_NETDEV_DEVLINK_PORT
+#define MPNIC_DEVLINK_PORTS	true
+#define mpnic_netdev_devlink_port_set(dev, dl_port)	SET_NETDEV_DEVLINK_PORT(dev, dl_port)
+#else
+#define MPNIC_DEVLINK_PORTS	false
+#define mpnic_netdev_devlink_port_set(dev, dl_port)	do { } while (0)
 #endif
 
 /* devlink parameter set callbacks take an extack since 6.10 */

@@ -3,14 +3,20 @@
  * devlink: one instance per card (mpnic/mpnic<ID>), with `devlink dev info`,
  * the "engine" health reporter, which finds a stalled engine (work on its
  * rings and no pass over them for stall_timeout_ms), dumps its state and
- * restarts it, and two driverinit parameters, engines and card_mem_mb,
- * that `devlink dev reload` applies (card.c: mpnic_card_reload()).
+ * restarts it, two permanent parameters, engines and card_mem_mb, the
+ * card's "firmware" settings that `devlink dev reload action fw_activate`
+ * applies (card.c: mpnic_card_reload()), and one devlink port per port.
  *
  * Lock order: the devlink instance lock comes before RTNL. Cards are
  * created and deleted under RTNL (rtnetlink), so the instance is
  * registered, and the card later torn down, from mpnic_wq, outside RTNL.
+ * A port's devlink port must be registered before its netdev, under RTNL:
+ * there the instance lock is only tried (mpnic_devlink_port_add()), and a
+ * deleted port's devlink port goes from mpnic_wq.
  */
 
+#include <linux/delay.h>
+#include <linux/rtnetlink.h>
 #include <linux/workqueue.h>
 #include <net/devlink.h>
 
@@ -115,56 +121,65 @@ static int mpnic_devlink_busy_poll_set(MPNIC_DEVLINK_PARAM_SET_ARGS(devlink, id,
 	return 0;
 }
 
+/*
+ * engines and card_mem_mb are the card's "firmware" settings (cmode
+ * permanent): set, they wait for the next fw_activate reload. Context:
+ * the instance lock held.
+ */
+static int mpnic_devlink_fw_get(struct devlink *devlink, u32 id,
+				struct devlink_param_gset_ctx *ctx)
+{
+	struct mpnic_card *card = mpnic_devlink_card(devlink);
+
+	ctx->val.vu32 = id == MPNIC_DEVLINK_PARAM_ID_ENGINES ? card->fw_engines : card->fw_mem_mb;
+	return 0;
+}
+
+static int mpnic_devlink_fw_set(MPNIC_DEVLINK_PARAM_SET_ARGS(devlink, id, ctx, extack))
+{
+	struct mpnic_card *card = mpnic_devlink_card(devlink);
+
+	if (id == MPNIC_DEVLINK_PARAM_ID_ENGINES)
+		card->fw_engines = ctx->val.vu32;
+	else
+		card->fw_mem_mb = ctx->val.vu32;
+	return 0;
+}
+
 static const struct devlink_param mpnic_devlink_params[] = {
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_ENGINES, "engines", DEVLINK_PARAM_TYPE_U32,
-			     BIT(DEVLINK_PARAM_CMODE_DRIVERINIT), NULL, NULL,
-			     mpnic_devlink_engines_validate),
+			     BIT(DEVLINK_PARAM_CMODE_PERMANENT), mpnic_devlink_fw_get,
+			     mpnic_devlink_fw_set, mpnic_devlink_engines_validate),
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_CARD_MEM_MB, "card_mem_mb",
-			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_DRIVERINIT),
-			     NULL, NULL, mpnic_devlink_card_mem_validate),
+			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_PERMANENT),
+			     mpnic_devlink_fw_get, mpnic_devlink_fw_set,
+			     mpnic_devlink_card_mem_validate),
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_BUSY_POLL_US, "busy_poll_us",
 			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
 			     mpnic_devlink_busy_poll_get, mpnic_devlink_busy_poll_set,
 			     mpnic_devlink_busy_poll_validate),
 };
 
-/* The parameters' driverinit values. Context: the instance lock held */
-static int mpnic_devlink_params_get(struct devlink *devlink, u32 *engines, size_t *mem_size)
-{
-	union devlink_param_value val;
-	int err;
-
-	err = mpnic_devl_param_get(devlink, MPNIC_DEVLINK_PARAM_ID_ENGINES, &val);
-	if (err)
-		return err;
-	*engines = val.vu32;
-	err = mpnic_devl_param_get(devlink, MPNIC_DEVLINK_PARAM_ID_CARD_MEM_MB, &val);
-	if (err)
-		return err;
-	*mem_size = (size_t)val.vu32 << 20;
-	return 0;
-}
-
-/* Refuses what the reload could not do, before anything changes */
+/*
+ * fw_activate: the engines restart with the permanent parameters. The
+ * ports, the host's side, stay (a driver_reinit would have to delete
+ * them with their devlink ports: they are the user's interfaces).
+ * Refuses what the reload could not do, before anything changes.
+ */
 static int mpnic_devlink_reload_down(struct devlink *devlink, bool netns_change,
 				     enum devlink_reload_action action,
 				     enum devlink_reload_limit limit,
 				     struct netlink_ext_ack *extack)
 {
 	struct mpnic_card *card = mpnic_devlink_card(devlink);
-	size_t mem_size;
-	u32 engines;
-	int err;
 
 	if (netns_change) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "A card stays where it is; move its ports (ip link set netns)");
 		return -EOPNOTSUPP;
 	}
-	err = mpnic_devlink_params_get(devlink, &engines, &mem_size);
-	if (err)
-		return err;
-	return mpnic_card_reload_check(card, engines, mem_size, extack);
+	return mpnic_card_reload_check(card, card->fw_engines, (size_t)card->fw_mem_mb << 20,
+				       extack);
 }
 
 static int mpnic_devlink_reload_up(struct devlink *devlink, enum devlink_reload_action action,
@@ -172,23 +187,18 @@ static int mpnic_devlink_reload_up(struct devlink *devlink, enum devlink_reload_
 				   struct netlink_ext_ack *extack)
 {
 	struct mpnic_card *card = mpnic_devlink_card(devlink);
-	size_t mem_size;
-	u32 engines;
 	int err;
 
-	err = mpnic_devlink_params_get(devlink, &engines, &mem_size);
+	err = mpnic_card_reload(card, card->fw_engines, (size_t)card->fw_mem_mb << 20, extack);
 	if (err)
 		return err;
-	err = mpnic_card_reload(card, engines, mem_size, extack);
-	if (err)
-		return err;
-	*actions_performed = BIT(DEVLINK_RELOAD_ACTION_DRIVER_REINIT);
+	*actions_performed = BIT(DEVLINK_RELOAD_ACTION_FW_ACTIVATE);
 	return 0;
 }
 
 static const struct devlink_ops mpnic_devlink_ops = {
 	.info_get	= mpnic_devlink_info_get,
-	.reload_actions	= BIT(DEVLINK_RELOAD_ACTION_DRIVER_REINIT),
+	.reload_actions	= BIT(DEVLINK_RELOAD_ACTION_FW_ACTIVATE),
 	.reload_down	= mpnic_devlink_reload_down,
 	.reload_up	= mpnic_devlink_reload_up,
 };
@@ -502,19 +512,12 @@ static void mpnic_devlink_register_work(struct work_struct *work)
 	struct mpnic_card *card = container_of(work, struct mpnic_card, register_work);
 	struct devlink *devlink = card->devlink;
 	struct devlink_health_reporter *health;
-	union devlink_param_value val;
 
-	/* The parameters first: before 6.4 nothing was set on a registered one */
+	/* The parameters first: before 6.3 none could join a registered instance */
 	if (devlink_params_register(devlink, mpnic_devlink_params,
 				    ARRAY_SIZE(mpnic_devlink_params))) {
 		dev_warn(card->dev, "no devlink parameters\n");
 	} else {
-		devl_lock(devlink);
-		val.vu32 = card->num_engines;
-		mpnic_devl_param_init(devlink, MPNIC_DEVLINK_PARAM_ID_ENGINES, val);
-		val.vu32 = card->mem_size >> 20;
-		mpnic_devl_param_init(devlink, MPNIC_DEVLINK_PARAM_ID_CARD_MEM_MB, val);
-		devl_unlock(devlink);
 		card->params = true;
 		mpnic_devlink_reload_enable(devlink);
 	}
@@ -526,6 +529,119 @@ static void mpnic_devlink_register_work(struct work_struct *work)
 	}
 	card->health = health;
 	queue_delayed_work(mpnic_wq, &card->watchdog, msecs_to_jiffies(MPNIC_WATCHDOG_MS));
+}
+
+/*
+ * How long a port's creation, under RTNL, tries the instance lock: longer
+ * than any devlink operation holds it, but for a reload, which waits for
+ * RTNL under it.
+ */
+#define MPNIC_DEVL_TRY_MS	200
+
+static bool mpnic_devl_trylock(struct devlink *devlink)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(MPNIC_DEVL_TRY_MS);
+
+	do {
+		if (devl_trylock(devlink))
+			return true;
+		usleep_range(500, 1000);
+	} while (time_before(jiffies, end));
+	return false;
+}
+
+/* Unregister and free the devlink port of index @idx. Context: instance lock held */
+static void mpnic_devlink_port_free(struct mpnic_card *card, u32 idx)
+{
+	struct devlink_port *dl_port = card->dl_ports[idx];
+
+	if (!dl_port)
+		return;
+	devl_port_unregister(dl_port);
+	card->dl_ports[idx] = NULL;
+	kfree(dl_port);
+}
+
+/**
+ * mpnic_devlink_port_add - a new port's devlink port, before its netdev
+ * @port: the port, on its card at its index, not yet registered
+ * @extack: why not
+ *
+ * A physical port numbered by the port's index. The devlink port of a port
+ * that had the index before and is not yet gone goes first. None before
+ * 6.2 (compat.h: MPNIC_DEVLINK_PORTS).
+ *
+ * Context: process context, RTNL held: the instance lock, which comes
+ * before RTNL, is only tried, and a port-new that finds it held (by a
+ * reload waiting for RTNL) is refused.
+ * Return: 0, -EBUSY or -ENOMEM.
+ */
+int mpnic_devlink_port_add(struct mpnic_port *port, struct netlink_ext_ack *extack)
+{
+	struct devlink_port_attrs attrs = {
+		.flavour = DEVLINK_PORT_FLAVOUR_PHYSICAL,
+		.phys.port_number = port->idx,
+	};
+	struct mpnic_card *card = port->card;
+	struct devlink_port *dl_port;
+	int err;
+
+	ASSERT_RTNL();
+	if (!MPNIC_DEVLINK_PORTS)
+		return 0;
+	dl_port = kzalloc(sizeof(*dl_port), GFP_KERNEL);
+	if (!dl_port)
+		return -ENOMEM;
+	if (!mpnic_devl_trylock(card->devlink)) {
+		kfree(dl_port);
+		NL_SET_ERR_MSG_MOD(extack, "The card is busy with a devlink operation; try again");
+		return -EBUSY;
+	}
+	mpnic_devlink_port_free(card, port->idx);
+	devlink_port_attrs_set(dl_port, &attrs);
+	err = devl_port_register(card->devlink, dl_port, port->idx);
+	if (!err) {
+		card->dl_ports[port->idx] = dl_port;
+		WRITE_ONCE(port->dl_port, dl_port);
+	}
+	devl_unlock(card->devlink);
+	if (err) {
+		kfree(dl_port);
+		NL_SET_ERR_MSG_MOD(extack, "Failed to register the devlink port");
+	}
+	return err;
+}
+
+/**
+ * mpnic_devlink_port_del - a port leaves: its devlink port goes, from mpnic_wq
+ * @port: the port, its netdev unregistering (or never registered)
+ *
+ * Idempotent. Context: RTNL held, before the port leaves its card.
+ */
+void mpnic_devlink_port_del(struct mpnic_port *port)
+{
+	if (!port->dl_port)
+		return;
+	WRITE_ONCE(port->dl_port, NULL);
+	queue_work(mpnic_wq, &port->card->dl_ports_work);
+}
+
+/* mpnic_wq: the devlink ports whose port is gone */
+static void mpnic_devlink_ports_work(struct work_struct *work)
+{
+	struct mpnic_card *card = container_of(work, struct mpnic_card, dl_ports_work);
+	struct mpnic_port *port;
+	u32 i;
+
+	devl_lock(card->devlink);
+	mutex_lock(&mpnic_cards_lock);
+	for (i = 0; i < MPNIC_MAX_PORTS; i++) {
+		port = card->ports[i];
+		if (!port || READ_ONCE(port->dl_port) != card->dl_ports[i])
+			mpnic_devlink_port_free(card, i);
+	}
+	mutex_unlock(&mpnic_cards_lock);
+	devl_unlock(card->devlink);
 }
 
 /**
@@ -542,6 +658,7 @@ int mpnic_devlink_alloc(struct mpnic_card *card)
 		return -ENOMEM;
 	*(struct mpnic_card **)devlink_priv(card->devlink) = card;
 	INIT_WORK(&card->register_work, mpnic_devlink_register_work);
+	INIT_WORK(&card->dl_ports_work, mpnic_devlink_ports_work);
 	INIT_DELAYED_WORK(&card->watchdog, mpnic_watchdog);
 	return 0;
 }
@@ -560,9 +677,16 @@ void mpnic_devlink_register(struct mpnic_card *card)
  */
 void mpnic_devlink_unregister(struct mpnic_card *card)
 {
+	u32 i;
+
 	cancel_delayed_work_sync(&card->watchdog);
 	if (card->health)
 		devlink_health_reporter_destroy(card->health);
+	/* Every port is gone; mpnic_wq ran their work before this */
+	devl_lock(card->devlink);
+	for (i = 0; i < MPNIC_MAX_PORTS; i++)
+		mpnic_devlink_port_free(card, i);
+	devl_unlock(card->devlink);
 	devlink_unregister(card->devlink);
 	if (card->params)
 		devlink_params_unregister(card->devlink, mpnic_devlink_params,

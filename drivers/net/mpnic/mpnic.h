@@ -10,7 +10,8 @@
  *           NAPI ("interrupt"), page_pool of host buffers
  *
  * Locking, outermost first:
- *   devlink instance lock  reload (card.c: mpnic_card_reload())
+ *   devlink instance lock  reload (card.c: mpnic_card_reload()), devlink
+ *                ports and parameters; under RTNL only tried (devlink.c)
  *   RTNL         port lifecycle, open/stop, wire attach/detach, ethtool
  *   mpnic_cards_lock  the list of cards, each card's ports, and a card's
  *                life while the netlink family (netlink.c) looks at it
@@ -417,6 +418,15 @@ struct mpnic_card {
 	u32 busy_poll_us;
 	struct delayed_work watchdog;	/* finds stalled engines (devlink.c) */
 	/*
+	 * devlink permanent params engines and card_mem_mb, which the next
+	 * fw_activate reload applies; under the devlink instance lock
+	 */
+	u32 fw_engines;
+	u32 fw_mem_mb;
+	/* Its ports' devlink ports, by port index, under the instance lock */
+	struct devlink_port *dl_ports[MPNIC_MAX_PORTS];
+	struct work_struct dl_ports_work;	/* frees those of gone ports */
+	/*
 	 * What the engines a reload retired counted, by engine index, so
 	 * that an index's counters go on across reloads; stats_engines, the
 	 * most engines the card has had, is how many ethtool -S shows.
@@ -456,6 +466,10 @@ struct mpnic_port {
 	struct mpnic_rss_ctx __rcu *rss_ctx[MPNIC_RSS_CTX_MAX];
 	struct mpnic_dispatch_stats __percpu *dstats;
 	struct mpnic_arfs *arfs;	/* aRFS filters (arfs.c), or NULL */
+	/* Its devlink port (card->dl_ports[idx]); set under RTNL and the
+	 * instance lock, cleared under RTNL
+	 */
+	struct devlink_port *dl_port;
 };
 
 struct mpnic_rss_ctx {
@@ -477,6 +491,8 @@ int mpnic_devlink_alloc(struct mpnic_card *card);
 void mpnic_devlink_register(struct mpnic_card *card);
 void mpnic_devlink_unregister(struct mpnic_card *card);
 void mpnic_devlink_free(struct mpnic_card *card);
+int mpnic_devlink_port_add(struct mpnic_port *port, struct netlink_ext_ack *extack);
+void mpnic_devlink_port_del(struct mpnic_port *port);
 
 /* card.c */
 struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,

@@ -390,6 +390,7 @@ static void mpnic_uninit(struct net_device *dev)
 	struct mpnic_port *port = netdev_priv(dev);
 
 	mpnic_wire_detach(port);
+	mpnic_devlink_port_del(port);
 	mpnic_card_port_del(port);
 }
 
@@ -486,12 +487,16 @@ static int mpnic_port_init(struct mpnic_port *port, struct net_device *dev,
 	if (err)
 		return err;
 	SET_NETDEV_DEV(dev, port->card->dev);
+	err = mpnic_devlink_port_add(port, extack);
+	if (err)
+		goto err_card_port_del;
+	mpnic_netdev_devlink_port_set(dev, port->dl_port);
 	port->num_hqs = port->card->num_engines;
 
 	port->dstats = netdev_alloc_pcpu_stats(struct mpnic_dispatch_stats);
 	if (!port->dstats) {
 		err = -ENOMEM;
-		goto err_card_port_del;
+		goto err_devlink_port_del;
 	}
 	/* Room for any engine count a reload may bring; counters persist */
 	port->hqs = kvcalloc(MPNIC_MAX_ENGINES, sizeof(*port->hqs), GFP_KERNEL);
@@ -533,6 +538,8 @@ err_free_hqs:
 	kvfree(port->hqs);
 err_free_dstats:
 	free_percpu(port->dstats);
+err_devlink_port_del:
+	mpnic_devlink_port_del(port);
 err_card_port_del:
 	mpnic_card_port_del(port);
 	mpnic_card_put(port->card);
@@ -545,6 +552,7 @@ static void mpnic_port_uninit(struct mpnic_port *port)
 	kvfree(rcu_access_pointer(port->cfg));
 	kvfree(port->hqs);
 	free_percpu(port->dstats);
+	mpnic_devlink_port_del(port);
 	mpnic_card_port_del(port);
 	mpnic_card_put(port->card);
 }

@@ -4,8 +4,9 @@
 # devlink: each card is a device on the mpnic bus with a devlink instance;
 # dev info; the "engine" health reporter finds a stalled engine (fault
 # injected through debugfs or `devlink health test`), dumps it and restarts
-# it, and traffic resumes; parameters applied by devlink dev reload; the
-# runtime parameter busy_poll_us.
+# it, and traffic resumes; the card's "firmware" parameters applied by
+# devlink dev reload action fw_activate; the runtime parameter
+# busy_poll_us; one devlink port per port.
 
 ALL_TESTS="
 	dev_info
@@ -13,6 +14,7 @@ ALL_TESTS="
 	health_manual_recover
 	reload_params
 	busy_poll
+	ports
 "
 source "$(dirname "$0")"/lib.sh
 require_cmd devlink iperf3 /usr/bin/python3
@@ -125,7 +127,7 @@ health_manual_recover()
 	log_test "health: auto_recover off, the stall stays until devlink health recover"
 }
 
-# A driverinit parameter's value: param_get NAME
+# A permanent parameter's value: param_get NAME
 param_get()
 {
 	devlink -j dev param show "$(handle)" name "$1" | /usr/bin/python3 -c '
@@ -136,7 +138,7 @@ print(list(p.values())[0][0]["values"][0]["value"])'
 
 param_set()
 {
-	devlink dev param set "$(handle)" name "$1" value "$2" cmode driverinit
+	devlink dev param set "$(handle)" name "$1" value "$2" cmode permanent
 }
 
 # The port's channel count and its maximum: "current max"
@@ -145,8 +147,9 @@ channels()
 	ethtool -l "$DEV" | awk '/^Combined:/ { v[n++] = $2 } END { print v[1], v[0] }'
 }
 
-# devlink parameters engines and card_mem_mb, applied by devlink dev reload
-# under a checked TCP transfer; refusals leave the card as it was
+# devlink parameters engines and card_mem_mb (permanent), applied by a
+# fw_activate reload under a checked TCP transfer; refusals leave the card
+# as it was
 reload_params()
 {
 	local h out=/tmp/mpnic-dl.$$ xfer_pid mem frames
@@ -160,12 +163,14 @@ reload_params()
 	param_set engines 1 && param_set card_mem_mb 16
 	check_err $? "setting the parameters failed"
 	[ "$(channels)" = "2 2" ]
-	check_err $? "a driverinit value took effect before the reload: $(channels)"
+	check_err $? "a permanent value took effect before the reload: $(channels)"
+	devlink dev reload "$h" 2>$out
+	check_fail $? "a driver_reinit reload was accepted (the ports have devlink ports)"
 	( xfer "" "$PEER" $H4 256 || { echo "$xfer_msg"; exit 1; } ) > $out &
 	xfer_pid=$!
 	sleep 1
 	frames=$(stat_sum "$DEV" rx_delivered)
-	devlink dev reload "$h"
+	devlink dev reload "$h" action fw_activate
 	check_err $? "devlink dev reload failed"
 	wait $xfer_pid
 	check_err $? "the transfer across the reload: $(cat $out)"
@@ -187,7 +192,7 @@ print([c["mem_size"] >> 20 for c in json.load(sys.stdin)][0])')
 	check_err $? "no ping after the reload"
 	# back to two: the port had every engine, so it gets both
 	param_set engines 2
-	devlink dev reload "$h"
+	devlink dev reload "$h" action fw_activate
 	check_err $? "the reload back to 2 engines failed"
 	[ "$(channels)" = "2 2" ]
 	check_err $? "after the reload to 2 engines, channels are $(channels)"
@@ -204,13 +209,13 @@ print([c["mem_size"] >> 20 for c in json.load(sys.stdin)][0])')
 	check_fail $? "card_mem_mb 0 was accepted"
 	ethtool -N "$DEV" flow-type udp4 dst-port 9 action 1 loc 1 >/dev/null
 	param_set engines 1
-	devlink dev reload "$h" 2>$out
+	devlink dev reload "$h" action fw_activate 2>$out
 	check_fail $? "a reload dropped an engine an ntuple rule uses"
 	grep -q "ntuple rule" $out
 	check_err $? "no reason for the refused reload: $(cat $out)"
 	ethtool -N "$DEV" delete 1
 	param_set engines 64 && param_set card_mem_mb 1
-	devlink dev reload "$h" 2>$out
+	devlink dev reload "$h" action fw_activate 2>$out
 	check_fail $? "a reload with 1 MiB for 64 engines was accepted"
 	grep -q "too small" $out
 	check_err $? "no reason for the refused small memory: $(cat $out)"
@@ -225,7 +230,7 @@ print([c["mem_size"] >> 20 for c in json.load(sys.stdin)][0])')
 	check_err $? "no ping after the refusals"
 	rm -f $out
 	topo_destroy
-	log_test "devlink params engines and card_mem_mb, applied by reload under traffic"
+	log_test "devlink params engines and card_mem_mb, applied by fw_activate under traffic"
 }
 
 # devlink param busy_poll_us (runtime): an engine that just had work keeps
@@ -273,6 +278,63 @@ busy_poll()
 	rm -f $out
 	topo_destroy
 	log_test "devlink param busy_poll_us: engines poll after work, refused past 10 ms"
+}
+
+# A devlink port's line: dl_port HANDLE/INDEX (empty when there is none)
+dl_port()
+{
+	devlink port show "$1" 2>/dev/null
+}
+
+# One devlink port per port: physical, numbered by the port's index, with
+# its netdev; they come and go with the ports and stay across a reload
+ports()
+{
+	local h id out
+
+	RET=0
+	# before 6.2 a netdev could not name its devlink port (compat.h)
+	if [ "$(uname -r | awk -F. '{ print $1 * 100 + $2 }')" -lt 602 ]; then
+		log_test_skip "devlink ports" "mpnic has them from kernel 6.2"
+		return 0
+	fi
+	topo_create
+	busywait 5000 registered
+	h=$(handle)
+	out=$(dl_port "$h/0")
+	echo "$out" | grep -q "netdev $DEV flavour physical port 0"
+	check_err $? "port 0's devlink port: '$out'"
+	[ "$(devlink port show | grep -c "^$h/")" = 1 ]
+	check_err $? "not one devlink port: $(devlink port show)"
+	if [ -x "$MPNICCTL" ]; then
+		id=$(card_id "$DEV")
+		$MPNICCTL port add card "$id" name mpnicp1 >/dev/null
+		check_err $? "a second port failed"
+		out=$(dl_port "$h/1")
+		echo "$out" | grep -q "netdev mpnicp1 flavour physical port 1"
+		check_err $? "port 1's devlink port: '$out'"
+		ip link del mpnicp1
+		busywait 5000 eval '[ -z "$(dl_port "$h/1")" ]'
+		check_err $? "a deleted port's devlink port stayed: $(dl_port "$h/1")"
+		# the index again, at once
+		$MPNICCTL port add card "$id" name mpnicp1 >/dev/null
+		check_err $? "the second port again failed"
+		dl_port "$h/1" | grep -q "netdev mpnicp1"
+		check_err $? "the index taken again has no devlink port: $(dl_port "$h/1")"
+	else
+		echo "# no mpnicctl (make mpnicctl): one port only"
+	fi
+	devlink dev reload "$h" action fw_activate
+	check_err $? "fw_activate with devlink ports failed"
+	dl_port "$h/0" | grep -q "netdev $DEV"
+	check_err $? "port 0's devlink port after the reload: $(dl_port "$h/0")"
+	ping -c 2 -W 5 $P4 >/dev/null
+	check_err $? "no traffic after the reload"
+	ip link del mpnicp1 2>/dev/null
+	topo_destroy
+	busywait 5000 eval '! devlink port show 2>/dev/null | grep -q "^$h/"'
+	check_err $? "devlink ports outlived their card: $(devlink port show)"
+	log_test "devlink ports: one per port with its netdev, across a reload"
 }
 
 tests_run

@@ -32,8 +32,8 @@ fault_topo()
 
 	devlink_topo 1
 	h=$(handle)
-	devlink dev param set "$h" name card_mem_mb value 2 cmode driverinit &&
-		devlink dev reload "$h"
+	devlink dev param set "$h" name card_mem_mb value 2 cmode permanent &&
+		devlink dev reload "$h" action fw_activate
 	check_err $? "reload to 2 MiB of card memory failed"
 	busywait 5000 carrier_is "$DEV" 1
 	devlink health dump clear "$h" reporter engine 2>/dev/null

@@ -117,8 +117,8 @@ churn_once()
 	8) ip link set "$DEV" down; sleep 0.2; ip link set "$DEV" up ;;
 	9) $MPNICCTL engine set card "$(card_id "$DEV")" engine 0 cpu $((RANDOM % $(nproc))) ;;
 	10) h=$(handle)
-	    devlink dev param set "$h" name engines value $((RANDOM % ENGINES + 1)) cmode driverinit &&
-		devlink dev reload "$h" ;;
+	    devlink dev param set "$h" name engines value $((RANDOM % ENGINES + 1)) cmode permanent &&
+		devlink dev reload "$h" action fw_activate ;;
 	esac
 }
 
