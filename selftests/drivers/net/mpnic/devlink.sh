@@ -294,7 +294,7 @@ ports()
 
 	RET=0
 	# before 6.2 a netdev could not name its devlink port (compat.h)
-	if [ "$(uname -r | awk -F. '{ print $1 * 100 + $2 }')" -lt 602 ]; then
+	if [ "$(kver)" -lt 602 ]; then
 		log_test_skip "devlink ports" "mpnic has them from kernel 6.2"
 		return 0
 	fi

@@ -289,11 +289,7 @@ netns_scope()
 # The family's YNL cli in another namespace: ynl_in NS ARGS
 ynl_in()
 {
-	local ns=$1
-
-	shift
-	ip netns exec "$ns" /usr/bin/python3 "$lib_dir/ynl.py" "$YNL_DIR/cli.py" \
-		--spec "$MPNIC_SPEC" --no-schema --output-json "$@"
+	YNL_NETNS=$1 ynl mpnic "${@:2}"
 }
 
 carrier_is_ns()

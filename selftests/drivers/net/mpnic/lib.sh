@@ -81,12 +81,15 @@ mpnic_load || { echo "SKIP: cannot load mpnic"; exit "$ksft_skip"; }
 # (ETHTOOL_OLD; make deps and tools/selftests-fw.sh put bookworm's in build/bin)
 # for this one command.
 ETHTOOL_OLD=${ETHTOOL_OLD:-${MPNIC_TOP:-$lib_dir/../../../..}/build/bin/ethtool-6.1}
+# The running kernel as MAJOR * 100 + MINOR: 601, 612
+kver()
+{
+	uname -r | awk -F. '{ print $1 * 100 + $2 }'
+}
+
 rxfh_set()
 {
-	local kver
-
-	kver=$(uname -r | awk -F. '{ print $1 * 100 + $2 }')
-	if [ "$kver" -lt 608 ] && [ -x "$ETHTOOL_OLD" ]; then
+	if [ "$(kver)" -lt 608 ] && [ -x "$ETHTOOL_OLD" ]; then
 		"$ETHTOOL_OLD" -X "$@"
 	else
 		ethtool -X "$@"
@@ -107,8 +110,9 @@ ynl()
 	# No schema check per call (two thirds of a call's time): make
 	# regen-check validates our spec, and the kernel's specs are its own.
 	# ynl.py keeps each spec parsed (a call in the VM: 3 s -> 1 s)
-	/usr/bin/python3 "$lib_dir/ynl.py" "$YNL_DIR/cli.py" --spec "$spec" --no-schema \
-		--output-json "$@"
+	# YNL_NETNS=NS: in that namespace
+	${YNL_NETNS:+ip netns exec "$YNL_NETNS"} /usr/bin/python3 "$lib_dir/ynl.py" \
+		"$YNL_DIR/cli.py" --spec "$spec" --no-schema --output-json "$@"
 }
 MPNIC_SPEC=${MPNIC_TOP:-$lib_dir/../../../..}/Documentation/netlink/specs/mpnic.yaml
 

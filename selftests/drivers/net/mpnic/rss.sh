@@ -268,7 +268,7 @@ rss_contexts()
 	RET=0
 	topo_create
 	if ! ethtool -X "$DEV" context new equal 2 >/dev/null 2>&1; then
-		[ "$(uname -r | awk -F. '{ print $1 * 100 + $2 }')" -lt 611 ]
+		[ "$(kver)" -lt 611 ]
 		check_err $? "this kernel has the context API, and context new failed"
 		topo_destroy
 		echo "# rss_contexts: not run, no RSS context ops before 6.11"
@@ -339,7 +339,7 @@ symmetric_xor()
 
 	RET=0
 	topo_create
-	if [ "$(uname -r | awk -F. '{ print $1 * 100 + $2 }')" -lt 608 ]; then
+	if [ "$(kver)" -lt 608 ]; then
 		# A SKIP would make the whole script SKIP (net/lib.sh merges it
 		# above a pass): say it in a comment
 		topo_destroy
