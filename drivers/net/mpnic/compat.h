@@ -157,17 +157,28 @@ static inline void mpnic_rss_ctx_free_all(struct mpnic_port *port)
 /*
  * devlink ports: a netdev names its devlink port before registration since
  * 6.2 (SET_NETDEV_DEVLINK_PORT), and devlink follows it from its netdev
- * notifier. Before, the driver set the port's type under RTNL, whose
- * notification waited there for a lock that devlink_register(), on
- * mpnic_wq, held while it waited for RTNL (seen on 6.1): mpnic has devlink
- * ports from 6.2 on.
+ * notifier. Before, the driver registers the port and sets its type after
+ * the netdev registered, and both take RTNL themselves (their notification
+ * reads the netdev under it): mpnic does that late, from mpnic_wq
+ * (MPNIC_DEVLINK_PORTS_LATE). What devlink knows of a netdev that
+ * unregisters must go under RTNL, before the netdev can be freed; the type
+ * clear would take RTNL again, so the netdev is forgotten under the lock
+ * devlink reads it under, as devlink's own netdev notifier does since 6.2.
  */
 #ifdef MPNIC_HAVE_SET_NETDEV_DEVLINK_PORT
-#define MPNIC_DEVLINK_PORTS	true
+#define MPNIC_DEVLINK_PORTS_LATE	false
 #define mpnic_netdev_devlink_port_set(dev, dl_port)	SET_NETDEV_DEVLINK_PORT(dev, dl_port)
+#define mpnic_devlink_port_type_eth_set(dl_port, dev)	do { } while (0)
+#define mpnic_devlink_port_forget_netdev(dl_port)	do { } while (0)
 #else
-#define MPNIC_DEVLINK_PORTS	false
+#define MPNIC_DEVLINK_PORTS_LATE	true
 #define mpnic_netdev_devlink_port_set(dev, dl_port)	do { } while (0)
+#define mpnic_devlink_port_type_eth_set(dl_port, dev)	devlink_port_type_eth_set(dl_port, dev)
+#define mpnic_devlink_port_forget_netdev(dl_port)	do {	\
+	spin_lock_bh(&(dl_port)->type_lock);			\
+	(dl_port)->type_eth.netdev = NULL;			\
+	spin_unlock_bh(&(dl_port)->type_lock);			\
+} while (0)
 #endif
 
 /* devlink parameter set callbacks take an extack since 6.10 */

@@ -568,8 +568,9 @@ static void mpnic_devlink_port_free(struct mpnic_card *card, u32 idx)
  * @extack: why not
  *
  * A physical port numbered by the port's index. The devlink port of a port
- * that had the index before and is not yet gone goes first. None before
- * 6.2 (compat.h: MPNIC_DEVLINK_PORTS).
+ * that had the index before and is not yet gone goes first. Before 6.2
+ * (compat.h: MPNIC_DEVLINK_PORTS_LATE) mpnic_wq registers it once the
+ * netdev is.
  *
  * Context: process context, RTNL held: the instance lock, which comes
  * before RTNL, is only tried, and a port-new that finds it held (by a
@@ -587,8 +588,11 @@ int mpnic_devlink_port_add(struct mpnic_port *port, struct netlink_ext_ack *exta
 	int err;
 
 	ASSERT_RTNL();
-	if (!MPNIC_DEVLINK_PORTS)
+	if (MPNIC_DEVLINK_PORTS_LATE) {
+		/* It runs after RTNL, so after the netdev registered */
+		queue_work(mpnic_wq, &card->dl_ports_work);
 		return 0;
+	}
 	dl_port = kzalloc(sizeof(*dl_port), GFP_KERNEL);
 	if (!dl_port)
 		return -ENOMEM;
@@ -622,11 +626,69 @@ void mpnic_devlink_port_del(struct mpnic_port *port)
 {
 	if (!port->dl_port)
 		return;
+	/* Before 6.2 devlink's notifications read the netdev it was given */
+	if (MPNIC_DEVLINK_PORTS_LATE)
+		mpnic_devlink_port_forget_netdev(port->dl_port);
 	WRITE_ONCE(port->dl_port, NULL);
 	queue_work(mpnic_wq, &port->card->dl_ports_work);
 }
 
-/* mpnic_wq: the devlink ports whose port is gone */
+/*
+ * Before 6.2: the devlink port of each registered netdev that has none,
+ * registered and typed outside RTNL, which both take. The netdev is held
+ * in between; a port deleted meanwhile does not get it, and it goes.
+ * Context: mpnic_wq, the instance lock held.
+ */
+static void mpnic_devlink_ports_late(struct mpnic_card *card)
+{
+	struct devlink_port_attrs attrs = {
+		.flavour = DEVLINK_PORT_FLAVOUR_PHYSICAL,
+	};
+	struct devlink_port *dl_port;
+	struct mpnic_port *port;
+	struct net_device *dev;
+	bool linked;
+	u32 i;
+
+	for (i = 0; i < MPNIC_MAX_PORTS; i++) {
+		if (card->dl_ports[i])
+			continue;
+		dev = NULL;
+		rtnl_lock();
+		port = card->ports[i];
+		if (port && !port->dl_port && port->netdev->reg_state == NETREG_REGISTERED) {
+			dev = port->netdev;
+			dev_hold(dev);
+		}
+		rtnl_unlock();
+		if (!dev)
+			continue;
+		dl_port = kzalloc(sizeof(*dl_port), GFP_KERNEL);
+		attrs.phys.port_number = i;
+		if (dl_port)
+			devlink_port_attrs_set(dl_port, &attrs);
+		if (!dl_port || devl_port_register(card->devlink, dl_port, i)) {
+			dev_warn(card->dev, "no devlink port for %s\n", netdev_name(dev));
+			kfree(dl_port);
+			dev_put(dev);
+			continue;
+		}
+		card->dl_ports[i] = dl_port;
+		mpnic_devlink_port_type_eth_set(dl_port, dev);
+		rtnl_lock();
+		linked = card->ports[i] == port && dev->reg_state == NETREG_REGISTERED;
+		if (linked)
+			WRITE_ONCE(port->dl_port, dl_port);
+		else
+			mpnic_devlink_port_forget_netdev(dl_port);
+		rtnl_unlock();
+		dev_put(dev);
+		if (!linked)
+			mpnic_devlink_port_free(card, i);
+	}
+}
+
+/* mpnic_wq: the devlink ports whose port is gone, and before 6.2 new ones */
 static void mpnic_devlink_ports_work(struct work_struct *work)
 {
 	struct mpnic_card *card = container_of(work, struct mpnic_card, dl_ports_work);
@@ -637,10 +699,16 @@ static void mpnic_devlink_ports_work(struct work_struct *work)
 	mutex_lock(&mpnic_cards_lock);
 	for (i = 0; i < MPNIC_MAX_PORTS; i++) {
 		port = card->ports[i];
-		if (!port || READ_ONCE(port->dl_port) != card->dl_ports[i])
+		if (card->dl_ports[i] && (!port || READ_ONCE(port->dl_port) != card->dl_ports[i])) {
+			/* Unregistering notifies, which before 6.2 takes RTNL */
+			mutex_unlock(&mpnic_cards_lock);
 			mpnic_devlink_port_free(card, i);
+			mutex_lock(&mpnic_cards_lock);
+		}
 	}
 	mutex_unlock(&mpnic_cards_lock);
+	if (MPNIC_DEVLINK_PORTS_LATE)
+		mpnic_devlink_ports_late(card);
 	devl_unlock(card->devlink);
 }
 

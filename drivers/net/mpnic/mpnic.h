@@ -425,7 +425,7 @@ struct mpnic_card {
 	u32 fw_mem_mb;
 	/* Its ports' devlink ports, by port index, under the instance lock */
 	struct devlink_port *dl_ports[MPNIC_MAX_PORTS];
-	struct work_struct dl_ports_work;	/* frees those of gone ports */
+	struct work_struct dl_ports_work;	/* gone ports' devlink ports go; <6.2 new come */
 	/*
 	 * What the engines a reload retired counted, by engine index, so
 	 * that an index's counters go on across reloads; stats_engines, the

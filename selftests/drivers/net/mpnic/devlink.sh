@@ -293,14 +293,11 @@ ports()
 	local h id out
 
 	RET=0
-	# before 6.2 a netdev could not name its devlink port (compat.h)
-	if [ "$(kver)" -lt 602 ]; then
-		log_test_skip "devlink ports" "mpnic has them from kernel 6.2"
-		return 0
-	fi
 	topo_create
 	busywait 5000 registered
 	h=$(handle)
+	# before 6.2 they come from mpnic_wq after the netdev (compat.h)
+	busywait 5000 eval 'dl_port "$h/0" | grep -q "netdev $DEV"'
 	out=$(dl_port "$h/0")
 	echo "$out" | grep -q "netdev $DEV flavour physical port 0"
 	check_err $? "port 0's devlink port: '$out'"
@@ -310,6 +307,7 @@ ports()
 		id=$(card_id "$DEV")
 		$MPNICCTL port add card "$id" name mpnicp1 >/dev/null
 		check_err $? "a second port failed"
+		busywait 5000 eval 'dl_port "$h/1" | grep -q netdev'
 		out=$(dl_port "$h/1")
 		echo "$out" | grep -q "netdev mpnicp1 flavour physical port 1"
 		check_err $? "port 1's devlink port: '$out'"
@@ -319,7 +317,7 @@ ports()
 		# the index again, at once
 		$MPNICCTL port add card "$id" name mpnicp1 >/dev/null
 		check_err $? "the second port again failed"
-		dl_port "$h/1" | grep -q "netdev mpnicp1"
+		busywait 5000 eval 'dl_port "$h/1" | grep -q "netdev mpnicp1"'
 		check_err $? "the index taken again has no devlink port: $(dl_port "$h/1")"
 	else
 		echo "# no mpnicctl (make mpnicctl): one port only"
