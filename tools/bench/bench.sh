@@ -9,7 +9,7 @@
 #   BENCH_VMS="6.12:2 6.12:4 6.1:2"   kernel:vCPUs, one boot each
 #   BENCH_SECS=5 BENCH_RUNS=3         length and count of each measurement
 #   BENCH_ONLY="tcp1_rx rr"           only these workloads
-#   BENCH_PROFILE=tcp1_rx             one more run of it under perf, per card
+#   BENCH_PROFILE=tcp1_rx             one more run of it under ftrace, per card
 #   BENCH_BUSY_US=1000                busy_poll_us for the rr_busy workload
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)

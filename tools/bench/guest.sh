@@ -169,27 +169,54 @@ measure()
 	fi
 }
 
-# BENCH_PROFILE=WORKLOAD: one more run of it on each card, under perf (a
-# software clock: TCG has no PMU), and the top of the profile
+# BENCH_PROFILE=WORKLOAD: one more run of it on each card under ftrace's
+# function_graph tracer, limited to the datapath's main functions, and each
+# one's calls and time (inclusive, with the tracer's own cost). perf record
+# hangs this TCG guest under load, and a kernel without a PMU samples
+# nothing better. The buffer stops when full: the profile covers the first
+# part of the run.
+PROFILE_FUNCS="veth_xmit mpnic_dispatch_rx __skb_gso_segment mpnic_engine_poll
+	mpnic_stack_rx mpnic_engine_rx_deliver mpnic_gro_flush mpnic_engine_tx
+	mpnic_hq_poll napi_gro_receive napi_gro_flush netif_receive_skb_list_internal
+	ip_rcv ipv6_rcv tcp_v4_rcv tcp_sendmsg tcp_recvmsg skb_copy_datagram_iter
+	mpnic_start_xmit __dev_queue_xmit try_to_wake_up
+	__alloc_skb kfree_skb_list_reason consume_skb napi_build_skb"
 profile()
 {
-	local w=$1 data=/tmp/bench-perf.data
+	local w=$1 t=/sys/kernel/tracing f
 
-	command -v perf >/dev/null || { note "no perf"; return; }
-	# perf in the foreground: in the background of a script it hangs
-	( sleep 0.5; measure "$w" profile >/dev/null ) &
-	timeout $((secs + 30)) perf record -q -e cpu-clock -F 500 -a -o $data -- \
-		sleep $((secs + 1)) >/dev/null 2>/tmp/bench-perf.err ||
-		{ note "perf record failed: $(tail -n 3 /tmp/bench-perf.err)"; }
-	wait $!
-	note "$dev-$engines $w profile, by symbol:"
-	timeout 120 perf report -i $data --sort sym --stdio 2>/tmp/bench-perf.err |
-		grep -E '^ +[0-9]' | head -n 40 >&2
-	[ -s /tmp/bench-perf.err ] && note "perf report: $(tail -n 3 /tmp/bench-perf.err)"
-	note "$dev-$engines $w profile, by thread:"
-	timeout 60 perf report -i $data --sort comm --stdio 2>/dev/null |
-		grep -E '^ +[0-9]' | head -n 12 >&2
-	rm -f $data
+	[ -e $t/trace ] || mount -t tracefs nodev $t 2>/dev/null
+	[ -w $t/set_ftrace_filter ] || { note "no ftrace"; return; }
+	echo 0 > $t/tracing_on
+	echo nop > $t/current_tracer
+	: > $t/set_ftrace_filter
+	for f in $PROFILE_FUNCS; do
+		echo "$f" >> $t/set_ftrace_filter 2>/dev/null || note "profile: no $f"
+	done
+	echo 65536 > $t/buffer_size_kb
+	echo 0 > $t/options/overwrite
+	echo 1 > $t/options/funcgraph-tail
+	echo function_graph > $t/current_tracer
+	: > $t/trace
+	echo 1 > $t/tracing_on
+	measure "$w" profile >/dev/null
+	echo 0 > $t/tracing_on
+	note "$dev-$engines $w profile: function, calls, total ms, us per call"
+	awk -F'|' '
+		# " 1) + 12.345 us   |  } /* name */" or " 1)   1.234 us |  name();"
+		NF >= 2 && $1 ~ /[0-9.]+ us/ {
+			d = $1; sub(/.*\)[^0-9]*/, "", d); sub(/ us.*/, "", d)
+			f = $2
+			if (f ~ /\/\* /) { sub(/.*\/\* /, "", f); sub(/ \*\/.*/, "", f) }
+			else { gsub(/[();{]/, "", f) }
+			sub(/ *\[.*/, "", f); gsub(/ /, "", f)
+			n[f]++; us[f] += d
+		}
+		END { for (f in n) printf "%-34s %9d %10.1f %8.2f\n", f, n[f], us[f] / 1000, us[f] / n[f] }
+	' $t/trace | sort -k3 -rn | sed 's/^/bench:   /' >&2
+	echo nop > $t/current_tracer
+	: > $t/set_ftrace_filter
+	echo 1408 > $t/buffer_size_kb
 }
 
 modprobe pktgen 2>/dev/null || note "no pktgen: UDP rates left out"

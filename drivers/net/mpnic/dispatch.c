@@ -14,6 +14,7 @@
 #include MPNIC_GSO_H
 
 #include "mpnic.h"
+#include "tso.h"
 
 /* Header bytes dispatch looks at; deeper headers hash as far as found */
 #define MPNIC_DISPATCH_HDR	256
@@ -82,12 +83,100 @@ static u32 mpnic_dispatch_rule_queue(struct mpnic_port *port,
 	return likely(qidx < READ_ONCE(port->num_hqs)) ? qidx : rule->action;
 }
 
+/*
+ * The queue a frame goes to: an ntuple rule, then aRFS, then RSS; @frames
+ * is how many frames of the flow it stands for. Returns false when a rule
+ * drops them (the caller counts it); @hash is reported with the frame.
+ */
+static bool mpnic_dispatch_steer(struct mpnic_port *port, struct mpnic_dispatch_stats *ds,
+				 const struct mpnic_flow *flow, u32 frames, u32 *qidx,
+				 u32 *hash, enum mpnic_hash_kind *kind)
+{
+	const struct mpnic_ntuple_rule *rule = NULL;
+	const struct mpnic_dispatch_cfg *cfg;
+	int arfs;
+
+	cfg = rcu_dereference(port->cfg);
+	/* Rules first; the hash is reported with the packet either way */
+	if (cfg->nrules && (port->netdev->features & NETIF_F_NTUPLE))
+		rule = mpnic_ntuple_match(cfg, flow, false);
+	*hash = mpnic_rss_hash(&cfg->rss, flow, false, kind);
+	if (rule && rule->action == MPNIC_NTUPLE_DROP)
+		return false;
+	arfs = rule ? -1 : mpnic_arfs_queue(port, flow, MPNIC_DIR_IN);
+	if (rule) {
+		*qidx = mpnic_dispatch_rule_queue(port, rule, flow, false, hash, kind);
+		mpnic_stat_add(ds, rx_ntuple_steered, frames);
+	} else if (arfs >= 0) {
+		*qidx = arfs;
+		mpnic_stat_add(ds, rx_arfs_steered, frames);
+	} else {
+		*qidx = mpnic_rss_bucket(&cfg->rss, *hash);
+	}
+	return true;
+}
+
+/*
+ * DMA #1's descriptor: a free card buffer of @eng and a slot on its input
+ * ring. Returns it, or NULL with the counter and reason of the drop.
+ * Context: eng->in_lock held; the caller commits and unlocks.
+ */
+static struct mpnic_rx_desc *mpnic_dispatch_slot(struct mpnic_engine *eng,
+						 struct mpnic_dispatch_stats *ds, u64 **drop,
+						 enum skb_drop_reason *reason)
+{
+	struct mpnic_rx_desc *desc;
+	u32 *freebuf;
+
+	freebuf = mpnic_ring_cons_peek(&eng->free_ring);
+	if (unlikely(!freebuf)) {
+		/* the card's watchdog reads it (in_lock only orders writers) */
+		WRITE_ONCE(eng->in_nomem, eng->in_nomem + 1);
+		*drop = &ds->rx_card_mem_exhausted;
+		*reason = SKB_DROP_REASON_NOMEM;
+		return NULL;
+	}
+	desc = mpnic_ring_prod_slot(&eng->in_ring);
+	if (unlikely(!desc)) {
+		WRITE_ONCE(eng->in_full, eng->in_full + 1);
+		*drop = &ds->rx_engine_ring_full;
+		*reason = SKB_DROP_REASON_FULL_RING;
+		return NULL;
+	}
+	desc->buf = *freebuf;
+	mpnic_ring_cons_release(&eng->free_ring);
+	return desc;
+}
+
+static void mpnic_dispatch_desc_fill(struct mpnic_rx_desc *desc, struct mpnic_port *port,
+				     u32 len, u32 hash, enum mpnic_hash_kind kind)
+{
+	desc->len = len;
+	desc->hash = hash;
+	desc->hash_kind = kind;
+	desc->flags = 0;
+	desc->port = port->idx;
+}
+
+/* Count a frame from the wire; false when the port is down (counted, not freed) */
+static bool mpnic_dispatch_count(struct mpnic_port *port, struct mpnic_dispatch_stats *ds,
+				 u32 len)
+{
+	u64_stats_update_begin(&ds->syncp);
+	WRITE_ONCE(ds->rx_wire_frames, ds->rx_wire_frames + 1);
+	WRITE_ONCE(ds->rx_wire_bytes, ds->rx_wire_bytes + len);
+	u64_stats_update_end(&ds->syncp);
+	if (likely(netif_running(port->netdev)))
+		return true;
+	mpnic_dispatch_drop(ds, &ds->rx_port_down, NULL, SKB_DROP_REASON_DEV_READY);
+	return false;
+}
+
 static void mpnic_dispatch_frame(struct mpnic_port *port, struct mpnic_dispatch_stats *ds,
 				 struct sk_buff *skb, int mac_len)
 {
 	u32 len = skb->len + mac_len + (skb_vlan_tag_present(skb) ? VLAN_HLEN : 0);
-	const struct mpnic_ntuple_rule *rule = NULL;
-	const struct mpnic_dispatch_cfg *cfg;
+	enum skb_drop_reason reason;
 	u8 hdrbuf[MPNIC_DISPATCH_HDR];
 	enum mpnic_hash_kind kind;
 	struct mpnic_rx_desc *desc;
@@ -95,16 +184,10 @@ static void mpnic_dispatch_frame(struct mpnic_port *port, struct mpnic_dispatch_
 	struct mpnic_flow flow;
 	u32 caplen, hash, qidx;
 	const u8 *hdr;
-	u32 *freebuf;
-	int arfs;
+	u64 *drop;
 
-	u64_stats_update_begin(&ds->syncp);
-	WRITE_ONCE(ds->rx_wire_frames, ds->rx_wire_frames + 1);
-	WRITE_ONCE(ds->rx_wire_bytes, ds->rx_wire_bytes + len);
-	u64_stats_update_end(&ds->syncp);
-
-	if (unlikely(!netif_running(port->netdev))) {
-		mpnic_dispatch_drop(ds, &ds->rx_port_down, skb, SKB_DROP_REASON_DEV_READY);
+	if (unlikely(!mpnic_dispatch_count(port, ds, len))) {
+		kfree_skb_reason(skb, SKB_DROP_REASON_DEV_READY);
 		return;
 	}
 	if (unlikely(len < ETH_HLEN)) {
@@ -125,69 +208,112 @@ static void mpnic_dispatch_frame(struct mpnic_port *port, struct mpnic_dispatch_
 		hdr = hdrbuf;
 	}
 	mpnic_parse(hdr, caplen, len, &flow);
-	cfg = rcu_dereference(port->cfg);
-	/* Rules first; the hash is reported with the packet either way */
-	if (cfg->nrules && (port->netdev->features & NETIF_F_NTUPLE))
-		rule = mpnic_ntuple_match(cfg, &flow, false);
-	hash = mpnic_rss_hash(&cfg->rss, &flow, false, &kind);
-	if (rule && rule->action == MPNIC_NTUPLE_DROP) {
+	if (!mpnic_dispatch_steer(port, ds, &flow, 1, &qidx, &hash, &kind)) {
 		mpnic_dispatch_drop(ds, &ds->rx_ntuple_drop, skb, SKB_DROP_REASON_NOT_SPECIFIED);
 		return;
-	}
-	arfs = rule ? -1 : mpnic_arfs_queue(port, &flow, MPNIC_DIR_IN);
-	if (rule) {
-		qidx = mpnic_dispatch_rule_queue(port, rule, &flow, false, &hash, &kind);
-		mpnic_stat_inc(ds, rx_ntuple_steered);
-	} else if (arfs >= 0) {
-		qidx = arfs;
-		mpnic_stat_inc(ds, rx_arfs_steered);
-	} else {
-		qidx = mpnic_rss_bucket(&cfg->rss, hash);
 	}
 	eng = port->hqs[qidx].eng;
 
 	spin_lock(&eng->in_lock);
-	freebuf = mpnic_ring_cons_peek(&eng->free_ring);
-	if (unlikely(!freebuf)) {
-		/* the card's watchdog reads it (in_lock only orders writers) */
-		WRITE_ONCE(eng->in_nomem, eng->in_nomem + 1);
-		spin_unlock(&eng->in_lock);
-		mpnic_dispatch_drop(ds, &ds->rx_card_mem_exhausted, skb, SKB_DROP_REASON_NOMEM);
-		return;
+	desc = mpnic_dispatch_slot(eng, ds, &drop, &reason);
+	if (likely(desc)) {
+		mpnic_dispatch_copy(skb, mac_len, eng->mem + (size_t)desc->buf * MPNIC_BUF_SIZE,
+				    len);
+		mpnic_dispatch_desc_fill(desc, port, len, hash, kind);
+		mpnic_ring_prod_commit(&eng->in_ring);
 	}
-	desc = mpnic_ring_prod_slot(&eng->in_ring);
-	if (unlikely(!desc)) {
-		WRITE_ONCE(eng->in_full, eng->in_full + 1);
-		spin_unlock(&eng->in_lock);
-		mpnic_dispatch_drop(ds, &ds->rx_engine_ring_full, skb, SKB_DROP_REASON_FULL_RING);
-		return;
-	}
-	desc->buf = *freebuf;
-	mpnic_ring_cons_release(&eng->free_ring);
-	mpnic_dispatch_copy(skb, mac_len, eng->mem + (size_t)desc->buf * MPNIC_BUF_SIZE, len);
-	desc->len = len;
-	desc->hash = hash;
-	desc->hash_kind = kind;
-	desc->flags = 0;
-	desc->port = port->idx;
-	mpnic_ring_prod_commit(&eng->in_ring);
 	spin_unlock(&eng->in_lock);
-
+	if (unlikely(!desc)) {
+		mpnic_dispatch_drop(ds, drop, skb, reason);
+		return;
+	}
 	mpnic_engine_kick(eng);
 	consume_skb(skb);
 }
 
-/**
- * mpnic_dispatch_rx - the wire's rx_handler
- * @pskb: the frame the wire received
- *
- * Every frame ends either on an engine's input ring or in exactly one
- * named dispatch counter. A virtual wire may deliver a GSO super-frame: it
- * is cut into the frames a real cable would have carried first.
- *
- * Context: softirq, RCU read side (the wire's receive path).
- * Return: RX_HANDLER_CONSUMED, or RX_HANDLER_PASS for the wire's own loopback.
+/*
+ * A TCP GSO packet, as a virtual wire (veth) hands over what the peer's
+ * stack sent: cut it into wire frames directly in card memory, headers
+ * fixed up and checksums computed as the peer's NIC would have sent them
+ * (claim 8's segmentation, on the way in), with no skb per segment, the
+ * payload copied and summed in one pass, and one doorbell for all. The
+ * segments are one flow: they are steered once, to one engine, and each
+ * counts as a wire frame. Returns false, having done nothing, for what it
+ * does not cover (tunnels, an out-of-band VLAN tag, headers it cannot
+ * parse): skb_gso_segment() does those.
  */
+static bool mpnic_dispatch_tso(struct mpnic_port *port, struct mpnic_dispatch_stats *ds,
+			       struct sk_buff *skb, int mac_len)
+{
+	const struct skb_shared_info *shinfo = skb_shinfo(skb);
+	const u32 types = SKB_GSO_TCPV4 | SKB_GSO_TCPV6;
+	u32 caplen, hlen, payload, off, idx, chunk, len, qidx, hash;
+	u32 mss = shinfo->gso_size, total = skb->len + mac_len;
+	enum skb_drop_reason reason;
+	u8 hdr[MPNIC_DISPATCH_HDR];
+	enum mpnic_hash_kind kind;
+	struct mpnic_rx_desc *desc;
+	struct mpnic_engine *eng;
+	struct mpnic_flow flow;
+	struct mpnic_tso tso;
+	bool steered;
+	__wsum psum;
+	u64 *drop;
+	u8 *dst;
+
+	if (!(shinfo->gso_type & types) ||
+	    (shinfo->gso_type & ~(types | SKB_GSO_TCP_FIXEDID | SKB_GSO_TCP_ECN | SKB_GSO_DODGY)) ||
+	    skb->encapsulation || skb_vlan_tag_present(skb) || !mss)
+		return false;
+	caplen = min_t(u32, total, MPNIC_DISPATCH_HDR);
+	if (skb_copy_bits(skb, -mac_len, hdr, caplen) ||
+	    mpnic_parse(hdr, caplen, total, &flow) != MPNIC_PARSE_OK ||
+	    flow.l4proto != IPPROTO_TCP || !flow.l4_off || (flow.frag & MPNIC_FRAG) ||
+	    flow.l3_off + flow.l3_len != total)
+		return false;
+	hlen = flow.l4_off + (hdr[flow.l4_off + 12] >> 4) * 4;
+	if (hlen > caplen || hlen + mss > MPNIC_BUF_SIZE || total <= hlen)
+		return false;
+
+	payload = total - hlen;
+	mpnic_tso_start(&tso, hdr, flow.l3_off, flow.l4_off, hlen, mss,
+			shinfo->gso_type & SKB_GSO_TCP_FIXEDID);
+	steered = mpnic_dispatch_steer(port, ds, &flow, DIV_ROUND_UP(payload, mss),
+				       &qidx, &hash, &kind);
+	eng = steered ? port->hqs[qidx].eng : NULL;
+	for (off = 0, idx = 0; off < payload; off += mss, idx++) {
+		chunk = min(mss, payload - off);
+		len = hlen + chunk;
+		if (unlikely(!mpnic_dispatch_count(port, ds, len)))
+			continue;
+		if (unlikely(!eng)) {
+			mpnic_dispatch_drop(ds, &ds->rx_ntuple_drop, NULL,
+					    SKB_DROP_REASON_NOT_SPECIFIED);
+			continue;
+		}
+		spin_lock(&eng->in_lock);
+		desc = mpnic_dispatch_slot(eng, ds, &drop, &reason);
+		if (likely(desc)) {
+			dst = eng->mem + (size_t)desc->buf * MPNIC_BUF_SIZE;
+			memcpy(dst, hdr, hlen);
+			/* The loop's bounds keep the slice inside the skb */
+			psum = skb_copy_and_csum_bits(skb, hlen - mac_len + off, dst + hlen, chunk);
+			mpnic_tso_fixup(&tso, dst, idx, chunk, off + chunk >= payload);
+			mpnic_tso_csum(&tso, dst, len, psum);
+			mpnic_dispatch_desc_fill(desc, port, len, hash, kind);
+			mpnic_ring_prod_commit(&eng->in_ring);
+		}
+		spin_unlock(&eng->in_lock);
+		if (unlikely(!desc))
+			mpnic_dispatch_drop(ds, drop, NULL, reason);
+	}
+	if (eng)
+		mpnic_engine_kick(eng);
+	mpnic_stat_inc(ds, rx_gso_split);
+	consume_skb(skb);
+	return true;
+}
+
 rx_handler_result_t mpnic_dispatch_rx(struct sk_buff **pskb)
 {
 	struct sk_buff *skb = *pskb, *segs, *seg, *next;
@@ -201,6 +327,8 @@ rx_handler_result_t mpnic_dispatch_rx(struct sk_buff **pskb)
 		mpnic_dispatch_frame(port, ds, skb, mac_len);
 		return RX_HANDLER_CONSUMED;
 	}
+	if (mpnic_dispatch_tso(port, ds, skb, mac_len))
+		return RX_HANDLER_CONSUMED;
 
 	skb = skb_share_check(skb, GFP_ATOMIC);
 	if (unlikely(!skb)) {
@@ -215,6 +343,7 @@ rx_handler_result_t mpnic_dispatch_rx(struct sk_buff **pskb)
 	}
 	consume_skb(skb);
 	mpnic_stat_inc(ds, rx_gso_split);
+	mpnic_stat_inc(ds, rx_gso_sw);
 	skb_list_walk_safe(segs, seg, next) {
 		skb_mark_not_on_list(seg);
 		/* Segments start at their MAC header */
@@ -223,17 +352,6 @@ rx_handler_result_t mpnic_dispatch_rx(struct sk_buff **pskb)
 	return RX_HANDLER_CONSUMED;
 }
 
-/**
- * mpnic_dispatch_tx_queue - the host dispatch: the queue of the flow's engine
- * @port: the port
- * @skb: a frame from the host stack, at its MAC header
- *
- * Hashes the reply direction of the flow with the receive configuration,
- * so both directions of a flow meet in one engine (claim 29); an ntuple
- * rule that steers the flow's received frames steers its sent ones too.
- *
- * Context: ndo_select_queue, BH disabled, RCU-bh read side.
- */
 u16 mpnic_dispatch_tx_queue(struct mpnic_port *port, struct sk_buff *skb)
 {
 	const struct mpnic_ntuple_rule *rule = NULL;

@@ -143,6 +143,7 @@ struct mpnic_tx_cmpl {
 	X(rx_card_mem_exhausted) /* dropped: no free card buffer */	\
 	X(rx_engine_ring_full)	/* dropped: engine input ring full */	\
 	X(rx_gso_split)		/* GSO super-frames cut into frames */	\
+	X(rx_gso_sw)		/* of those, by skb_gso_segment() */	\
 	X(rx_gso_errors)	/* dropped: a GSO frame could not be cut */ \
 	X(rx_ntuple_steered)	/* placed by an ntuple rule */		\
 	X(rx_ntuple_drop)	/* dropped: an ntuple rule said so */	\
@@ -631,6 +632,8 @@ netdev_tx_t mpnic_start_xmit(struct sk_buff *skb, struct net_device *dev);
 int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 			    const u8 *frame, const struct mpnic_rx_desc *desc,
 			    const struct mpnic_flow *flow, bool csum_ok);
+struct mpnic_tso;
+void mpnic_tso_csum(const struct mpnic_tso *tso, u8 *buf, u32 len, __wsum psum);
 
 /* gro.c */
 bool mpnic_gro_start(struct mpnic_engine *eng, u8 *hdr, const struct mpnic_flow *flow,

@@ -226,8 +226,14 @@ static u32 mpnic_engine_copy_head(const struct sk_buff *skb, u8 *buf, u32 len)
 	return len + VLAN_HLEN;
 }
 
-/* IPv4 header and TCP checksums of a segment built in card memory */
-static void mpnic_engine_tso_csum(const struct mpnic_tso *tso, u8 *buf, u32 len)
+/**
+ * mpnic_tso_csum - IPv4 header and TCP checksums of a segment in card memory
+ * @tso: the segmentation's state
+ * @buf: the segment, its headers fixed up (mpnic_tso_fixup())
+ * @len: its length
+ * @psum: the checksum of its payload, summed as it was copied
+ */
+void mpnic_tso_csum(const struct mpnic_tso *tso, u8 *buf, u32 len, __wsum psum)
 {
 	u8 *ip = buf + tso->l3_off;
 	u32 tcplen = len - tso->l4_off;
@@ -235,7 +241,8 @@ static void mpnic_engine_tso_csum(const struct mpnic_tso *tso, u8 *buf, u32 len)
 	__wsum sum;
 
 	*check = 0;
-	sum = csum_partial(buf + tso->l4_off, tcplen, 0);
+	/* The TCP header is a multiple of 4 bytes: the payload sums at an even offset */
+	sum = csum_add(csum_partial(buf + tso->l4_off, tso->hdr_len - tso->l4_off, 0), psum);
 	if (tso->l3 == 4) {
 		__be32 saddr, daddr;
 
@@ -282,13 +289,12 @@ static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 p
 	for (off = 0; off < payload; off += mss, idx++) {
 		u32 chunk = min(mss, payload - off);
 		u32 len = hlen + tag + chunk;
+		__wsum psum;
 
-		if (unlikely(skb_copy_bits(skb, hlen + off, buf + hlen + tag, chunk))) {
-			mpnic_stat_inc(st, tx_bad);
-			return SKB_DROP_REASON_NOT_SPECIFIED;
-		}
+		/* Copied and summed in one pass; the loop's bounds keep it in the skb */
+		psum = skb_copy_and_csum_bits(skb, hlen + off, buf + hlen + tag, chunk);
 		mpnic_tso_fixup(&tso, buf, idx, chunk, off + chunk >= payload);
-		mpnic_engine_tso_csum(&tso, buf, len);
+		mpnic_tso_csum(&tso, buf, len, psum);
 		mpnic_stack_tx(eng, port, buf, len);
 		reason = mpnic_engine_wire_send(eng, wire, buf, len);
 		if (reason)

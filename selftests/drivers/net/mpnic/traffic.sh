@@ -66,6 +66,11 @@ tcp_from_peer()
 	check_err $? "iperf3 from the peer failed"
 	[ "$(iperf_bytes)" -gt 1000000 ]
 	check_err $? "less than 1 MB reached the host"
+	# The peer's TSO packets are cut straight into card memory, checksums computed
+	[ "$(stat $DEV rx_gso_split)" -gt 0 ] && [ "$(stat $DEV rx_gso_sw)" = 0 ]
+	check_err $? "GSO packets from the wire: $(stat $DEV rx_gso_split) cut, $(stat $DEV rx_gso_sw) by skb_gso_segment"
+	[ "$(stat_sum $DEV in_csum_errors)" = 0 ] && [ "$(stat_sum $DEV in_csum_verified)" -gt 1000 ]
+	check_err $? "segments' checksums: $(stat_sum $DEV in_csum_errors) bad, $(stat_sum $DEV in_csum_verified) verified"
 	topo_destroy
 	log_test "TCP peer -> host (iperf3 -R)"
 }
