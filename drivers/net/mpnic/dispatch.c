@@ -257,7 +257,6 @@ static bool mpnic_dispatch_tso(struct mpnic_port *port, struct mpnic_dispatch_st
 	struct mpnic_flow flow;
 	struct mpnic_tso tso;
 	bool steered;
-	__wsum psum;
 	u64 *drop;
 	u8 *dst;
 
@@ -296,10 +295,8 @@ static bool mpnic_dispatch_tso(struct mpnic_port *port, struct mpnic_dispatch_st
 		if (likely(desc)) {
 			dst = eng->mem + (size_t)desc->buf * MPNIC_BUF_SIZE;
 			memcpy(dst, hdr, hlen);
-			/* The loop's bounds keep the slice inside the skb */
-			psum = skb_copy_and_csum_bits(skb, hlen - mac_len + off, dst + hlen, chunk);
-			mpnic_tso_fixup(&tso, dst, idx, chunk, off + chunk >= payload);
-			mpnic_tso_csum(&tso, dst, len, psum);
+			mpnic_tso_segment(&tso, skb, hlen - mac_len + off, dst, idx, chunk,
+					  off + chunk >= payload);
 			mpnic_dispatch_desc_fill(desc, port, len, hash, kind);
 			mpnic_ring_prod_commit(&eng->in_ring);
 		}

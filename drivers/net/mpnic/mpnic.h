@@ -633,7 +633,8 @@ int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 			    const u8 *frame, const struct mpnic_rx_desc *desc,
 			    const struct mpnic_flow *flow, bool csum_ok);
 struct mpnic_tso;
-void mpnic_tso_csum(const struct mpnic_tso *tso, u8 *buf, u32 len, __wsum psum);
+void mpnic_tso_segment(const struct mpnic_tso *tso, const struct sk_buff *skb, u32 from,
+		       u8 *buf, u32 idx, u32 chunk, bool last);
 
 /* gro.c */
 bool mpnic_gro_start(struct mpnic_engine *eng, u8 *hdr, const struct mpnic_flow *flow,

@@ -227,19 +227,30 @@ static u32 mpnic_engine_copy_head(const struct sk_buff *skb, u8 *buf, u32 len)
 }
 
 /**
- * mpnic_tso_csum - IPv4 header and TCP checksums of a segment in card memory
+ * mpnic_tso_segment - build one TSO segment in card memory
  * @tso: the segmentation's state
- * @buf: the segment, its headers fixed up (mpnic_tso_fixup())
- * @len: its length
- * @psum: the checksum of its payload, summed as it was copied
+ * @skb: the large packet
+ * @from: offset in @skb of this segment's payload slice
+ * @buf: the segment, the large packet's headers already at its start
+ * @idx: segment number, from 0
+ * @chunk: payload bytes in this segment
+ * @last: this is the last segment
+ *
+ * Copies the slice after the headers, summing it in the same pass, fixes
+ * the headers up (mpnic_tso_fixup()) and sets the IPv4 header and TCP
+ * checksums. The caller keeps @from + @chunk inside @skb.
  */
-void mpnic_tso_csum(const struct mpnic_tso *tso, u8 *buf, u32 len, __wsum psum)
+void mpnic_tso_segment(const struct mpnic_tso *tso, const struct sk_buff *skb, u32 from,
+		       u8 *buf, u32 idx, u32 chunk, bool last)
 {
+	__wsum psum = skb_copy_and_csum_bits(skb, from, buf + tso->hdr_len, chunk);
+	u32 len = tso->hdr_len + chunk;
 	u8 *ip = buf + tso->l3_off;
 	u32 tcplen = len - tso->l4_off;
 	__sum16 *check = (__sum16 *)(buf + tso->l4_off + 16);
 	__wsum sum;
 
+	mpnic_tso_fixup(tso, buf, idx, chunk, last);
 	*check = 0;
 	/* The TCP header is a multiple of 4 bytes: the payload sums at an even offset */
 	sum = csum_add(csum_partial(buf + tso->l4_off, tso->hdr_len - tso->l4_off, 0), psum);
@@ -289,12 +300,8 @@ static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 p
 	for (off = 0; off < payload; off += mss, idx++) {
 		u32 chunk = min(mss, payload - off);
 		u32 len = hlen + tag + chunk;
-		__wsum psum;
 
-		/* Copied and summed in one pass; the loop's bounds keep it in the skb */
-		psum = skb_copy_and_csum_bits(skb, hlen + off, buf + hlen + tag, chunk);
-		mpnic_tso_fixup(&tso, buf, idx, chunk, off + chunk >= payload);
-		mpnic_tso_csum(&tso, buf, len, psum);
+		mpnic_tso_segment(&tso, skb, hlen + off, buf, idx, chunk, off + chunk >= payload);
 		mpnic_stack_tx(eng, port, buf, len);
 		reason = mpnic_engine_wire_send(eng, wire, buf, len);
 		if (reason)
