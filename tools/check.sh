@@ -111,6 +111,14 @@ for k in $KERNELS; do
 	s=$(grep -cE '^ok [0-9]+ selftests:.*# SKIP' "$log/selftests-$k.log")
 	f=$(grep -cE '^not ok [0-9]+ selftests:' "$log/selftests-$k.log")
 	pass=$((pass + p)) skip=$((skip + s)) fail=$((fail + f))
+	# What each failed test printed last: CI shows only this output
+	awk '/^# selftests: / { n = 0 }
+	     /^# / { buf[n++ % 40] = $0 }
+	     /^not ok [0-9]+ selftests:/ {
+		print "== the end of what it printed: " $0
+		for (i = (n > 40 ? n - 40 : 0); i < n; i++)
+			print buf[i % 40]
+	     }' "$log/selftests-$k.log"
 	if [ "$p$f$s" = 000 ] || { [ "$rc" != 0 ] && [ "$f" = 0 ]; }; then
 		# no TAP at all, or a splat / VM failure on top of the tests
 		result 1 "VM run on $k (exit $rc)"

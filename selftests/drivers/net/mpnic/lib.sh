@@ -386,6 +386,51 @@ mem_check()
 	log_test "memory back to its baseline after $(basename "$0")"
 }
 
+# The processes under PID, deepest first, leaving out the subshell that
+# asks and what it runs: $(descendants PID)
+descendants()
+{
+	local self=$BASHPID
+
+	ps -e -o pid=,ppid= | awk -v top="$1" -v self="$self" '
+		{ kids[$2] = kids[$2] " " $1 }
+		function walk(p,   n, i, c) {
+			n = split(kids[p], c, " ")
+			for (i = 1; i <= n; i++)
+				if (c[i] != self) {
+					walk(c[i])
+					print c[i]
+				}
+		}
+		END { walk(top) }'
+}
+
+# End what the script left running in the background: a server no client
+# reached, a client whose path went away, wrapped in timeouts of up to
+# minutes. Each holds the test runner's output open, and in a virtme guest
+# that output (/dev/stdout) is a virtio port one process may open at a
+# time: the next script's runner could not open it while one still ran.
+reap_children()
+{
+	local pids pid left i
+
+	pids=$(descendants $$)
+	[ -n "$pids" ] || return 0
+	for pid in $pids; do
+		echo "# still running, ended: $(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null)"
+	done
+	kill $pids 2>/dev/null
+	for i in $(seq 50); do
+		left=""
+		for pid in $pids; do
+			kill -0 "$pid" 2>/dev/null && left+=" $pid"
+		done
+		[ -z "$left" ] && return 0
+		sleep 0.1
+	done
+	kill -9 $left 2>/dev/null
+}
+
 # Run every test named in $ALL_TESTS (or in $TESTS, to pick some), then
 # check the module's memory and exit with the merged status. Each test is
 # named as it starts, so that a hang shows where it is; each test's time
@@ -402,6 +447,7 @@ tests_run()
 		echo "$t: $((SECONDS - t0)) s"
 	done
 	topo_destroy
+	reap_children
 	mem_check
 	echo "$(basename "$0"): ${SECONDS} s"
 	exit "$EXIT_STATUS"

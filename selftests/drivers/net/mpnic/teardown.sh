@@ -42,7 +42,7 @@ load()
 # Traffic whose path is gone: the client and the server end now
 stop_load()
 {
-	kill "$load_pid" 2>/dev/null
+	kill $(descendants "$load_pid") "$load_pid" 2>/dev/null
 	[ -n "$PEER" ] && ip netns pids "$PEER" | xargs -r kill 2>/dev/null
 	wait "$load_pid" 2>/dev/null
 }
