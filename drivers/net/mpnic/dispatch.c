@@ -277,7 +277,9 @@ static bool mpnic_dispatch_tso(struct mpnic_port *port, struct mpnic_dispatch_st
 	payload = total - hlen;
 	mpnic_tso_start(&tso, hdr, flow.l3_off, flow.l4_off, hlen, mss,
 			shinfo->gso_type & SKB_GSO_TCP_FIXEDID);
-	steered = mpnic_dispatch_steer(port, ds, &flow, DIV_ROUND_UP(payload, mss),
+	/* A port that is down steers nothing: the loop counts its drops */
+	steered = netif_running(port->netdev) &&
+		  mpnic_dispatch_steer(port, ds, &flow, DIV_ROUND_UP(payload, mss),
 				       &qidx, &hash, &kind);
 	eng = steered ? port->hqs[qidx].eng : NULL;
 	for (off = 0, idx = 0; off < payload; off += mss, idx++) {
