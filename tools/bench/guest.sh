@@ -61,6 +61,11 @@ topo_up()
 	ip addr add $H4/24 dev $hostdev
 	ip link set $hostdev up
 	ip -n $NS addr add $P4/24 dev bp0
+	# The peer receives as a host with a real NIC would, coalescing with
+	# GRO (veth then polls with NAPI), over either device
+	if [ "${BENCH_PEER_GRO:-1}" = 1 ]; then
+		ip netns exec $NS ethtool -K bp0 gro on || note "$dev-$engines: no GRO in the peer"
+	fi
 	ip -n $NS link set bp0 up
 	ip -n $NS link set lo up
 	for _ in $(seq 50); do
