@@ -40,7 +40,7 @@ static int mpnic_engine_rx_one(struct mpnic_engine *eng, struct mpnic_hq *hq,
 			       const u8 *frame, const struct mpnic_rx_desc *desc)
 {
 	struct mpnic_flow flow;
-	bool csum_ok = false;
+	bool csum_late;
 	bool rxcsum;
 
 	mpnic_stat_inc(&eng->stats, rx_frames);
@@ -49,8 +49,8 @@ static int mpnic_engine_rx_one(struct mpnic_engine *eng, struct mpnic_hq *hq,
 		return 0;
 	}
 	rxcsum = READ_ONCE(hq->port->netdev->features) & NETIF_F_RXCSUM;
-	return mpnic_stack_rx(eng, desc->port, frame, desc->len, &flow, rxcsum, &csum_ok) &&
-	       !mpnic_engine_rx_deliver(eng, hq, frame, desc, &flow, csum_ok);
+	return mpnic_stack_rx(eng, desc->port, frame, desc->len, &flow, rxcsum, &csum_late) &&
+	       !mpnic_engine_rx_deliver(eng, hq, frame, desc, &flow, csum_late);
 }
 
 /* End a run of frames for one host queue: close its coalesced packet, and

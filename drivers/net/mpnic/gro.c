@@ -115,27 +115,32 @@ static bool mpnic_gro_same(const struct mpnic_gro *gro, const u8 *frame)
  * mpnic_gro_merge - add a segment's payload to the open packet
  * @eng: the engine
  * @hq: the host queue the packet goes to
- * @frame: the segment, in card memory, its checksums verified
+ * @frame: the segment, in card memory, its IP header verified
  * @flow: its parse
  *
+ * The TCP checksum is verified as the payload is copied
+ * (mpnic_stack_rx_csum()).
+ *
  * Context: engine kthread, RCU read side.
- * Return: true when merged (the caller counts it delivered); false when the
+ * Return: 1 when merged (the caller counts it delivered); 0 when the
  * segment does not belong to the open packet or there is no room: the
- * caller then flushes the packet and delivers the segment on its own.
+ * caller then flushes the packet and delivers the segment on its own;
+ * -EBADMSG when its checksum does not verify (counted; nothing merged).
  */
-bool mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
-		     const struct mpnic_flow *flow)
+int mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
+		    const struct mpnic_flow *flow)
 {
 	struct mpnic_gro *gro = &eng->gro;
 	struct mpnic_rx_post *post;
 	struct mpnic_rx_cmpl *cmpl;
 	u32 thlen, pay;
+	__wsum sum;
 	u8 flags;
 
 	if (gro->closed || flow->l3 != gro->l3 || flow->l4proto != IPPROTO_TCP ||
 	    flow->l3_off != gro->l3_off || flow->l4_off != gro->l4_off ||
 	    (flow->frag & MPNIC_FRAG) || flow->nvlans)
-		return false;
+		return 0;
 	pay = mpnic_gro_payload(frame, flow, &thlen);
 	flags = frame[flow->l4_off + 13];
 	if (flow->l4_off + thlen != gro->hdr_len || !pay || pay > gro->mss ||
@@ -143,16 +148,22 @@ bool mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *fr
 	    mpnic_gro_get32(frame + flow->l4_off + 4) != gro->next_seq ||
 	    gro->nbufs >= MPNIC_GRO_MAX_SEGS || gro->len + pay > MPNIC_GRO_MAX_LEN ||
 	    !mpnic_gro_same(gro, frame))
-		return false;
+		return 0;
 
 	post = mpnic_ring_cons_peek(&hq->rx_post);
 	cmpl = mpnic_ring_prod_slot_n(&hq->rx_cmpl, gro->nbufs);
 	if (!post || !cmpl)
-		return false;
+		return 0;
+	/* The TCP header is a multiple of 4 bytes: the payload sums at an even offset */
+	sum = csum_partial_copy_nocheck(frame + gro->hdr_len,
+					page_address(post->page) + MPNIC_RX_HEADROOM, pay);
+	sum = csum_add(csum_partial(frame + flow->l4_off, thlen, 0), sum);
+	/* A bad segment leaves the buffer posted, for the next one */
+	if (!mpnic_stack_rx_csum(eng, frame, flow, sum))
+		return -EBADMSG;
 	memset(cmpl, 0, sizeof(*cmpl));
 	cmpl->page = post->page;
 	mpnic_ring_cons_release(&hq->rx_post);
-	memcpy(page_address(cmpl->page) + MPNIC_RX_HEADROOM, frame + gro->hdr_len, pay);
 	cmpl->len = pay;
 
 	gro->nbufs++;
@@ -162,7 +173,7 @@ bool mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *fr
 		gro->psh = true;
 	/* A short segment or a push ends the packet */
 	gro->closed = pay < gro->mss || gro->psh;
-	return true;
+	return 1;
 }
 
 /**

@@ -608,10 +608,19 @@ void mpnic_dispatch_cfg_publish(struct mpnic_port *port, struct mpnic_dispatch_c
 
 /* stack.c */
 bool mpnic_stack_rx(struct mpnic_engine *eng, u8 port, const u8 *frame, u32 len,
-		    struct mpnic_flow *flow, bool rxcsum, bool *csum_ok);
+		    struct mpnic_flow *flow, bool rxcsum, bool *csum_late);
 void mpnic_stack_tx(struct mpnic_engine *eng, u8 port, const u8 *frame, u32 len);
 void mpnic_stack_age(struct mpnic_engine *eng);
 bool mpnic_stack_csum_ok(const u8 *frame, const struct mpnic_flow *flow);
+bool mpnic_stack_l4_fold(const struct mpnic_flow *flow, __wsum sum);
+bool mpnic_stack_rx_csum(struct mpnic_engine *eng, const u8 *frame,
+			 const struct mpnic_flow *flow, __wsum sum);
+
+/* The length a TCP/UDP checksum covers: the L4 header and payload */
+static inline u32 mpnic_stack_l4_len(const struct mpnic_flow *flow)
+{
+	return flow->l3_off + flow->l3_len - flow->l4_off;
+}
 int mpnic_stack_init(struct mpnic_engine *eng);
 void mpnic_stack_exit(struct mpnic_engine *eng);
 
@@ -631,7 +640,7 @@ void mpnic_hqs_close(struct mpnic_port *port, u32 from, u32 to);
 netdev_tx_t mpnic_start_xmit(struct sk_buff *skb, struct net_device *dev);
 int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 			    const u8 *frame, const struct mpnic_rx_desc *desc,
-			    const struct mpnic_flow *flow, bool csum_ok);
+			    const struct mpnic_flow *flow, bool csum_late);
 struct mpnic_tso;
 void mpnic_tso_segment(const struct mpnic_tso *tso, const struct sk_buff *skb, u32 from,
 		       u8 *buf, u32 idx, u32 chunk, bool last);
@@ -639,8 +648,8 @@ void mpnic_tso_segment(const struct mpnic_tso *tso, const struct sk_buff *skb, u
 /* gro.c */
 bool mpnic_gro_start(struct mpnic_engine *eng, u8 *hdr, const struct mpnic_flow *flow,
 		     u16 *len);
-bool mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
-		     const struct mpnic_flow *flow);
+int mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
+		    const struct mpnic_flow *flow);
 void mpnic_gro_flush(struct mpnic_engine *eng, struct mpnic_hq *hq);
 int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget);
 void mpnic_engine_irq_all(struct mpnic_engine *eng);

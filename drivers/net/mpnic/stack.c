@@ -165,9 +165,20 @@ bool mpnic_stack_csum_ok(const u8 *frame, const struct mpnic_flow *flow)
 /* TCP/UDP checksum over the pseudo-header; true when it verifies. */
 static bool mpnic_stack_l4_csum(const u8 *frame, const struct mpnic_flow *flow)
 {
-	u32 len = flow->l3_off + flow->l3_len - flow->l4_off;
-	const u8 *l4 = frame + flow->l4_off;
-	__wsum sum = csum_partial(l4, len, 0);
+	return mpnic_stack_l4_fold(flow, csum_partial(frame + flow->l4_off,
+						      mpnic_stack_l4_len(flow), 0));
+}
+
+/**
+ * mpnic_stack_l4_fold - whether a TCP/UDP checksum verifies
+ * @flow: the frame's parse
+ * @sum: the sum of its L4 header and payload (mpnic_stack_l4_len() bytes)
+ *
+ * Return: true when it verifies with the pseudo-header.
+ */
+bool mpnic_stack_l4_fold(const struct mpnic_flow *flow, __wsum sum)
+{
+	u32 len = mpnic_stack_l4_len(flow);
 
 	if (flow->l3 == 4)
 		return !csum_tcpudp_magic(*(__be32 *)flow->saddr, *(__be32 *)flow->daddr,
@@ -185,7 +196,8 @@ static bool mpnic_stack_l4_csum(const u8 *frame, const struct mpnic_flow *flow)
  * @len: its length
  * @flow: set to its parse
  * @rxcsum: verify checksums (rx-checksum on); else leave them to the host
- * @csum_ok: set when the TCP/UDP checksum was verified
+ * @csum_late: set when the TCP/UDP checksum is still to verify: delivery
+ *	sums the frame as it copies it, and calls mpnic_stack_rx_csum()
  *
  * What the engine's profile does not handle (all of it for l2, TCP for
  * udp) is delivered unprocessed and counted in rx_passthrough.
@@ -194,12 +206,12 @@ static bool mpnic_stack_l4_csum(const u8 *frame, const struct mpnic_flow *flow)
  * Return: true to deliver the frame, false when it was dropped and counted.
  */
 bool mpnic_stack_rx(struct mpnic_engine *eng, u8 port, const u8 *frame, u32 len,
-		    struct mpnic_flow *flow, bool rxcsum, bool *csum_ok)
+		    struct mpnic_flow *flow, bool rxcsum, bool *csum_late)
 {
 	struct mpnic_engine_stats *st = &eng->stats;
 	const u8 *l4;
 
-	*csum_ok = false;
+	*csum_late = false;
 	mpnic_stat_inc(st, in_receives);
 	if (READ_ONCE(eng->profile) == MPNIC_PROFILE_L2) {
 		memset(flow, 0, sizeof(*flow));
@@ -252,17 +264,36 @@ bool mpnic_stack_rx(struct mpnic_engine *eng, u8 port, const u8 *frame, u32 len,
 		mpnic_stat_inc(st, in_csum_errors);
 		return false;
 	}
-	if (!mpnic_stack_l4_csum(frame, flow)) {
-		mpnic_stat_inc(st, in_csum_errors);
-		return false;
-	}
-	mpnic_stat_inc(st, in_csum_verified);
-	*csum_ok = true;
-	mpnic_stack_track(eng, frame, flow, MPNIC_DIR_IN);
+	/* One pass over the payload, not two: it is summed as it is copied */
+	*csum_late = true;
 	return true;
 
 passthrough:
 	/* Unprocessed: no check, no tracking, no GRO; the host does it all */
 	mpnic_stat_inc(st, rx_passthrough);
+	return true;
+}
+
+/**
+ * mpnic_stack_rx_csum - the late TCP/UDP checksum check of mpnic_stack_rx()
+ * @eng: the engine
+ * @frame: the frame, in card memory
+ * @flow: its parse
+ * @sum: the sum of its L4 header and payload, taken as it was copied
+ *
+ * Counts the frame verified and tracks its flow, or counts the error.
+ *
+ * Context: engine kthread.
+ * Return: true to deliver the frame, false to drop it (counted).
+ */
+bool mpnic_stack_rx_csum(struct mpnic_engine *eng, const u8 *frame,
+			 const struct mpnic_flow *flow, __wsum sum)
+{
+	if (unlikely(!mpnic_stack_l4_fold(flow, sum))) {
+		mpnic_stat_inc(&eng->stats, in_csum_errors);
+		return false;
+	}
+	mpnic_stat_inc(&eng->stats, in_csum_verified);
+	mpnic_stack_track(eng, frame, flow, MPNIC_DIR_IN);
 	return true;
 }

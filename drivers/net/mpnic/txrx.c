@@ -92,6 +92,26 @@ static enum hrtimer_restart mpnic_hq_irq_timer(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
+/* DMA #2's copy, the L4 checksum summed on the way when @csum_late */
+static __wsum mpnic_engine_rx_copy(u8 *data, const u8 *frame, u32 len,
+				   const struct mpnic_flow *flow, bool csum_late)
+{
+	u32 l4_end;
+	__wsum sum;
+
+	if (!csum_late) {
+		memcpy(data, frame, len);
+		return 0;
+	}
+	/* mpnic_parse() kept the L3 packet inside the frame: what follows is padding */
+	l4_end = flow->l4_off + mpnic_stack_l4_len(flow);
+	memcpy(data, frame, flow->l4_off);
+	sum = csum_partial_copy_nocheck(frame + flow->l4_off, data + flow->l4_off,
+					mpnic_stack_l4_len(flow));
+	memcpy(data + l4_end, frame + l4_end, len - l4_end);
+	return sum;
+}
+
 /**
  * mpnic_engine_rx_deliver - DMA #2: a frame from card memory to the host
  * @eng: the engine
@@ -99,7 +119,8 @@ static enum hrtimer_restart mpnic_hq_irq_timer(struct hrtimer *timer)
  * @frame: the frame in card memory
  * @desc: its input descriptor (length, hash)
  * @flow: its parse by the stack instance
- * @csum_ok: the engine verified its L4 checksum
+ * @csum_late: its L4 checksum is to verify (mpnic_stack_rx()): it is summed
+ *	as it is copied, and the frame dropped here if it does not verify
  *
  * With rx-gro-hw on, a TCP segment may instead join the packet the engine
  * is coalescing (gro.c); the caller flushes that at the end of its pass.
@@ -110,24 +131,31 @@ static enum hrtimer_restart mpnic_hq_irq_timer(struct hrtimer *timer)
  */
 int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 			    const u8 *frame, const struct mpnic_rx_desc *desc,
-			    const struct mpnic_flow *flow, bool csum_ok)
+			    const struct mpnic_flow *flow, bool csum_late)
 {
 	netdev_features_t features = READ_ONCE(hq->port->netdev->features);
-	bool gro = csum_ok && (features & NETIF_F_GRO_HW) && (features & NETIF_F_RXCSUM);
+	bool gro = csum_late && (features & NETIF_F_GRO_HW) && (features & NETIF_F_RXCSUM);
 	/* rx-vlan offload: an 802.1Q tag leaves the frame for the skb */
 	bool strip = (features & NETIF_F_HW_VLAN_CTAG_RX) && desc->len >= VLAN_ETH_HLEN &&
 		     *(const __be16 *)(frame + 2 * ETH_ALEN) == htons(ETH_P_8021Q);
 	struct mpnic_rx_post *post;
 	struct mpnic_rx_cmpl *cmpl;
 	struct page *page;
+	__wsum sum = 0;
 	u8 *data;
+	int rc;
 
 	if (unlikely(desc->len > hq->rx_max_len)) {
 		mpnic_stat_inc(&eng->stats, rx_too_long);
 		return -EMSGSIZE;
 	}
-	if (gro && eng->gro.nbufs && mpnic_gro_merge(eng, hq, frame, flow))
-		goto delivered;
+	if (gro && eng->gro.nbufs) {
+		rc = mpnic_gro_merge(eng, hq, frame, flow);
+		if (rc > 0)
+			goto delivered;
+		if (rc < 0)
+			return rc;
+	}
 	mpnic_gro_flush(eng, hq);
 
 	post = mpnic_ring_cons_peek(&hq->rx_post);
@@ -142,27 +170,36 @@ int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 		return -ENOBUFS;
 	}
 	page = post->page;
-	mpnic_ring_cons_release(&hq->rx_post);
-
 	data = page_address(page) + MPNIC_RX_HEADROOM;
-	memset(cmpl, 0, sizeof(*cmpl));
-	cmpl->page = page;
 	if (strip) {
 		memcpy(data, frame, 2 * ETH_ALEN);
 		memcpy(data + 2 * ETH_ALEN, frame + 2 * ETH_ALEN + VLAN_HLEN,
 		       desc->len - 2 * ETH_ALEN - VLAN_HLEN);
+		if (csum_late)
+			sum = csum_partial(data + flow->l4_off - VLAN_HLEN,
+					   mpnic_stack_l4_len(flow), 0);
+	} else {
+		sum = mpnic_engine_rx_copy(data, frame, desc->len, flow, csum_late);
+	}
+	/* A bad frame leaves the buffer posted, for the next one */
+	if (csum_late && !mpnic_stack_rx_csum(eng, frame, flow, sum))
+		return -EBADMSG;
+	mpnic_ring_cons_release(&hq->rx_post);
+
+	memset(cmpl, 0, sizeof(*cmpl));
+	cmpl->page = page;
+	if (strip) {
 		cmpl->len = desc->len - VLAN_HLEN;
 		cmpl->vlan_tci = be16_to_cpu(*(const __be16 *)(frame + 2 * ETH_ALEN + 2));
 		cmpl->vlan = 1;
 		gro = false;	/* coalescing reads the frame's own offsets */
 		mpnic_stat_inc(&eng->stats, rx_vlan_stripped);
 	} else {
-		memcpy(data, frame, desc->len);
 		cmpl->len = desc->len;
 	}
 	cmpl->hash = desc->hash;
 	cmpl->hash_kind = desc->hash_kind;
-	cmpl->csum_ok = csum_ok;
+	cmpl->csum_ok = csum_late;
 	/* An open GRO packet is published by mpnic_gro_flush() */
 	if (!gro || !mpnic_gro_start(eng, data, flow, &cmpl->len))
 		mpnic_ring_prod_commit(&hq->rx_cmpl);
