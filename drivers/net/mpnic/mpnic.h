@@ -612,7 +612,6 @@ bool mpnic_stack_rx(struct mpnic_engine *eng, u8 port, const u8 *frame, u32 len,
 void mpnic_stack_tx(struct mpnic_engine *eng, u8 port, const u8 *frame, u32 len);
 void mpnic_stack_age(struct mpnic_engine *eng);
 bool mpnic_stack_csum_ok(const u8 *frame, const struct mpnic_flow *flow);
-bool mpnic_stack_l4_fold(const struct mpnic_flow *flow, __wsum sum);
 bool mpnic_stack_rx_csum(struct mpnic_engine *eng, const u8 *frame,
 			 const struct mpnic_flow *flow, __wsum sum);
 

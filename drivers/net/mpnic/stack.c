@@ -144,6 +144,7 @@ void mpnic_stack_exit(struct mpnic_engine *eng)
 
 /* TCP/UDP checksum over the pseudo-header; true when it verifies. */
 static bool mpnic_stack_l4_csum(const u8 *frame, const struct mpnic_flow *flow);
+static bool mpnic_stack_l4_fold(const struct mpnic_flow *flow, __wsum sum);
 
 /**
  * mpnic_stack_csum_ok - whether a parsed frame's checksums verify
@@ -169,14 +170,14 @@ static bool mpnic_stack_l4_csum(const u8 *frame, const struct mpnic_flow *flow)
 						      mpnic_stack_l4_len(flow), 0));
 }
 
-/**
+/*
  * mpnic_stack_l4_fold - whether a TCP/UDP checksum verifies
  * @flow: the frame's parse
  * @sum: the sum of its L4 header and payload (mpnic_stack_l4_len() bytes)
  *
  * Return: true when it verifies with the pseudo-header.
  */
-bool mpnic_stack_l4_fold(const struct mpnic_flow *flow, __wsum sum)
+static bool mpnic_stack_l4_fold(const struct mpnic_flow *flow, __wsum sum)
 {
 	u32 len = mpnic_stack_l4_len(flow);
 

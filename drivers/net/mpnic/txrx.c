@@ -92,23 +92,25 @@ static enum hrtimer_restart mpnic_hq_irq_timer(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
-/* DMA #2's copy, the L4 checksum summed on the way when @csum_late */
-static __wsum mpnic_engine_rx_copy(u8 *data, const u8 *frame, u32 len,
+/*
+ * DMA #2's copy: the MAC addresses, then the frame from @skip bytes on (an
+ * 802.1Q tag left out); with @csum_late the L4 header and payload are
+ * summed as they are copied. mpnic_parse() kept the L3 packet inside the
+ * frame: what follows it is padding. Returns the sum.
+ */
+static __wsum mpnic_engine_rx_copy(u8 *data, const u8 *frame, u32 len, u32 skip,
 				   const struct mpnic_flow *flow, bool csum_late)
 {
-	u32 l4_end;
-	__wsum sum;
+	u32 l4 = csum_late ? flow->l4_off : len;
+	u32 l4_end = csum_late ? l4 + mpnic_stack_l4_len(flow) : len;
+	__wsum sum = 0;
 
-	if (!csum_late) {
-		memcpy(data, frame, len);
-		return 0;
+	memcpy(data, frame, 2 * ETH_ALEN);
+	memcpy(data + 2 * ETH_ALEN, frame + 2 * ETH_ALEN + skip, l4 - 2 * ETH_ALEN - skip);
+	if (csum_late) {
+		sum = csum_partial_copy_nocheck(frame + l4, data + l4 - skip, l4_end - l4);
+		memcpy(data + l4_end - skip, frame + l4_end, len - l4_end);
 	}
-	/* mpnic_parse() kept the L3 packet inside the frame: what follows is padding */
-	l4_end = flow->l4_off + mpnic_stack_l4_len(flow);
-	memcpy(data, frame, flow->l4_off);
-	sum = csum_partial_copy_nocheck(frame + flow->l4_off, data + flow->l4_off,
-					mpnic_stack_l4_len(flow));
-	memcpy(data + l4_end, frame + l4_end, len - l4_end);
 	return sum;
 }
 
@@ -141,7 +143,7 @@ int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 	struct mpnic_rx_post *post;
 	struct mpnic_rx_cmpl *cmpl;
 	struct page *page;
-	__wsum sum = 0;
+	__wsum sum;
 	u8 *data;
 	int rc;
 
@@ -171,16 +173,8 @@ int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 	}
 	page = post->page;
 	data = page_address(page) + MPNIC_RX_HEADROOM;
-	if (strip) {
-		memcpy(data, frame, 2 * ETH_ALEN);
-		memcpy(data + 2 * ETH_ALEN, frame + 2 * ETH_ALEN + VLAN_HLEN,
-		       desc->len - 2 * ETH_ALEN - VLAN_HLEN);
-		if (csum_late)
-			sum = csum_partial(data + flow->l4_off - VLAN_HLEN,
-					   mpnic_stack_l4_len(flow), 0);
-	} else {
-		sum = mpnic_engine_rx_copy(data, frame, desc->len, flow, csum_late);
-	}
+	sum = mpnic_engine_rx_copy(data, frame, desc->len, strip ? VLAN_HLEN : 0, flow,
+				   csum_late);
 	/* A bad frame leaves the buffer posted, for the next one */
 	if (csum_late && !mpnic_stack_rx_csum(eng, frame, flow, sum))
 		return -EBADMSG;
@@ -188,14 +182,13 @@ int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 
 	memset(cmpl, 0, sizeof(*cmpl));
 	cmpl->page = page;
+	cmpl->len = desc->len;
 	if (strip) {
-		cmpl->len = desc->len - VLAN_HLEN;
+		cmpl->len -= VLAN_HLEN;
 		cmpl->vlan_tci = be16_to_cpu(*(const __be16 *)(frame + 2 * ETH_ALEN + 2));
 		cmpl->vlan = 1;
 		gro = false;	/* coalescing reads the frame's own offsets */
 		mpnic_stat_inc(&eng->stats, rx_vlan_stripped);
-	} else {
-		cmpl->len = desc->len;
 	}
 	cmpl->hash = desc->hash;
 	cmpl->hash_kind = desc->hash_kind;
