@@ -62,11 +62,15 @@ topo_up()
 	ip link set $hostdev up
 	ip -n $NS addr add $P4/24 dev bp0
 	# BENCH_PEER_GRO=1: the peer coalesces what it receives, as a host with
-	# a real NIC would (veth then polls with NAPI), over either device.
-	# Off by default: it did not raise mpnic's sending ratio (0.10 with
-	# it, 0.12 without, on 2026-11-27) and adds a hop to veth's path.
+	# a real NIC would. veth polls its peer with NAPI, and so runs GRO, only
+	# for a sender without TSO (veth_skb_is_eligible_for_gro()): mpnic's
+	# wire end, bw0, gets TSO off, which changes nothing else since the
+	# engines cut every TSO packet themselves. veth's own sender keeps TSO
+	# (its GSO packets cross as one pointer, which GRO would not improve).
 	if [ "${BENCH_PEER_GRO:-0}" = 1 ]; then
 		ip netns exec $NS ethtool -K bp0 gro on || note "$dev-$engines: no GRO in the peer"
+		[ "$dev" = veth ] || ethtool -K bw0 tso off ||
+			note "$dev-$engines: TSO stays on the wire, the peer gets no GRO"
 	fi
 	ip -n $NS link set bp0 up
 	ip -n $NS link set lo up

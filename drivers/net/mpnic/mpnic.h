@@ -54,6 +54,7 @@
 #define MPNIC_RING_MIN		64
 #define MPNIC_RING_MAX		4096
 #define MPNIC_ENGINE_BUDGET	64		/* descriptors per ring per pass */
+#define MPNIC_TX_BATCH		64		/* wire frames per softirq run */
 #define MPNIC_SLOW_BUDGET	8		/* the same, for an engine made slow */
 /* Host RX buffers: room for the skb head in front of the frame */
 #define MPNIC_RX_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
@@ -364,6 +365,7 @@ struct mpnic_engine {
 	u8 *mem;			/* card memory partition: nbufs * MPNIC_BUF_SIZE */
 	u32 nbufs;
 	u8 *tx_stage;			/* one card buffer for frames the host sends */
+	u32 tx_batched;			/* wire frames since softirqs last ran */
 	struct dentry *dfs;		/* debugfs: engine<N>/ */
 
 	/* Health: the kthread counts passes; the card's watchdog reads them */

@@ -206,7 +206,14 @@ delivered:
 	return 0;
 }
 
-/* Put a frame built in card memory on the wire. */
+/*
+ * Put a frame built in card memory on the wire. Context: BH disabled by
+ * mpnic_engine_tx(), so the wire's receiver (a veth peer's backlog or
+ * NAPI, which runs in softirq) takes the frames as a batch, and a peer
+ * with GRO coalesces a TSO packet's frames as it would a real NIC's.
+ * Softirqs run every MPNIC_TX_BATCH frames, well within the veth ring
+ * (256) and netdev_max_backlog (1000).
+ */
 static enum skb_drop_reason mpnic_engine_wire_send(struct mpnic_engine *eng,
 						  struct net_device *wire,
 						  const u8 *buf, u32 len)
@@ -236,6 +243,11 @@ static enum skb_drop_reason mpnic_engine_wire_send(struct mpnic_engine *eng,
 	WRITE_ONCE(st->tx_wire_frames, st->tx_wire_frames + 1);
 	WRITE_ONCE(st->tx_wire_bytes, st->tx_wire_bytes + len);
 	u64_stats_update_end(&st->syncp);
+	if (++eng->tx_batched == MPNIC_TX_BATCH) {
+		eng->tx_batched = 0;
+		local_bh_enable();
+		local_bh_disable();
+	}
 	return SKB_NOT_DROPPED_YET;
 }
 
@@ -407,6 +419,9 @@ int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget)
 		hq->tx_cmpl_held = 0;
 		mpnic_hq_irq(hq);
 	}
+	/* The frames of the pass reach the wire's receiver as one batch */
+	local_bh_disable();
+	eng->tx_batched = 0;
 	while (n < budget && (desc = mpnic_ring_cons_peek(&hq->tx_ring))) {
 		/* Never full: xmit keeps no more outstanding than it has room for */
 		struct mpnic_tx_cmpl *cmpl = mpnic_ring_prod_slot_n(&hq->tx_cmpl,
@@ -431,6 +446,7 @@ int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget)
 	}
 	if (n && !hold)
 		mpnic_hq_irq(hq);
+	local_bh_enable();
 	return n;
 }
 
