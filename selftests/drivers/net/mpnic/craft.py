@@ -41,6 +41,13 @@ def frame(kind, mac, i):
         return eth / IP(src=P4, dst=H4) / TCP(sport=1000 + i, dport=9, dataofs=3) / pay
     if kind == "bad_udp_len":
         return eth / IP(src=P4, dst=H4) / UDP(sport=1000 + i, dport=9, len=200) / pay
+    if kind == "gro_bad_middle":
+        # Four segments of one flow, 100 bytes each: the second with a bad
+        # checksum, the third the second again, good (count 4: i picks one)
+        seq = 1000 + 100 * (0, 1, 1, 2)[i]
+        bad = {"chksum": 0x1234} if i == 1 else {}
+        return (eth / IP(src=P4, dst=H4) /
+                TCP(sport=40000, dport=9, flags="A", seq=seq, ack=1, **bad) / Raw(b"g" * 100))
     raise SystemExit(f"unknown kind {kind}")
 
 
