@@ -27,9 +27,10 @@ fi
 echo "== selftests on $(cat "$kdir/include/config/kernel.release")"
 
 # Checked code runs several times slower: each script gets eight times the
-# distro kernels' bound, the suite 3 hours, a fault's recovery (faults.sh)
-# a minute. The guest runs its command through "bash -c": one string, quoted
-cmd=$(printf '%q ' env kselftest_override_timeout=3200 RECOVER_MS=60000 \
+# distro kernels' bound, the suite 3 hours, a fault's first effect and its
+# recovery (faults.sh) a minute each. The guest runs its command through
+# "bash -c": one string, quoted
+cmd=$(printf '%q ' env kselftest_override_timeout=3200 RECOVER_MS=60000 EFFECT_MS=60000 \
 	make -C "$top/selftests" run_tests \
 	${DEBUG_TESTS:+TEST_PROGS="$DEBUG_TESTS"})
 tools/vm/run --kernel "$kdir" --cpus 2 --memory 4G --timeout 10800 -- "$cmd" 2>&1 |

@@ -22,6 +22,8 @@ require_cmd devlink iperf3 ping
 # Recovery is due within this: the watchdog's stall_timeout_ms (1 s), its
 # 100 ms look, devlink's report and the restart, with room for a slow VM
 RECOVER_MS=${RECOVER_MS:-10000}
+# and a fault's first effect on traffic is due within this of the fault
+EFFECT_MS=${EFFECT_MS:-20000}
 
 # One engine, so that every frame meets the fault, with 2 MiB of card
 # memory (226 buffers, as many input ring entries), so that a fault's
@@ -99,7 +101,7 @@ fault_run()
 	( $load ) &
 	pid=$!
 	# the bound runs from the fault's first effect on traffic
-	busywait 20000 eval '[ "$(stat "$DEV" "$counter")" -gt "$c0" ]'
+	busywait "$EFFECT_MS" eval '[ "$(stat "$DEV" "$counter")" -gt "$c0" ]'
 	check_err $? "$type: $counter did not grow"
 	t0=$(date +%s%N)
 	busywait $RECOVER_MS recovered_since "$r0"
