@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 """Count what an interface receives, after GRO.
 
-  sniff.py IFACE SIZE SECS READY   print "BIG ALL" after SECS: the packets
-                                   IFACE received (not sent) that are longer
-                                   than SIZE bytes, and all it received
+  sniff.py IFACE SIZE READY STOP SECS
+      print "BIG ALL": the packets IFACE received (not sent) that are
+      longer than SIZE bytes, and all it received, from when the socket
+      listens (it then creates READY) until STOP exists, SECS at most
 
 A packet socket sees a packet after GRO: with SIZE the largest frame the
-link carries, BIG counts the packets the receiver coalesced. READY is
-created once the socket listens.
+link carries, BIG counts the packets the receiver coalesced.
 """
+import os
 import socket
 import sys
 import time
@@ -19,7 +20,8 @@ PACKET_OUTGOING = 4
 
 
 def main():
-    iface, size, secs, ready = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+    iface, size, ready, stop, secs = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], \
+        float(sys.argv[5])
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     sock.bind((iface, 0))
     sock.settimeout(0.2)
@@ -27,11 +29,17 @@ def main():
     buf = bytearray(128)
     big = total = 0
     end = time.monotonic() + secs
-    while time.monotonic() < end:
+    while True:
         try:
             # MSG_TRUNC: the packet's length, not what fit in buf
             n, addr = sock.recvfrom_into(buf, len(buf), socket.MSG_TRUNC)
         except socket.timeout:
+            n = None
+        # look for STOP when idle and every 256 packets
+        if (n is None or total % 256 == 0) and \
+                (time.monotonic() >= end or os.path.exists(stop)):
+            break
+        if n is None:
             continue
         if addr[2] == PACKET_OUTGOING:
             continue

@@ -65,28 +65,31 @@ tcp_to_peer()
 # peer with NAPI, and so runs GRO, only for a sending end without TSO.
 tcp_to_gro_peer()
 {
-	local ready=/tmp/mpnic-sniff.$$ big all
+	local sniff=/tmp/mpnic-sniff.$$ big all
 
 	RET=0
 	topo_create
 	ethtool -K "$WIRE" tso off >/dev/null &&
 		ip netns exec "$PEER" ethtool -K "$PEER_IF" gro on >/dev/null
 	check_err $? "cannot turn the wire's TSO off and the peer's GRO on"
-	rm -f "$ready"
+	rm -f "$sniff".*
 	ip netns exec "$PEER" /usr/bin/python3 "$lib_dir/sniff.py" "$PEER_IF" 1514 \
-		$((IPERF_T + 2)) "$ready" > "$ready.out" &
-	busywait 5000 test -e "$ready"
+		"$sniff.ready" "$sniff.stop" 300 > "$sniff.out" &
+	# a checked kernel takes seconds to start python
+	busywait 60000 test -e "$sniff.ready"
 	check_err $? "the sniffer did not start"
-	# waits for the sniffer too
-	iperf_run $P4
+	iperf_server
+	iperf_client 60 -c $P4 -t "$IPERF_T" >/dev/null
 	check_err $? "iperf3 to the peer failed"
-	read -r big all < "$ready.out"
+	touch "$sniff.stop"
+	wait
+	read -r big all < "$sniff.out"
 	echo "# the peer received $all packets, $big of them coalesced by its GRO"
 	# Frame by frame, each frame's softirq flushes GRO: none coalesce
 	# (0 of 22886 on 6.12 before the batch, 3645 of 3668 with it)
 	[ "${big:-0}" -gt $(( ${all:-0} / 4 )) ]
 	check_err $? "$big of the peer's $all packets were coalesced by its GRO"
-	rm -f "$ready" "$ready.out"
+	rm -f "$sniff".*
 	topo_destroy
 	log_test "TCP host -> GRO peer: a TSO packet's frames reach the wire as one batch"
 }
