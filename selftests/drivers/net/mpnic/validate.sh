@@ -32,14 +32,32 @@ CASES="
 "
 COUNTERS="in_csum_verified in_ip_csum_errors in_csum_errors in_truncated in_hdr_errors in_l4_errors"
 
-# Every counter has taken what it is expected to
+# The counters of want[], each read by "$@" NAME: all_counted has every one
+# risen by its due since before[]; check_counted fails the test on the
+# first that has not risen by exactly that
 all_counted()
 {
 	local c
 
-	for c in $COUNTERS; do
-		[ "$(stat_sum "$DEV" "$c")" -ge $((${before[$c]} + ${want[$c]})) ] || return 1
+	for c in "${!want[@]}"; do
+		[ "$("$@" "$c")" -ge $((${before[$c]} + ${want[$c]})) ] || return 1
 	done
+}
+
+check_counted()
+{
+	local c now
+
+	for c in "${!want[@]}"; do
+		now=$("$@" "$c")
+		[ "$now" -eq $((${before[$c]} + ${want[$c]})) ]
+		check_err $? "$c went from ${before[$c]} to $now, expected +${want[$c]}"
+	done
+}
+
+engine1_stat()
+{
+	stat "$DEV" "engine1_$1"
 }
 
 crafted_frames()
@@ -62,11 +80,8 @@ crafted_frames()
 
 	ip netns exec "$PEER" /usr/bin/python3 "$CRAFT" "$PEER_IF" "$mac" $N $kinds
 	check_err $? "scapy could not send the frames"
-	busywait 10000 all_counted
-	for c in $COUNTERS; do
-		[ "$(stat_sum "$DEV" "$c")" -eq $((${before[$c]} + ${want[$c]})) ]
-		check_err $? "$c went from ${before[$c]} to $(stat_sum "$DEV" "$c"), expected +${want[$c]}"
-	done
+	busywait 10000 all_counted stat_sum "$DEV"
+	check_counted stat_sum "$DEV"
 	# A frame of background traffic may still be on an input ring
 	busywait 20000 balanced
 	check_err $? "$(unaccounted) frames from the wire neither delivered nor dropped"
@@ -83,16 +98,6 @@ crafted_frames()
 stat_at_least()
 {
 	[ "$(stat "$1" "$2")" -ge "$3" ]
-}
-
-# Engine 1's counters have risen by want[] since before[]
-gro_counted()
-{
-	local c
-
-	for c in "${!want[@]}"; do
-		[ "$(stat "$DEV" "engine1_$c")" -ge $((${before[$c]} + ${want[$c]})) ] || return 1
-	done
 }
 
 # A segment whose checksum fails while the engine coalesces (hardware GRO,
@@ -113,7 +118,7 @@ gro_bad_segment()
 		ethtool -N "$DEV" flow-type tcp4 dst-ip $H4 dst-port 9 action 1 loc 0 >/dev/null
 	check_err $? "cannot give the flow engine 1"
 	for c in "${!want[@]}"; do
-		before[$c]=$(stat "$DEV" "engine1_$c")
+		before[$c]=$(engine1_stat "$c")
 	done
 	steered=$(stat "$DEV" rx_ntuple_steered)
 	# no health report of the stall: it is over before the watchdog looks
@@ -125,12 +130,9 @@ gro_bad_segment()
 	busywait 10000 stat_at_least "$DEV" rx_ntuple_steered $((steered + 4))
 	check_err $? "the frames did not reach engine 1: rx_ntuple_steered $steered -> $(stat "$DEV" rx_ntuple_steered)"
 	echo N > "$(card_dir "$DEV")/engine1/fault_stall"
-	busywait 10000 gro_counted
+	busywait 10000 all_counted engine1_stat
 	echo "$tmo" > /sys/module/mpnic/parameters/stall_timeout_ms
-	for c in "${!want[@]}"; do
-		[ "$(stat "$DEV" "engine1_$c")" -eq $((${before[$c]} + ${want[$c]})) ]
-		check_err $? "engine1_$c went from ${before[$c]} to $(stat "$DEV" "engine1_$c"), expected +${want[$c]}"
-	done
+	check_counted engine1_stat
 	busywait 20000 balanced
 	check_err $? "$(unaccounted) frames from the wire neither delivered nor dropped"
 	topo_destroy
