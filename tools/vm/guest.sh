@@ -86,6 +86,7 @@ if [ -w $kmemleak ]; then
 	sleep 6
 	echo scan > $kmemleak
 	echo scan > $kmemleak
+	echo "kmemleak: $(grep -c unreferenced $kmemleak) unreferenced objects after the command"
 	if grep -q unreferenced $kmemleak; then
 		echo "kmemleak: unreferenced objects after the command:" >&2
 		head -n 200 $kmemleak >&2
