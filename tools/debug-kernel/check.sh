@@ -28,9 +28,11 @@ echo "== selftests on $(cat "$kdir/include/config/kernel.release")"
 
 # Checked code runs several times slower: each script gets eight times the
 # distro kernels' bound, the suite 3 hours, a fault's first effect and its
-# recovery (faults.sh) a minute each. The guest runs its command through
-# "bash -c": one string, quoted
+# recovery (faults.sh) a minute each. hostile.sh fuzzes netlink here too
+# (opt-in in make check), where KASAN sees what each message does. The
+# guest runs its command through "bash -c": one string, quoted
 cmd=$(printf '%q ' env kselftest_override_timeout=3200 RECOVER_MS=60000 EFFECT_MS=60000 \
+	HOSTILE_CONFIG=1 \
 	make -C "$top/selftests" run_tests \
 	${DEBUG_TESTS:+TEST_PROGS="$DEBUG_TESTS"})
 tools/vm/run --kernel "$kdir" --cpus 2 --memory 4G --timeout 10800 -- "$cmd" 2>&1 |

@@ -13,9 +13,11 @@
 # and delete ports and cards, change channels and move the wire: errors
 # only, and the card still works.
 
-# hostile_config is opt-in (HOSTILE_CONFIG=1, MPNIC_LONG=1 as make
-# check-long sets, or TESTS=hostile_config): in one 6.1 CI run the card did
-# not answer ping after it, and the cause is not found yet
+# hostile_config is opt-in (HOSTILE_CONFIG=1, as make check-long and make
+# check-debug set, or TESTS=hostile_config): in one 6.1 CI run the card did
+# not answer ping after it. The likeliest cause, a fault the fuzzer switched
+# on and the cleanup left (it turned off only stalls), is now undone; until
+# the test has passed in CI as often as the rest, it stays out of make check
 HOSTILE_CONFIG=${HOSTILE_CONFIG:-${MPNIC_LONG:-}}
 ALL_TESTS="
 	hostile_frames
@@ -122,12 +124,12 @@ print(r["sent"], r["core_drops"])' "$out")
 	log_test "$HOSTILE_FRAMES hostile frames beside a checked transfer: all accounted for"
 }
 
-# Churn workers, each bounded in rounds and time: churn KIND
+# Churn workers, each bounded in rounds and time: churn KIND ROUNDS
 churn()
 {
 	local i id
 
-	for i in $(seq 30); do
+	for i in $(seq "$2"); do
 		case $1 in
 		links)
 			ip link add mpc0 type mpnic 2>/dev/null
@@ -157,23 +159,25 @@ churn()
 
 hostile_config()
 {
-	local s0 out=/tmp/mpnic-nlfuzz.$$ pids="" w id as
+	local s0 out=/tmp/mpnic-nlfuzz.$$ pids="" w id as cid f slow=1
 	as="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
 
 	RET=0
 	require_cmd setpriv
+	# every message still goes out on checked code; its bounds grow
+	[ -n "${MPNIC_DEBUG_KERNEL:-}" ] && slow=4
 	topo_create
 	s0=$(splats)
 	ip netns exec "$PEER" ping -q -i 0.01 -c 2000 -W 1 $H4 >/dev/null 2>&1 &
 	pids="$!"
 	for w in links channels wire cards; do
-		timeout 300 bash -c "$(declare -f churn); DEV=$DEV WIRE=$WIRE MPNICCTL=$MPNICCTL churn $w" &
+		timeout $((300 * slow)) bash -c "$(declare -f churn); DEV=$DEV WIRE=$WIRE MPNICCTL=$MPNICCTL churn $w $(rounds 30)" &
 		pids="$pids $!"
 	done
-	timeout 600 /usr/bin/python3 "$NLFUZZ" "$NL_FUZZ" 1 > "$out"
+	timeout $((600 * slow)) /usr/bin/python3 "$NLFUZZ" "$NL_FUZZ" 1 > "$out"
 	check_err $? "the netlink fuzzer (root) failed: $(tail -c 300 "$out")"
 	echo "# nlfuzz as root: $(cat "$out")"
-	timeout 300 $as /usr/bin/python3 "$NLFUZZ" $((NL_FUZZ / 10)) 2 > "$out"
+	timeout $((300 * slow)) $as /usr/bin/python3 "$NLFUZZ" $((NL_FUZZ / 10)) 2 > "$out"
 	check_err $? "the netlink fuzzer (nobody) failed: $(tail -c 300 "$out")"
 	echo "# nlfuzz as nobody: $(cat "$out")"
 	/usr/bin/python3 -c '
@@ -194,9 +198,21 @@ print(" ".join(str(c["id"]) for c in json.load(sys.stdin) if c["port"] == "-"))'
 	ip link set "$WIRE" master "$DEV" 2>/dev/null
 	ip link set "$WIRE" up
 	ethtool -L "$DEV" combined 2 2>/dev/null
+	# What root's fuzzing may have switched on for the card's engines is
+	# an administrator's doing, not a failure: every fault and profile
+	# back to its default. A restart that timed out under the churn
+	# leaves the reporter in error, which stops devlink's auto-recovery
+	# until a manual recover.
+	cid=$(card_id "$DEV")
 	for id in $(seq 0 3); do
-		"$MPNICCTL" fault set card "$(card_id "$DEV")" engine "$id" stall off 2>/dev/null
+		for f in stall card-mem host-rx slow tx-cmpl; do
+			"$MPNICCTL" fault set card "$cid" engine "$id" "$f" off 2>/dev/null
+		done
+		"$MPNICCTL" engine set card "$cid" engine "$id" profile full 2>/dev/null
 	done
+	echo "# engine reporter after the fuzzing: $(devlink health show "$(handle)" reporter engine | tr -s ' \n' ' ')"
+	devlink health recover "$(handle)" reporter engine
+	check_err $? "devlink health recover failed after the fuzzing"
 	busywait 5000 carrier_is "$DEV" 1
 	if ! ping -c 3 -i 0.2 -W 5 $P4 >/dev/null; then
 		# seen once on 6.1 (cause not found): leave what the next one needs
