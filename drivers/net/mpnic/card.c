@@ -211,6 +211,8 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 	err = mpnic_devlink_alloc(card);
 	if (err)
 		goto err_bus_dev_del;
+	/* busy_poll_us 0 keeps it off; once on, it adapts */
+	card->busy_poll_adaptive = true;
 	card->engines = mpnic_card_engines_create(card, num_engines, mem_size, extack);
 	if (IS_ERR(card->engines)) {
 		err = PTR_ERR(card->engines);

@@ -69,6 +69,7 @@ enum mpnic_devlink_param_id {
 	MPNIC_DEVLINK_PARAM_ID_ENGINES,
 	MPNIC_DEVLINK_PARAM_ID_CARD_MEM_MB,
 	MPNIC_DEVLINK_PARAM_ID_BUSY_POLL_US,
+	MPNIC_DEVLINK_PARAM_ID_BUSY_POLL_ADAPTIVE,
 };
 
 /* An engine may spin at most this long: 10 ms, two jiffies at HZ=250 */
@@ -121,6 +122,20 @@ static int mpnic_devlink_busy_poll_set(MPNIC_DEVLINK_PARAM_SET_ARGS(devlink, id,
 	return 0;
 }
 
+static int mpnic_devlink_adaptive_get(struct devlink *devlink, u32 id,
+				      struct devlink_param_gset_ctx *ctx)
+{
+	ctx->val.vbool = READ_ONCE(mpnic_devlink_card(devlink)->busy_poll_adaptive);
+	return 0;
+}
+
+static int mpnic_devlink_adaptive_set(MPNIC_DEVLINK_PARAM_SET_ARGS(devlink, id, ctx, extack))
+{
+	/* the engines see it the next time they run out of work */
+	WRITE_ONCE(mpnic_devlink_card(devlink)->busy_poll_adaptive, ctx->val.vbool);
+	return 0;
+}
+
 /*
  * engines and card_mem_mb are the card's "firmware" settings (cmode
  * permanent): set, they wait for the next fw_activate reload. Context:
@@ -158,6 +173,10 @@ static const struct devlink_param mpnic_devlink_params[] = {
 			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
 			     mpnic_devlink_busy_poll_get, mpnic_devlink_busy_poll_set,
 			     mpnic_devlink_busy_poll_validate),
+	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_BUSY_POLL_ADAPTIVE, "busy_poll_adaptive",
+			     DEVLINK_PARAM_TYPE_BOOL, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     mpnic_devlink_adaptive_get, mpnic_devlink_adaptive_set,
+			     NULL),
 };
 
 /*

@@ -14,6 +14,7 @@
 
 #include <uapi/linux/mpnic.h>
 
+#include "busy.h"
 #include "mpnic.h"
 
 /* Engine only: give a card buffer back to the partition's free ring. */
@@ -239,14 +240,67 @@ static void mpnic_engine_restart(struct mpnic_engine *eng)
 	complete(&eng->restart_done);
 }
 
+/*
+ * The engine ran out of work: from when, and until when it spins (busy.h).
+ * Its kthread's own.
+ */
+struct mpnic_engine_idle {
+	u64 since;	/* the first pass that found no work; 0: it has work */
+	u64 spin_start;
+	u64 spin_until;
+	u64 win;	/* the adaptive spin window, ns */
+	bool spinning;
+};
+
+/* A pass found no work: the first one after work decides how long to spin */
+static void mpnic_engine_idle_start(struct mpnic_engine *eng, struct mpnic_engine_idle *idle)
+{
+	const struct mpnic_card *card = eng->card;
+	u64 bound = (u64)READ_ONCE(card->busy_poll_us) * NSEC_PER_USEC;
+
+	if (idle->since)
+		return;
+	idle->since = local_clock();
+	idle->spin_start = idle->since;
+	idle->spin_until = idle->since +
+		mpnic_busy_spin_ns(idle->win, bound, READ_ONCE(card->busy_poll_adaptive));
+}
+
+/* A pass found work: the idle gap it ends, and the time spun in it */
+static void mpnic_engine_idle_end(struct mpnic_engine *eng, struct mpnic_engine_idle *idle)
+{
+	u64 bound = (u64)READ_ONCE(eng->card->busy_poll_us) * NSEC_PER_USEC;
+	u64 now;
+
+	if (!idle->since)
+		return;
+	now = local_clock();
+	if (idle->spinning)
+		mpnic_stat_inc(&eng->stats, busy_poll_hits);
+	if (bound)
+		idle->win = mpnic_busy_window(idle->win, now - idle->since, bound);
+	idle->since = 0;
+	idle->spinning = false;
+}
+
+/* Spin time ends: at the spin's end, or when work ends it */
+static void mpnic_engine_spin_account(struct mpnic_engine *eng, struct mpnic_engine_idle *idle,
+				      u64 now)
+{
+	if (now > idle->spin_start)
+		mpnic_stat_add(&eng->stats, busy_poll_spin_us,
+			       div_u64(now - idle->spin_start, NSEC_PER_USEC));
+	idle->spin_start = now;
+}
+
 static int mpnic_engine_thread(void *data)
 {
+	struct mpnic_engine_idle idle = { .win = U64_MAX };
 	struct mpnic_engine *eng = data;
-	bool spinning = false;
-	u64 spin_until = 0;
-	u32 busy_us;
 	int budget;
 
+	/* Idle from the start: only an engine that had work spins */
+	idle.since = local_clock();
 	while (!kthread_should_stop()) {
 		if (unlikely(READ_ONCE(eng->restart_req)))
 			mpnic_engine_restart(eng);
@@ -263,29 +317,28 @@ static int mpnic_engine_thread(void *data)
 			budget = MPNIC_SLOW_BUDGET;
 		}
 		if (mpnic_engine_poll(eng, budget)) {
-			/*
-			 * Busy-poll: the next frame of a request/response flow
-			 * comes sooner than a sleep and a wakeup take. Only an
-			 * engine that just had work spins, so an idle card
-			 * sleeps.
-			 */
-			busy_us = READ_ONCE(eng->card->busy_poll_us);
-			if (busy_us)
-				spin_until = local_clock() + (u64)busy_us * NSEC_PER_USEC;
-			if (spinning)
-				mpnic_stat_inc(&eng->stats, busy_poll_hits);
-			spinning = false;
+			if (idle.spinning)
+				mpnic_engine_spin_account(eng, &idle, local_clock());
+			mpnic_engine_idle_end(eng, &idle);
 			cond_resched();
 			continue;
 		}
-		if (spin_until && local_clock() < spin_until) {
-			spinning = true;
+		/*
+		 * Busy-poll: the next frame of a request/response flow comes
+		 * sooner than a sleep and a wakeup take. Only an engine that
+		 * just had work spins, so an idle card sleeps.
+		 */
+		mpnic_engine_idle_start(eng, &idle);
+		if (local_clock() < idle.spin_until) {
+			idle.spinning = true;
 			cpu_relax();
 			cond_resched();
 			continue;
 		}
-		spinning = false;
-		spin_until = 0;
+		if (idle.spinning) {
+			mpnic_engine_spin_account(eng, &idle, idle.spin_until);
+			idle.spinning = false;
+		}
 		set_current_state(TASK_INTERRUPTIBLE);
 		WRITE_ONCE(eng->idle, true);
 		/* pairs with smp_mb() in mpnic_engine_kick(): either we see

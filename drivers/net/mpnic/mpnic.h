@@ -198,6 +198,7 @@ struct mpnic_tx_cmpl {
 	X(restarts)		/* restarts (devlink health recover) */ \
 	X(wakeups)		/* times the kthread woke from sleep */	\
 	X(busy_poll_hits)	/* busy-poll: work found while spinning */ \
+	X(busy_poll_spin_us)	/* busy-poll: time spent spinning, in us */ \
 	X(polls)		/* passes over its rings with work */
 
 /* Written by the queue's NAPI poll only */
@@ -416,9 +417,12 @@ struct mpnic_card {
 	/*
 	 * devlink param busy_poll_us: how long an engine keeps polling its
 	 * rings after its last work before it sleeps; 0, sleep at once.
-	 * Written by the param's set, read by the engines (READ_ONCE).
+	 * busy_poll_adaptive: spin only as long as the idle gaps call for,
+	 * within busy_poll_us (busy.h). Written by the params' set, read by
+	 * the engines (READ_ONCE).
 	 */
 	u32 busy_poll_us;
+	bool busy_poll_adaptive;
 	struct delayed_work watchdog;	/* finds stalled engines (devlink.c) */
 	/*
 	 * devlink permanent params engines and card_mem_mb, which the next

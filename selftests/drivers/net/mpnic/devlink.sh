@@ -233,11 +233,24 @@ print([c["mem_size"] >> 20 for c in json.load(sys.stdin)][0])')
 	log_test "devlink params engines and card_mem_mb, applied by fw_activate under traffic"
 }
 
+# Microseconds engine 0 spins over COUNT pings INTERVAL s apart:
+# spin_us COUNT INTERVAL
+spin_us()
+{
+	local us
+
+	us=$(stat "$DEV" engine0_busy_poll_spin_us)
+	ping -c "$1" -i "$2" -W 2 -q $P4 >/dev/null || return 1
+	echo $(( $(stat "$DEV" engine0_busy_poll_spin_us) - us ))
+}
+
 # devlink param busy_poll_us (runtime): an engine that just had work keeps
-# polling its rings that long before it sleeps; 0 (the default) sleeps at once
+# polling its rings up to that long before it sleeps, as long as the gaps
+# between its frames call for (busy_poll_adaptive, the default) or all of it;
+# 0 (the default) sleeps at once
 busy_poll()
 {
-	local h out=/tmp/mpnic-dl.$$ hits wake
+	local h out=/tmp/mpnic-dl.$$ hits wake spun_adaptive spun_fixed
 
 	RET=0
 	devlink_topo 1
@@ -255,15 +268,29 @@ busy_poll()
 	busywait 5000 carrier_is "$DEV" 1
 	[ "$(param_get busy_poll_us)" = 5000 ]
 	check_err $? "busy_poll_us after down/up: $(param_get busy_poll_us)"
-	# A reply comes back within the engine's own pass (its send runs the
-	# peer's softirq); each next request, 2 ms on, finds it spinning
+	[ "$(param_get busy_poll_adaptive)" = True ]
+	check_err $? "busy-poll is not adaptive by default: $(param_get busy_poll_adaptive)"
+	# Adaptive: pings 50 ms apart, past the 10 ms bound, shrink the spin
+	# to a sixteenth of it; fixed, each one is waited for 10 ms
 	devlink dev param set "$h" name busy_poll_us value 10000 cmode runtime
+	spun_adaptive=$(spin_us 20 0.05)
+	check_err $? "no ping with adaptive busy-poll on"
+	# A reply comes back within the engine's own pass (its send runs the
+	# peer's softirq); each next request, 2 ms on, finds it spinning: the
+	# window grows back at the first gap within the bound
 	hits=$(stat "$DEV" engine0_busy_poll_hits)
 	ping -c 200 -i 0.002 -W 2 -q $P4 >/dev/null
 	check_err $? "no ping with busy-poll on"
 	hits=$(( $(stat "$DEV" engine0_busy_poll_hits) - hits ))
 	[ "$hits" -ge 100 ]
 	check_err $? "200 pings 2 ms apart found the engine spinning $hits times"
+	devlink dev param set "$h" name busy_poll_adaptive value false cmode runtime
+	check_err $? "busy_poll_adaptive false was refused"
+	spun_fixed=$(spin_us 20 0.05)
+	check_err $? "no ping with fixed busy-poll on"
+	[ "$spun_fixed" -ge 100000 ] && [ $((spun_adaptive * 3)) -lt "$spun_fixed" ]
+	check_err $? "20 pings 50 ms apart: spun $spun_adaptive us adaptive, $spun_fixed us fixed"
+	devlink dev param set "$h" name busy_poll_adaptive value true cmode runtime
 	# off: the engine sleeps between frames again, and nothing is found spinning
 	devlink dev param set "$h" name busy_poll_us value 0 cmode runtime
 	sleep 0.1
@@ -277,7 +304,7 @@ busy_poll()
 	check_err $? "the engine did not sleep between pings with busy-poll off"
 	rm -f $out
 	topo_destroy
-	log_test "devlink param busy_poll_us: engines poll after work, refused past 10 ms"
+	log_test "devlink busy_poll_us, busy_poll_adaptive: engines spin as their gaps call for"
 }
 
 # A devlink port's line: dl_port HANDLE/INDEX (empty when there is none)
