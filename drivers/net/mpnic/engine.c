@@ -266,23 +266,6 @@ static void mpnic_engine_idle_start(struct mpnic_engine *eng, struct mpnic_engin
 		mpnic_busy_spin_ns(idle->win, bound, READ_ONCE(card->busy_poll_adaptive));
 }
 
-/* A pass found work: the idle gap it ends, and the time spun in it */
-static void mpnic_engine_idle_end(struct mpnic_engine *eng, struct mpnic_engine_idle *idle)
-{
-	u64 bound = (u64)READ_ONCE(eng->card->busy_poll_us) * NSEC_PER_USEC;
-	u64 now;
-
-	if (!idle->since)
-		return;
-	now = local_clock();
-	if (idle->spinning)
-		mpnic_stat_inc(&eng->stats, busy_poll_hits);
-	if (bound)
-		idle->win = mpnic_busy_window(idle->win, now - idle->since, bound);
-	idle->since = 0;
-	idle->spinning = false;
-}
-
 /* Spin time ends: at the spin's end, or when work ends it */
 static void mpnic_engine_spin_account(struct mpnic_engine *eng, struct mpnic_engine_idle *idle,
 				      u64 now)
@@ -291,6 +274,25 @@ static void mpnic_engine_spin_account(struct mpnic_engine *eng, struct mpnic_eng
 		mpnic_stat_add(&eng->stats, busy_poll_spin_us,
 			       div_u64(now - idle->spin_start, NSEC_PER_USEC));
 	idle->spin_start = now;
+}
+
+/* A pass found work: the idle gap it ends, and the time spun in it */
+static void mpnic_engine_idle_end(struct mpnic_engine *eng, struct mpnic_engine_idle *idle)
+{
+	u64 bound, now;
+
+	if (!idle->since)
+		return;
+	now = local_clock();
+	if (idle->spinning) {
+		mpnic_engine_spin_account(eng, idle, now);
+		mpnic_stat_inc(&eng->stats, busy_poll_hits);
+	}
+	bound = (u64)READ_ONCE(eng->card->busy_poll_us) * NSEC_PER_USEC;
+	if (bound)
+		idle->win = mpnic_busy_window(idle->win, now - idle->since, bound);
+	idle->since = 0;
+	idle->spinning = false;
 }
 
 static int mpnic_engine_thread(void *data)
@@ -317,8 +319,6 @@ static int mpnic_engine_thread(void *data)
 			budget = MPNIC_SLOW_BUDGET;
 		}
 		if (mpnic_engine_poll(eng, budget)) {
-			if (idle.spinning)
-				mpnic_engine_spin_account(eng, &idle, local_clock());
 			mpnic_engine_idle_end(eng, &idle);
 			cond_resched();
 			continue;
