@@ -69,6 +69,49 @@ static void mpnic_card_list_add(struct mpnic_card *card)
 	mutex_unlock(&mpnic_cards_lock);
 }
 
+/*
+ * Card memory is host memory: what all cards' engines hold together stays
+ * within half of the host's RAM, so that no card-new, link or reload can
+ * leave the host's own tasks to the OOM killer
+ */
+static DEFINE_SPINLOCK(mpnic_card_mem_lock);
+static u64 mpnic_card_mem_used;	/* bytes; protected by mpnic_card_mem_lock */
+
+static u64 mpnic_card_mem_budget(void)
+{
+	return ((u64)totalram_pages() << PAGE_SHIFT) / 2;
+}
+
+static int mpnic_card_mem_charge(size_t bytes, struct netlink_ext_ack *extack)
+{
+	u64 budget = mpnic_card_mem_budget();
+	int err = 0;
+
+	spin_lock(&mpnic_card_mem_lock);
+	if (mpnic_card_mem_used + bytes > budget)
+		err = -ENOMEM;
+	else
+		mpnic_card_mem_used += bytes;
+	spin_unlock(&mpnic_card_mem_lock);
+	if (err)
+		NL_SET_ERR_MSG_MOD(extack, "All cards' memory would pass half of the host's RAM");
+	return err;
+}
+
+/**
+ * mpnic_card_mem_uncharge - give back card memory charged for engines
+ * @bytes: what an engine's partition was charged (eng->mem_charged)
+ *
+ * Context: process context.
+ */
+void mpnic_card_mem_uncharge(size_t bytes)
+{
+	spin_lock(&mpnic_card_mem_lock);
+	WARN_ON_ONCE(bytes > mpnic_card_mem_used);
+	mpnic_card_mem_used -= min_t(u64, bytes, mpnic_card_mem_used);
+	spin_unlock(&mpnic_card_mem_lock);
+}
+
 /* Engines @from to @to - 1 of an engine array, stopped and freed */
 static void mpnic_card_engines_destroy(struct mpnic_engine **engines, u32 from, u32 to)
 {
@@ -98,6 +141,13 @@ mpnic_card_engines_create(struct mpnic_card *card, u32 n, size_t mem_size,
 		free_cpumask_var(cpus);
 		return ERR_PTR(-ENOMEM);
 	}
+	/* Each engine gives its part back when it is destroyed */
+	err = mpnic_card_mem_charge((mem_size / n) * n, extack);
+	if (err) {
+		kfree(engines);
+		free_cpumask_var(cpus);
+		return ERR_PTR(err);
+	}
 	cpus_read_lock();
 	cpumask_and(cpus, card->cpus, cpu_online_mask);
 	if (cpumask_empty(cpus))
@@ -108,6 +158,7 @@ mpnic_card_engines_create(struct mpnic_card *card, u32 n, size_t mem_size,
 		if (IS_ERR(engines[i])) {
 			err = PTR_ERR(engines[i]);
 			NL_SET_ERR_MSG_MOD(extack, "Failed to start an engine");
+			mpnic_card_mem_uncharge((mem_size / n) * (n - i));
 			mpnic_card_engines_destroy(engines, 0, i);
 			break;
 		}

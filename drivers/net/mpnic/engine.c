@@ -379,7 +379,9 @@ void mpnic_engine_kick(struct mpnic_engine *eng)
  * @id: engine index on the card
  * @cpu: CPU the engine's kthread is bound to (hotplug.c moves it while
  *	that CPU is offline)
- * @mem_size: size of its card memory partition
+ * @mem_size: size of its card memory partition, charged by the caller
+ *	(mpnic_card_mem_charge()): the engine gives it back when destroyed,
+ *	the caller if this fails
  *
  * Context: process context, may sleep; the CPU hotplug lock held, so that
  * @cpu stays online until the engine is bound and followed.
@@ -410,7 +412,7 @@ struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cp
 		err = -ENOMEM;
 		goto err_free_eng;
 	}
-	/* A user may ask for more than the machine has: fail, quietly, no OOM kill */
+	/* Within the cards' budget (card.c); if the host still lacks it: fail quietly */
 	eng->mem = kvmalloc_node((size_t)(eng->nbufs + 1) * MPNIC_BUF_SIZE,
 				 GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL, node);
 	if (!eng->mem) {
@@ -418,6 +420,7 @@ struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cp
 		goto err_free_held;
 	}
 	eng->tx_stage = eng->mem + (size_t)eng->nbufs * MPNIC_BUF_SIZE;
+	eng->mem_charged = mem_size;
 
 	err = mpnic_ring_init(&eng->free_ring, eng->nbufs, sizeof(u32));
 	if (err)
@@ -486,6 +489,7 @@ void mpnic_engine_destroy(struct mpnic_engine *eng, struct mpnic_engine_stats *l
 	mpnic_ring_free(&eng->in_ring);
 	mpnic_ring_free(&eng->free_ring);
 	kvfree(eng->mem);
+	mpnic_card_mem_uncharge(eng->mem_charged);
 	kvfree(eng->held);
 	kfree(eng);
 }

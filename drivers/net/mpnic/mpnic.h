@@ -364,6 +364,7 @@ struct mpnic_engine {
 	int home_cpu;			/* where it returns when that CPU is online */
 	struct list_head hotplug_list;	/* mpnic_engines */
 	u8 *mem;			/* card memory partition: nbufs * MPNIC_BUF_SIZE */
+	size_t mem_charged;		/* its part of mpnic_card_mem_charge() */
 	u32 nbufs;
 	u8 *tx_stage;			/* one card buffer for frames the host sends */
 	u32 tx_batched;			/* wire frames since softirqs last ran */
@@ -515,6 +516,7 @@ int mpnic_card_reload_check(struct mpnic_card *card, u32 engines, size_t mem_siz
 int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
 		      struct netlink_ext_ack *extack);
 struct mpnic_card *mpnic_card_find(u32 id);
+void mpnic_card_mem_uncharge(size_t bytes);
 bool mpnic_card_visible(const struct mpnic_card *card, const struct net *net);
 int mpnic_card_init(void);
 void mpnic_card_exit(void);

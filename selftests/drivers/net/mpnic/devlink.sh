@@ -157,7 +157,7 @@ channels()
 # as it was
 reload_params()
 {
-	local h out=/tmp/mpnic-dl.$$ xfer_pid mem frames
+	local h out=/tmp/mpnic-dl.$$ xfer_pid mem frames half
 
 	RET=0
 	devlink_topo 2
@@ -224,6 +224,14 @@ print([c["mem_size"] >> 20 for c in json.load(sys.stdin)][0])')
 	check_fail $? "a reload with 1 MiB for 64 engines was accepted"
 	grep -q "too small" $out
 	check_err $? "no reason for the refused small memory: $(cat $out)"
+	half=$(awk '/^MemTotal:/ { print int($2 / 2048) }' /proc/meminfo)
+	if [ "$half" -lt 4096 ]; then
+		param_set engines 2 && param_set card_mem_mb $((half + 1))
+		devlink dev reload "$h" action fw_activate 2>$out
+		check_fail $? "a reload to more than half the RAM was accepted"
+		grep -q "half of the host's RAM" $out
+		check_err $? "no reason for the refused large memory: $(cat $out)"
+	fi
 	param_set engines 2 && param_set card_mem_mb 32
 	setup_ns rns
 	devlink dev reload "$h" netns "$rns" 2>$out

@@ -390,7 +390,7 @@ card_ports()
 # Cards of card-new: refusals, CPUs, four ports, the end of their namespace
 card_lifecycle()
 {
-	local id ns ns2 i as="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
+	local id ns ns2 i half as="setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all"
 
 	RET=0
 	require_cmd setpriv
@@ -402,6 +402,13 @@ card_lifecycle()
 	expect_refusal "too little card memory" "1 MiB to 4 GiB" \
 		ynl mpnic --do card-new --json '{"mem-size": 4096}'
 	expect_refusal "16 buffers per engine" "too small" $MPNICCTL card new engines 64 mem 2
+	# Card memory is host memory: all cards together get half the RAM
+	# (MemTotal). With this card's 32 MiB, half less 16 MiB is too much
+	half=$(awk '/^MemTotal:/ { print int($2 / 2048) }' /proc/meminfo)
+	if [ "$half" -le 4096 ]; then
+		expect_refusal "card memory past half the RAM with the cards there" \
+			"half of the host's RAM" $MPNICCTL card new engines 1 mem $((half - 16))
+	fi
 	expect_refusal "a bad CPU list" "Not a list of CPUs" $MPNICCTL card new cpus 1-x
 	expect_refusal "CPUs the machine lacks" "Not a list of CPUs this machine has" \
 		$MPNICCTL card new cpus 4000
