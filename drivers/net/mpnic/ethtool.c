@@ -58,6 +58,31 @@ static int mpnic_set_channels(struct net_device *dev, struct ethtool_channels *c
 	return mpnic_port_set_channels(port, ch->combined_count, NULL);
 }
 
+/* ethtool --set-priv-flags: bits in this order */
+static const char mpnic_priv_flag_names[][ETH_GSTRING_LEN] = {
+	"wire-trains",	/* a TSO packet's frames leave as one skb (txrx.c) */
+};
+
+#define MPNIC_PRIV_WIRE_TRAINS	BIT(0)
+
+static u32 mpnic_get_priv_flags(struct net_device *dev)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+
+	return port->wire_trains ? MPNIC_PRIV_WIRE_TRAINS : 0;
+}
+
+static int mpnic_set_priv_flags(struct net_device *dev, u32 flags)
+{
+	struct mpnic_port *port = netdev_priv(dev);
+
+	if (flags & ~MPNIC_PRIV_WIRE_TRAINS)
+		return -EINVAL;
+	/* The engines read it once per pass over a TX ring */
+	WRITE_ONCE(port->wire_trains, !!(flags & MPNIC_PRIV_WIRE_TRAINS));
+	return 0;
+}
+
 static int mpnic_get_sset_count(struct net_device *dev, int sset)
 {
 	struct mpnic_port *port = netdev_priv(dev);
@@ -65,6 +90,8 @@ static int mpnic_get_sset_count(struct net_device *dev, int sset)
 	/* ethtool -t: one loopback result per engine of the card */
 	if (sset == ETH_SS_TEST)
 		return port->card->num_engines;
+	if (sset == ETH_SS_PRIV_FLAGS)
+		return ARRAY_SIZE(mpnic_priv_flag_names);
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
 	/*
@@ -82,6 +109,11 @@ static void mpnic_get_strings(struct net_device *dev, u32 sset, u8 *data)
 	if (sset == ETH_SS_TEST) {
 		for (i = 0; i < port->card->num_engines; i++)
 			ethtool_sprintf(&data, "engine%u loopback (online)", i);
+		return;
+	}
+	if (sset == ETH_SS_PRIV_FLAGS) {
+		for (i = 0; i < ARRAY_SIZE(mpnic_priv_flag_names); i++)
+			ethtool_puts(&data, mpnic_priv_flag_names[i]);
 		return;
 	}
 	if (sset != ETH_SS_STATS)
@@ -772,6 +804,8 @@ static const struct ethtool_ops mpnic_ethtool_ops = {
 	.set_rxfh		= MPNIC_RXFH_SET(mpnic_set_rxfh),
 	MPNIC_RXFH_CONTEXT_OPS
 	.get_sset_count		= mpnic_get_sset_count,
+	.get_priv_flags		= mpnic_get_priv_flags,
+	.set_priv_flags		= mpnic_set_priv_flags,
 	.self_test		= mpnic_self_test,
 	.get_strings		= mpnic_get_strings,
 	.get_ethtool_stats	= mpnic_get_ethtool_stats,

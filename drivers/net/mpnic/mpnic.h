@@ -166,6 +166,7 @@ struct mpnic_tx_cmpl {
 	X(tx_frames)		/* descriptors from host TX rings */	\
 	X(tx_cmpl_delayed)	/* completions held back (fault tx-cmpl) */ \
 	X(tx_wire_frames)	/* frames sent on the wire */		\
+	X(tx_wire_trains)	/* TSO frames sent as one wire skb (wire-trains) */ \
 	X(tx_tso)		/* descriptors segmented (TSO) */	\
 	X(tx_tso_segs)		/* wire frames TSO made of them */	\
 	X(tx_csum_partial)	/* non-TSO descriptors checksummed by the engine */ \
@@ -468,6 +469,7 @@ struct mpnic_port {
 	u32 tx_ring_size;
 	u32 rx_usecs;			/* RTNL writes, engines read: 0 = at once */
 	u32 rx_max_frames;		/* RTNL writes, engines read: 0 = no limit */
+	bool wire_trains;		/* RTNL writes, engines read (priv flag) */
 	/* Hash, key, table and ntuple rules: RCU, replaced whole under RTNL */
 	struct mpnic_dispatch_cfg __rcu *cfg;
 	/* RSS contexts 1..63: RCU, replaced whole under RTNL (rssctx.c) */

@@ -207,24 +207,49 @@ delivered:
 }
 
 /*
- * Put a frame built in card memory on the wire. Context: BH disabled by
- * mpnic_engine_tx(), so the wire's receiver (a veth peer's backlog or
- * NAPI, which runs in softirq) takes the frames as a batch, and a peer
- * with GRO coalesces a TSO packet's frames as it would a real NIC's.
- * Softirqs run every MPNIC_TX_BATCH frames, well within the veth ring
- * (256) and netdev_max_backlog (1000).
+ * Hand a wire skb of @frames frames, @bytes bytes on the wire, to the wire.
+ * Context: BH disabled by mpnic_engine_tx(), so the wire's receiver (a
+ * veth peer's backlog or NAPI, which runs in softirq) takes the frames as
+ * a batch, and a peer with GRO coalesces a TSO packet's frames as it would
+ * a real NIC's. Softirqs run every MPNIC_TX_BATCH frames, well within the
+ * veth ring (256) and netdev_max_backlog (1000): a train counts all its
+ * frames, since a wire without TSO cuts it into them.
  */
+static enum skb_drop_reason mpnic_engine_wire_out(struct mpnic_engine *eng,
+						  struct sk_buff *wskb, u32 frames, u32 bytes)
+{
+	struct mpnic_engine_stats *st = &eng->stats;
+	int rc;
+
+	/* net_xmit_eval() evaluates its argument twice */
+	rc = dev_queue_xmit(wskb);
+	if (net_xmit_eval(rc)) {
+		mpnic_stat_add(st, tx_wire_errors, frames);
+		return SKB_DROP_REASON_NOT_SPECIFIED;
+	}
+	u64_stats_update_begin(&st->syncp);
+	WRITE_ONCE(st->tx_wire_frames, st->tx_wire_frames + frames);
+	WRITE_ONCE(st->tx_wire_bytes, st->tx_wire_bytes + bytes);
+	u64_stats_update_end(&st->syncp);
+	eng->tx_batched += frames;
+	if (eng->tx_batched >= MPNIC_TX_BATCH) {
+		eng->tx_batched = 0;
+		local_bh_enable();
+		local_bh_disable();
+	}
+	return SKB_NOT_DROPPED_YET;
+}
+
+/* Put a frame built in card memory on the wire, in an skb of its own */
 static enum skb_drop_reason mpnic_engine_wire_send(struct mpnic_engine *eng,
 						  struct net_device *wire,
 						  const u8 *buf, u32 len)
 {
-	struct mpnic_engine_stats *st = &eng->stats;
 	struct sk_buff *wskb;
-	int rc;
 
 	wskb = alloc_skb(len + NET_IP_ALIGN, GFP_ATOMIC);
 	if (unlikely(!wskb)) {
-		mpnic_stat_inc(st, tx_alloc_fail);
+		mpnic_stat_inc(&eng->stats, tx_alloc_fail);
 		return SKB_DROP_REASON_NOMEM;
 	}
 	skb_reserve(wskb, NET_IP_ALIGN);
@@ -233,22 +258,78 @@ static enum skb_drop_reason mpnic_engine_wire_send(struct mpnic_engine *eng,
 	skb_set_network_header(wskb, ETH_HLEN);
 	wskb->protocol = eth_hdr(wskb)->h_proto;
 	wskb->dev = wire;
-	/* net_xmit_eval() evaluates its argument twice */
-	rc = dev_queue_xmit(wskb);
-	if (net_xmit_eval(rc)) {
-		mpnic_stat_inc(st, tx_wire_errors);
-		return SKB_DROP_REASON_NOT_SPECIFIED;
+	return mpnic_engine_wire_out(eng, wskb, 1, len);
+}
+
+/*
+ * Wire trains (the port's ethtool private flag wire-trains): the frames
+ * the engine cuts from one TSO packet leave together as one skb, built as
+ * the peer's GRO would have built it from them: the first frame's headers
+ * with the whole length and the last frame's PSH and FIN, the frames'
+ * payloads in page frags, gso_size and gso_segs, CHECKSUM_PARTIAL over a
+ * pseudo-header checksum. Each frame is still built and checksummed in
+ * card memory and seen by the engine's stack; only the wire carries them
+ * as one. A wire without TSO cuts the train back into the frames
+ * (validate_xmit_skb()).
+ *
+ * A train opens with the packet's headers, from card memory (@buf), and
+ * room for @payload bytes; NULL (the frames go one by one) for what GRO
+ * would not merge either (CWR, URG), past the IP length field, or
+ * without memory.
+ */
+static struct sk_buff *mpnic_engine_train_open(const struct mpnic_tso *tso, const u8 *buf,
+					       u32 payload)
+{
+	struct sk_buff *train;
+	int err;
+
+	if ((tso->flags & (TCPHDR_CWR | TCPHDR_URG)) ||
+	    tso->hdr_len + payload - tso->l3_off > 0xffff)
+		return NULL;
+	train = alloc_skb_with_frags(NET_IP_ALIGN + tso->hdr_len, payload,
+				     PAGE_ALLOC_COSTLY_ORDER, &err, GFP_ATOMIC);
+	if (!train)
+		return NULL;
+	skb_reserve(train, NET_IP_ALIGN);
+	skb_put_data(train, buf, tso->hdr_len);
+	train->len += payload;
+	train->data_len = payload;
+	return train;
+}
+
+/* The train's headers, once its @segs frames' payloads are in */
+static void mpnic_engine_train_close(struct sk_buff *train, struct net_device *wire,
+				     const struct mpnic_tso *tso, u32 segs)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(train);
+	u32 tcplen = train->len - tso->l4_off;
+	struct tcphdr *th;
+
+	mpnic_tso_fixup(tso, train->data, 0, train->len - tso->hdr_len, true);
+	skb_reset_mac_header(train);
+	skb_set_network_header(train, tso->l3_off);
+	skb_set_transport_header(train, tso->l4_off);
+	th = tcp_hdr(train);
+	if (tso->l3 == 4) {
+		struct iphdr *iph = ip_hdr(train);
+
+		iph->check = 0;
+		iph->check = ip_fast_csum(iph, iph->ihl);
+		th->check = ~tcp_v4_check(tcplen, iph->saddr, iph->daddr, 0);
+		shinfo->gso_type = SKB_GSO_TCPV4 | (tso->fixed_id ? SKB_GSO_TCP_FIXEDID : 0);
+	} else {
+		struct ipv6hdr *ip6h = ipv6_hdr(train);
+
+		th->check = ~tcp_v6_check(tcplen, &ip6h->saddr, &ip6h->daddr, 0);
+		shinfo->gso_type = SKB_GSO_TCPV6;
 	}
-	u64_stats_update_begin(&st->syncp);
-	WRITE_ONCE(st->tx_wire_frames, st->tx_wire_frames + 1);
-	WRITE_ONCE(st->tx_wire_bytes, st->tx_wire_bytes + len);
-	u64_stats_update_end(&st->syncp);
-	if (++eng->tx_batched == MPNIC_TX_BATCH) {
-		eng->tx_batched = 0;
-		local_bh_enable();
-		local_bh_disable();
-	}
-	return SKB_NOT_DROPPED_YET;
+	shinfo->gso_size = tso->mss;
+	shinfo->gso_segs = segs;
+	train->csum_start = (unsigned char *)th - train->head;
+	train->csum_offset = offsetof(struct tcphdr, check);
+	train->ip_summed = CHECKSUM_PARTIAL;
+	train->protocol = eth_hdr(train)->h_proto;
+	train->dev = wire;
 }
 
 /*
@@ -319,16 +400,18 @@ void mpnic_tso_segment(const struct mpnic_tso *tso, const struct sk_buff *skb, u
  */
 static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 port,
 						 struct net_device *wire,
-						 struct sk_buff *skb, u32 tag)
+						 struct sk_buff *skb, u32 tag, bool trains)
 {
 	const struct skb_shared_info *shinfo = skb_shinfo(skb);
 	u32 hlen = skb_transport_offset(skb) + tcp_hdrlen(skb);
 	struct mpnic_engine_stats *st = &eng->stats;
 	u32 mss = shinfo->gso_size, off, idx = 0;
 	u32 payload = skb->len - hlen;
+	struct sk_buff *train = NULL;
 	enum skb_drop_reason reason;
 	u8 *buf = eng->tx_stage;
 	struct mpnic_tso tso;
+	u32 bytes = 0;
 
 	if (unlikely(!(shinfo->gso_type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)) || !mss ||
 		     skb->len <= hlen || hlen + tag + mss > MPNIC_BUF_SIZE ||
@@ -339,15 +422,30 @@ static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 p
 	mpnic_tso_start(&tso, buf, skb_network_offset(skb) + tag,
 			skb_transport_offset(skb) + tag, hlen + tag, mss,
 			shinfo->gso_type & SKB_GSO_TCP_FIXEDID);
+	if (trains && !tag)
+		train = mpnic_engine_train_open(&tso, buf, payload);
 	for (off = 0; off < payload; off += mss, idx++) {
 		u32 chunk = min(mss, payload - off);
 		u32 len = hlen + tag + chunk;
 
 		mpnic_tso_segment(&tso, skb, hlen + off, buf, idx, chunk, off + chunk >= payload);
 		mpnic_stack_tx(eng, port, buf, len);
+		if (train) {
+			/* Inside the train: it was opened with room for the payload */
+			skb_store_bits(train, hlen + off, buf + hlen, chunk);
+			bytes += len;
+			continue;
+		}
 		reason = mpnic_engine_wire_send(eng, wire, buf, len);
 		if (reason)
 			return reason;
+	}
+	if (train) {
+		mpnic_engine_train_close(train, wire, &tso, idx);
+		reason = mpnic_engine_wire_out(eng, train, idx, bytes);
+		if (reason)
+			return reason;
+		mpnic_stat_inc(st, tx_wire_trains);
 	}
 	u64_stats_update_begin(&st->syncp);
 	WRITE_ONCE(st->tx_tso, st->tx_tso + 1);
@@ -361,7 +459,7 @@ static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 p
 /* Send one host frame on the wire through card memory. */
 static enum skb_drop_reason mpnic_engine_xmit_one(struct mpnic_engine *eng, u8 port,
 						 struct net_device *wire,
-						 struct sk_buff *skb)
+						 struct sk_buff *skb, bool trains)
 {
 	u32 tag = skb_vlan_tag_present(skb) ? VLAN_HLEN : 0;
 	struct mpnic_engine_stats *st = &eng->stats;
@@ -373,7 +471,7 @@ static enum skb_drop_reason mpnic_engine_xmit_one(struct mpnic_engine *eng, u8 p
 		return SKB_DROP_REASON_DEV_READY;
 	}
 	if (skb_is_gso(skb))
-		return mpnic_engine_xmit_tso(eng, port, wire, skb, tag);
+		return mpnic_engine_xmit_tso(eng, port, wire, skb, tag, trains);
 	if (unlikely(len < ETH_HLEN || len + tag > MPNIC_BUF_SIZE ||
 		     !mpnic_engine_copy_head(skb, buf, len))) {
 		mpnic_stat_inc(st, tx_bad);
@@ -409,6 +507,7 @@ static enum skb_drop_reason mpnic_engine_xmit_one(struct mpnic_engine *eng, u8 p
 int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget)
 {
 	struct net_device *wire = rcu_dereference(hq->port->wire);
+	bool trains = READ_ONCE(hq->port->wire_trains);
 	bool hold = READ_ONCE(eng->fault_tx_cmpl);
 	struct mpnic_tx_desc *desc;
 	int n = 0;
@@ -433,7 +532,7 @@ int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget)
 		mpnic_stat_inc(&eng->stats, tx_frames);
 		cmpl->skb = skb;
 		cmpl->bytes = skb->len;
-		cmpl->reason = mpnic_engine_xmit_one(eng, hq->port->idx, wire, skb);
+		cmpl->reason = mpnic_engine_xmit_one(eng, hq->port->idx, wire, skb, trains);
 		mpnic_ring_cons_release(&hq->tx_ring);
 		if (unlikely(hold)) {
 			/* Injected: sent, and the host is not told */

@@ -8,6 +8,7 @@ ALL_TESTS="
 	ping_v4_v6
 	tcp_to_peer
 	tcp_to_gro_peer
+	tcp_wire_trains
 	tcp_from_peer
 	tcp_v6
 	tcp_vlan
@@ -92,6 +93,59 @@ tcp_to_gro_peer()
 	rm -f "$sniff".*
 	topo_destroy
 	log_test "TCP host -> GRO peer: a TSO packet's frames reach the wire as one batch"
+}
+
+peer_rx()
+{
+	ip netns exec "$PEER" cat /sys/class/net/"$PEER_IF"/statistics/rx_packets
+}
+
+# wire-trains: the frames of a TSO packet leave as one skb, as the peer's
+# GRO would have built it; a wire without TSO cuts them apart again.
+# Data checked end to end (xfer), both IP versions.
+tcp_wire_trains()
+{
+	local f0 t0 r0 frames trains rx dst
+
+	RET=0
+	topo_create
+	ethtool --set-priv-flags "$DEV" wire-trains on
+	check_err $? "cannot turn wire-trains on"
+	ethtool --show-priv-flags "$DEV" | grep -q "^wire-trains *: on"
+	check_err $? "wire-trains does not show on: $(ethtool --show-priv-flags "$DEV")"
+	for dst in $P4 $P6; do
+		f0=$(stat_sum "$DEV" tx_wire_frames) t0=$(stat_sum "$DEV" tx_wire_trains) r0=$(peer_rx)
+		xfer "$PEER" "" "$dst" 16
+		check_err $? "transfer with trains: $xfer_msg"
+		frames=$(( $(stat_sum "$DEV" tx_wire_frames) - f0 ))
+		trains=$(( $(stat_sum "$DEV" tx_wire_trains) - t0 ))
+		rx=$(( $(peer_rx) - r0 ))
+		echo "# $dst: $frames wire frames, $trains trains, the peer received $rx packets"
+		[ "$trains" -gt 0 ] && [ "$rx" -lt $((frames / 2)) ]
+		check_err $? "$dst: $trains trains: the peer received $rx packets for $frames frames"
+	done
+	# a wire without TSO: validate_xmit_skb() cuts each train into its frames
+	ethtool -K "$WIRE" tso off >/dev/null
+	check_err $? "cannot turn the wire's TSO off"
+	f0=$(stat_sum "$DEV" tx_wire_frames) t0=$(stat_sum "$DEV" tx_wire_trains) r0=$(peer_rx)
+	xfer "$PEER" "" $P4 16
+	check_err $? "transfer with trains over a wire without TSO: $xfer_msg"
+	frames=$(( $(stat_sum "$DEV" tx_wire_frames) - f0 ))
+	trains=$(( $(stat_sum "$DEV" tx_wire_trains) - t0 ))
+	rx=$(( $(peer_rx) - r0 ))
+	echo "# no TSO on the wire: $frames wire frames, $trains trains, the peer received $rx packets"
+	[ "$trains" -gt 0 ] && [ "$rx" -ge "$frames" ]
+	check_err $? "wire without TSO: the peer received $rx packets for $frames frames"
+	ethtool --set-priv-flags "$DEV" wire-trains off
+	t0=$(stat_sum "$DEV" tx_wire_trains)
+	xfer "$PEER" "" $P4 4
+	check_err $? "transfer with trains off: $xfer_msg"
+	[ "$(stat_sum "$DEV" tx_wire_trains)" = "$t0" ]
+	check_err $? "trains left with wire-trains off"
+	[ "$(unaccounted)" = 0 ]
+	check_err $? "frames unaccounted for: $(unaccounted)"
+	topo_destroy
+	log_test "TCP host -> peer in wire trains: one skb per TSO packet, data intact"
 }
 
 tcp_from_peer()
