@@ -100,12 +100,28 @@ peer_rx()
 	ip netns exec "$PEER" cat /sys/class/net/"$PEER_IF"/statistics/rx_packets
 }
 
+# A checked transfer from the host to DST of MIB MiB: sets frames (on the
+# wire), trains and rx (packets the peer received) and xfer_msg
+trains_xfer()
+{
+	local f0 t0 r0 rc
+
+	f0=$(stat_sum "$DEV" tx_wire_frames) t0=$(stat_sum "$DEV" tx_wire_trains) r0=$(peer_rx)
+	xfer "$PEER" "" "$1" "$2"
+	rc=$?
+	frames=$(( $(stat_sum "$DEV" tx_wire_frames) - f0 ))
+	trains=$(( $(stat_sum "$DEV" tx_wire_trains) - t0 ))
+	rx=$(( $(peer_rx) - r0 ))
+	echo "# $1: $frames wire frames, $trains trains, the peer received $rx packets"
+	return $rc
+}
+
 # wire-trains: the frames of a TSO packet leave as one skb, as the peer's
 # GRO would have built it; a wire without TSO cuts them apart again.
 # Data checked end to end (xfer), both IP versions.
 tcp_wire_trains()
 {
-	local f0 t0 r0 frames trains rx dst
+	local frames trains rx dst
 
 	RET=0
 	topo_create
@@ -114,34 +130,23 @@ tcp_wire_trains()
 	ethtool --show-priv-flags "$DEV" | grep -q "^wire-trains *: on"
 	check_err $? "wire-trains does not show on: $(ethtool --show-priv-flags "$DEV")"
 	for dst in $P4 $P6; do
-		f0=$(stat_sum "$DEV" tx_wire_frames) t0=$(stat_sum "$DEV" tx_wire_trains) r0=$(peer_rx)
-		xfer "$PEER" "" "$dst" 16
+		trains_xfer "$dst" 16
 		check_err $? "transfer with trains: $xfer_msg"
-		frames=$(( $(stat_sum "$DEV" tx_wire_frames) - f0 ))
-		trains=$(( $(stat_sum "$DEV" tx_wire_trains) - t0 ))
-		rx=$(( $(peer_rx) - r0 ))
-		echo "# $dst: $frames wire frames, $trains trains, the peer received $rx packets"
 		[ "$trains" -gt 0 ] && [ "$rx" -lt $((frames / 2)) ]
 		check_err $? "$dst: $trains trains: the peer received $rx packets for $frames frames"
 	done
 	# a wire without TSO: validate_xmit_skb() cuts each train into its frames
 	ethtool -K "$WIRE" tso off >/dev/null
 	check_err $? "cannot turn the wire's TSO off"
-	f0=$(stat_sum "$DEV" tx_wire_frames) t0=$(stat_sum "$DEV" tx_wire_trains) r0=$(peer_rx)
-	xfer "$PEER" "" $P4 16
+	trains_xfer $P4 16
 	check_err $? "transfer with trains over a wire without TSO: $xfer_msg"
-	frames=$(( $(stat_sum "$DEV" tx_wire_frames) - f0 ))
-	trains=$(( $(stat_sum "$DEV" tx_wire_trains) - t0 ))
-	rx=$(( $(peer_rx) - r0 ))
-	echo "# no TSO on the wire: $frames wire frames, $trains trains, the peer received $rx packets"
 	[ "$trains" -gt 0 ] && [ "$rx" -gt $((frames / 2)) ]
 	check_err $? "wire without TSO: the peer received $rx packets for $frames frames"
 	ethtool --set-priv-flags "$DEV" wire-trains off
-	t0=$(stat_sum "$DEV" tx_wire_trains)
-	xfer "$PEER" "" $P4 4
+	trains_xfer $P4 4
 	check_err $? "transfer with trains off: $xfer_msg"
-	[ "$(stat_sum "$DEV" tx_wire_trains)" = "$t0" ]
-	check_err $? "trains left with wire-trains off"
+	[ "$trains" = 0 ]
+	check_err $? "$trains trains with wire-trains off"
 	[ "$(unaccounted)" = 0 ]
 	check_err $? "frames unaccounted for: $(unaccounted)"
 	topo_destroy
