@@ -10,6 +10,7 @@
 #   BENCH_SECS=5 BENCH_RUNS=3         length and count of each measurement
 #   BENCH_ONLY="tcp1_rx rr"           only these workloads
 #   BENCH_PROFILE=tcp1_rx             one more run of it under ftrace, per card
+#   BENCH_PROFILE_FUNCS="f1 f2"       the functions it traces (guest.sh has the list)
 #   BENCH_BUSY_US=1000                busy_poll_us for the rr_busy workload
 #   BENCH_PEER_GRO=1                  the peer receives with GRO (veth NAPI)
 #   BENCH_TRAINS=1                    mpnic ports send in wire trains (priv flag)
@@ -46,6 +47,7 @@ for vm in $vms; do
 	"$top/tools/vm/run" --kernel "$k" --cpus "$cpus" --memory 2G --timeout 2400 -- \
 		"$(printf '%q ' env BENCH_SECS="${BENCH_SECS:-5}" BENCH_RUNS="${BENCH_RUNS:-3}" \
 		   BENCH_ONLY="${BENCH_ONLY:-}" BENCH_PROFILE="${BENCH_PROFILE:-}" \
+		   BENCH_PROFILE_FUNCS="${BENCH_PROFILE_FUNCS:-}" \
 		   BENCH_BUSY_US="${BENCH_BUSY_US:-1000}" BENCH_PEER_GRO="${BENCH_PEER_GRO:-0}" \
 		   BENCH_TRAINS="${BENCH_TRAINS:-0}" \
 		   bash "$here/guest.sh" "$counts" "1 $cpus")" 2>&1 | tee "$out/vm-$k-$cpus.log" |

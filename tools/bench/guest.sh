@@ -33,6 +33,12 @@ note() { echo "bench: $*" >&2; }
 rx_packets() { cat "/sys/class/net/$hostdev/statistics/rx_packets"; }
 
 # CPU time (ns) of the card's engine threads: /proc/PID/schedstat, field 1
+# idle and iowait time of all vCPUs, in USER_HZ ticks
+idle_ticks()
+{
+	awk '$1 == "cpu" { print $5 + $6 }' /proc/stat
+}
+
 engine_ns()
 {
 	local pid sum=0
@@ -149,8 +155,20 @@ measure()
 	local w=$1 run=$2 v ns0 rx0 out
 
 	case $w in
-	tcp1_tx) v=$(iperf 1) ;;
-	tcp1_rx) v=$(iperf 1 -R) ;;
+	tcp1_tx|tcp1_rx)
+		# the engines' CPU time over the run, in vCPUs (host NAPI work
+		# raised by an engine runs on its thread and counts)
+		ns0=$(engine_ns)
+		idle0=$(idle_ticks)
+		t0=$(date +%s%N)
+		if [ "$w" = tcp1_tx ]; then v=$(iperf 1); else v=$(iperf 1 -R); fi
+		t0=$(( $(date +%s%N) - t0 ))
+		[ "$dev" = mpnic ] && emit "${w}_eng_busy" "$run" \
+			"$(awk -v n=$(( $(engine_ns) - ns0 )) -v t=$t0 'BEGIN { printf "%.2f", n / t }')"
+		# what the whole guest left idle, iperf3's start and end included
+		emit "${w}_idle" "$run" "$(awk -v n=$(( $(idle_ticks) - idle0 )) -v t=$t0 \
+			-v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", n / hz / (t / 1e9) }')"
+		;;
 	tcp16_tx) v=$(iperf 16) ;;
 	tcp16_rx) v=$(iperf 16 -R) ;;
 	udp64|udp1400)
@@ -190,13 +208,14 @@ measure()
 # one's calls and time (inclusive, with the tracer's own cost). perf record
 # hangs this TCG guest under load, and a kernel without a PMU samples
 # nothing better. The buffer stops when full: the profile covers the first
-# part of the run.
+# part of the run. BENCH_PROFILE_FUNCS replaces the list.
 PROFILE_FUNCS="veth_xmit mpnic_dispatch_rx __skb_gso_segment mpnic_engine_poll
 	mpnic_stack_rx mpnic_engine_rx_deliver mpnic_gro_flush mpnic_engine_tx
 	mpnic_hq_poll napi_gro_receive napi_gro_flush netif_receive_skb_list_internal
 	ip_rcv ipv6_rcv tcp_v4_rcv tcp_sendmsg tcp_recvmsg skb_copy_datagram_iter
 	mpnic_start_xmit __dev_queue_xmit try_to_wake_up
 	__alloc_skb kfree_skb_list_reason consume_skb napi_build_skb"
+[ -n "${BENCH_PROFILE_FUNCS:-}" ] && PROFILE_FUNCS=$BENCH_PROFILE_FUNCS
 profile()
 {
 	local w=$1 t=/sys/kernel/tracing f

@@ -24,6 +24,10 @@ UNITS = {
     "crr": ("TCP connections (connect, 1 byte, close)", "per s"),
     "udp64_eng_ns_pkt": ("engine CPU per 64 B packet", "ns"),
     "udp1400_eng_ns_pkt": ("engine CPU per 1400 B packet", "ns"),
+    "tcp1_tx_eng_busy": ("engine threads' CPU, TCP 1 stream to peer", "vCPUs"),
+    "tcp1_rx_eng_busy": ("engine threads' CPU, TCP 1 stream to host", "vCPUs"),
+    "tcp1_tx_idle": ("guest idle, TCP 1 stream to peer", "vCPUs"),
+    "tcp1_rx_idle": ("guest idle, TCP 1 stream to host", "vCPUs"),
 }
 
 
