@@ -11,6 +11,7 @@
 #include <linux/overflow.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <linux/tcp.h>
 #include MPNIC_GSO_H
 
 #include "mpnic.h"
@@ -29,16 +30,13 @@ static void mpnic_dispatch_drop(struct mpnic_dispatch_stats *ds, u64 *counter,
 	kfree_skb_reason(skb, reason);
 }
 
-/* DMA #1: the frame as it was on the wire, VLAN tag and checksum included. */
+/* DMA #1: the frame as it was on the wire, VLAN tag included. */
 static void mpnic_dispatch_copy(const struct sk_buff *skb, int mac_len, u8 *dst, u32 len)
 {
-	u32 tag = 0;
-
 	if (!skb_vlan_tag_present(skb)) {
 		skb_copy_bits(skb, -mac_len, dst, len);
 	} else {
 		/* Put back the tag the wire's driver took out (rx-vlan offload) */
-		tag = VLAN_HLEN;
 		skb_copy_bits(skb, -mac_len, dst, min_t(u32, len, 2 * ETH_ALEN));
 		if (len < 2 * ETH_ALEN + VLAN_HLEN)
 			return;
@@ -47,12 +45,26 @@ static void mpnic_dispatch_copy(const struct sk_buff *skb, int mac_len, u8 *dst,
 		skb_copy_bits(skb, 2 * ETH_ALEN - mac_len, dst + 2 * ETH_ALEN + VLAN_HLEN,
 			      len - 2 * ETH_ALEN - VLAN_HLEN);
 	}
-	/* A virtual wire (veth) may hand over a frame whose checksum its
-	 * sender left to "hardware": a real cable carries it complete.
-	 */
-	if (skb->ip_summed == CHECKSUM_PARTIAL)
-		mpnic_csum_fill(dst, len, skb_checksum_start_offset(skb) + mac_len + tag,
-				skb->csum_offset);
+}
+
+/*
+ * A virtual wire (veth) may hand over a frame whose checksum its sender
+ * left to "hardware": a real cable carries it complete. The port fills it
+ * in as the frame lands in card memory, and says so in the descriptor.
+ */
+static void mpnic_dispatch_csum_fill(const struct sk_buff *skb, int mac_len, u8 *frame,
+				     struct mpnic_rx_desc *desc)
+{
+	u32 start = skb_checksum_start_offset(skb) + mac_len +
+		    (skb_vlan_tag_present(skb) ? VLAN_HLEN : 0);
+
+	if (skb->ip_summed != CHECKSUM_PARTIAL ||
+	    start + skb->csum_offset + sizeof(__sum16) > desc->len)
+		return;
+	mpnic_csum_fill(frame, desc->len, start, skb->csum_offset);
+	desc->flags |= MPNIC_DESC_CSUM_FILLED;
+	desc->csum_start = start;
+	desc->csum_off = skb->csum_offset;
 }
 
 /* One wire frame: placed on its engine's input ring or counted and freed. */
@@ -156,6 +168,8 @@ static void mpnic_dispatch_desc_fill(struct mpnic_rx_desc *desc, struct mpnic_po
 	desc->hash_kind = kind;
 	desc->flags = 0;
 	desc->port = port->idx;
+	desc->csum_off = 0;
+	desc->csum_start = 0;
 }
 
 /* Count a frame from the wire; false when the port is down (counted, not freed) */
@@ -217,9 +231,11 @@ static void mpnic_dispatch_frame(struct mpnic_port *port, struct mpnic_dispatch_
 	spin_lock(&eng->in_lock);
 	desc = mpnic_dispatch_slot(eng, ds, &drop, &reason);
 	if (likely(desc)) {
-		mpnic_dispatch_copy(skb, mac_len, eng->mem + (size_t)desc->buf * MPNIC_BUF_SIZE,
-				    len);
+		u8 *dst = eng->mem + (size_t)desc->buf * MPNIC_BUF_SIZE;
+
+		mpnic_dispatch_copy(skb, mac_len, dst, len);
 		mpnic_dispatch_desc_fill(desc, port, len, hash, kind);
+		mpnic_dispatch_csum_fill(skb, mac_len, dst, desc);
 		mpnic_ring_prod_commit(&eng->in_ring);
 	}
 	spin_unlock(&eng->in_lock);
@@ -300,6 +316,9 @@ static bool mpnic_dispatch_tso(struct mpnic_port *port, struct mpnic_dispatch_st
 			mpnic_tso_segment(&tso, skb, hlen - mac_len + off, dst, idx, chunk,
 					  off + chunk >= payload);
 			mpnic_dispatch_desc_fill(desc, port, len, hash, kind);
+			desc->flags |= MPNIC_DESC_CSUM_FILLED;
+			desc->csum_start = flow.l4_off;
+			desc->csum_off = offsetof(struct tcphdr, check);
 			mpnic_ring_prod_commit(&eng->in_ring);
 		}
 		spin_unlock(&eng->in_lock);

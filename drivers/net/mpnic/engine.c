@@ -40,8 +40,8 @@ static void mpnic_engine_buf_put(struct mpnic_engine *eng, u32 buf)
 static int mpnic_engine_rx_one(struct mpnic_engine *eng, struct mpnic_hq *hq,
 			       const u8 *frame, const struct mpnic_rx_desc *desc)
 {
+	enum mpnic_csum csum;
 	struct mpnic_flow flow;
-	bool csum_late;
 	bool rxcsum;
 
 	mpnic_stat_inc(&eng->stats, rx_frames);
@@ -49,9 +49,14 @@ static int mpnic_engine_rx_one(struct mpnic_engine *eng, struct mpnic_hq *hq,
 		mpnic_stat_inc(&eng->stats, rx_no_queue);
 		return 0;
 	}
+	/* The next segment of the packet being coalesced needs no parse */
+	if (mpnic_gro_follow(eng, hq, frame, desc)) {
+		mpnic_engine_rx_delivered(eng, desc->len);
+		return 1;
+	}
 	rxcsum = READ_ONCE(hq->port->netdev->features) & NETIF_F_RXCSUM;
-	return mpnic_stack_rx(eng, desc->port, frame, desc->len, &flow, rxcsum, &csum_late) &&
-	       !mpnic_engine_rx_deliver(eng, hq, frame, desc, &flow, csum_late);
+	return mpnic_stack_rx(eng, desc, frame, &flow, rxcsum, &csum) &&
+	       !mpnic_engine_rx_deliver(eng, hq, frame, desc, &flow, csum);
 }
 
 /* End a run of frames for one host queue: close its coalesced packet, and

@@ -177,12 +177,27 @@ struct mpnic_flow_entry *mpnic_flow_track(struct mpnic_flow_table *tbl, const u8
 		tbl->active++;
 		tbl->stats.created++;
 	}
+	mpnic_flow_account(fe, frame, flow, dir, now);
+	return fe;
+}
+
+/**
+ * mpnic_flow_account - account a packet to its flow's entry
+ * @fe: the entry mpnic_flow_track() returned for a packet of the same flow
+ *	and direction, with no aging since
+ * @frame: the frame (for the TCP header)
+ * @flow: its parse
+ * @dir: received from the wire, or sent by the host
+ * @now: the time in seconds
+ */
+void mpnic_flow_account(struct mpnic_flow_entry *fe, const u8 *frame,
+			const struct mpnic_flow *flow, enum mpnic_dir dir, u32 now)
+{
 	fe->last_seen = now;
 	fe->pkts[dir]++;
 	fe->bytes[dir] += flow->l3_len;
 	if (flow->l4proto == 6)
 		mpnic_flow_tcp(fe, frame, flow, dir);
-	return fe;
 }
 
 /**

@@ -33,6 +33,11 @@
 #define TCPF_ACK	0x10
 #define TCPF_URG	0x20
 
+static u16 mpnic_gro_get16(const u8 *p)
+{
+	return (u16)p[0] << 8 | p[1];
+}
+
 static u32 mpnic_gro_get32(const u8 *p)
 {
 	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
@@ -86,6 +91,8 @@ bool mpnic_gro_start(struct mpnic_engine *eng, u8 *hdr, const struct mpnic_flow 
 	gro->next_seq = mpnic_gro_get32(hdr + flow->l4_off + 4) + pay;
 	gro->psh = false;
 	gro->closed = false;
+	gro->flow = *flow;
+	gro->fe = gro->rx_fe;
 	*len = gro->len;
 	return true;
 }
@@ -111,15 +118,59 @@ static bool mpnic_gro_same(const struct mpnic_gro *gro, const u8 *frame)
 	       !memcmp(ta + 20, tb + 20, gro->hdr_len - gro->l4_off - 20);
 }
 
+/*
+ * Put a segment's payload in a host buffer of the open packet; with
+ * MPNIC_CSUM_LATE its TCP checksum is verified as it is copied. Return: 1
+ * when added, 0 without a host buffer, -EBADMSG when the checksum does not
+ * verify (counted; the buffer stays posted for the next frame).
+ */
+static int mpnic_gro_add(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
+			 const struct mpnic_flow *flow, u32 thlen, u32 pay, u8 flags,
+			 enum mpnic_csum csum)
+{
+	struct mpnic_gro *gro = &eng->gro;
+	struct mpnic_rx_post *post;
+	struct mpnic_rx_cmpl *cmpl;
+	__wsum sum;
+	u8 *dst;
+
+	post = mpnic_ring_cons_peek(&hq->rx_post);
+	cmpl = mpnic_ring_prod_slot_n(&hq->rx_cmpl, gro->nbufs);
+	if (!post || !cmpl)
+		return 0;
+	dst = page_address(post->page) + MPNIC_RX_HEADROOM;
+	if (csum == MPNIC_CSUM_LATE) {
+		/* The TCP header is a multiple of 4 bytes: the payload sums at an even offset */
+		sum = csum_partial_copy_nocheck(frame + gro->hdr_len, dst, pay);
+		sum = csum_add(csum_partial(frame + flow->l4_off, thlen, 0), sum);
+		if (!mpnic_stack_rx_csum(eng, frame, flow, sum))
+			return -EBADMSG;
+	} else {
+		memcpy(dst, frame + gro->hdr_len, pay);
+	}
+	memset(cmpl, 0, sizeof(*cmpl));
+	cmpl->page = post->page;
+	mpnic_ring_cons_release(&hq->rx_post);
+	cmpl->len = pay;
+
+	gro->nbufs++;
+	gro->len += pay;
+	gro->next_seq += pay;
+	if (flags & TCPF_PSH)
+		gro->psh = true;
+	/* A short segment or a push ends the packet */
+	gro->closed = pay < gro->mss || gro->psh;
+	return 1;
+}
+
 /**
  * mpnic_gro_merge - add a segment's payload to the open packet
  * @eng: the engine
  * @hq: the host queue the packet goes to
  * @frame: the segment, in card memory, its IP header verified
  * @flow: its parse
- *
- * The TCP checksum is verified as the payload is copied
- * (mpnic_stack_rx_csum()).
+ * @csum: what mpnic_stack_rx() knows of its TCP checksum: MPNIC_CSUM_LATE
+ *	to verify it as the payload is copied (mpnic_stack_rx_csum())
  *
  * Context: engine kthread, RCU read side.
  * Return: 1 when merged (the caller counts it delivered); 0 when the
@@ -128,13 +179,10 @@ static bool mpnic_gro_same(const struct mpnic_gro *gro, const u8 *frame)
  * -EBADMSG when its checksum does not verify (counted; nothing merged).
  */
 int mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
-		    const struct mpnic_flow *flow)
+		    const struct mpnic_flow *flow, enum mpnic_csum csum)
 {
 	struct mpnic_gro *gro = &eng->gro;
-	struct mpnic_rx_post *post;
-	struct mpnic_rx_cmpl *cmpl;
 	u32 thlen, pay;
-	__wsum sum;
 	u8 flags;
 
 	if (gro->closed || flow->l3 != gro->l3 || flow->l4proto != IPPROTO_TCP ||
@@ -149,30 +197,67 @@ int mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *fra
 	    gro->nbufs >= MPNIC_GRO_MAX_SEGS || gro->len + pay > MPNIC_GRO_MAX_LEN ||
 	    !mpnic_gro_same(gro, frame))
 		return 0;
+	return mpnic_gro_add(eng, hq, frame, flow, thlen, pay, flags, csum);
+}
 
-	post = mpnic_ring_cons_peek(&hq->rx_post);
-	cmpl = mpnic_ring_prod_slot_n(&hq->rx_cmpl, gro->nbufs);
-	if (!post || !cmpl)
+/**
+ * mpnic_gro_follow - take a frame that continues the open packet, unparsed
+ * @eng: the engine
+ * @hq: the host queue the packet goes to
+ * @frame: the frame, in card memory, as dispatch left it
+ * @desc: its input descriptor
+ *
+ * A frame whose Ethernet, IP and TCP headers are the open packet's first
+ * segment's but for what a segment may change (mpnic_gro_same()), whose IP
+ * length is its own length, whose IPv4 header checksum verifies, which
+ * carries the next sequence number and whose TCP checksum the port filled
+ * in is the next segment of the same flow: the parse and the flow lookup
+ * mpnic_stack_rx() would do for it give what the first segment's did. It
+ * is counted, tracked and merged without them; any other frame takes the
+ * full path. A port's TSO cut (dispatch) makes such trains of frames.
+ *
+ * Context: engine kthread, RCU read side.
+ * Return: 1 when merged (the caller counts it delivered); 0 to take the
+ * full path.
+ */
+int mpnic_gro_follow(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
+		     const struct mpnic_rx_desc *desc)
+{
+	netdev_features_t features = READ_ONCE(hq->port->netdev->features);
+	struct mpnic_gro *gro = &eng->gro;
+	struct mpnic_flow *flow = &gro->flow;
+	const u8 *ip = frame + gro->l3_off;
+	u32 len = desc->len, pay;
+	u8 flags;
+
+	if (!gro->nbufs || gro->closed || !gro->fe ||
+	    (features & (NETIF_F_GRO_HW | NETIF_F_RXCSUM)) != (NETIF_F_GRO_HW | NETIF_F_RXCSUM) ||
+	    len <= gro->hdr_len || len - gro->hdr_len > gro->mss ||
+	    gro->nbufs >= MPNIC_GRO_MAX_SEGS || gro->len + len - gro->hdr_len > MPNIC_GRO_MAX_LEN)
 		return 0;
-	/* The TCP header is a multiple of 4 bytes: the payload sums at an even offset */
-	sum = csum_partial_copy_nocheck(frame + gro->hdr_len,
-					page_address(post->page) + MPNIC_RX_HEADROOM, pay);
-	sum = csum_add(csum_partial(frame + flow->l4_off, thlen, 0), sum);
-	/* A bad segment leaves the buffer posted, for the next one */
-	if (!mpnic_stack_rx_csum(eng, frame, flow, sum))
-		return -EBADMSG;
-	memset(cmpl, 0, sizeof(*cmpl));
-	cmpl->page = post->page;
-	mpnic_ring_cons_release(&hq->rx_post);
-	cmpl->len = pay;
-
-	gro->nbufs++;
-	gro->len += pay;
-	gro->next_seq += pay;
-	if (flags & TCPF_PSH)
-		gro->psh = true;
-	/* A short segment or a push ends the packet */
-	gro->closed = pay < gro->mss || gro->psh;
+	pay = len - gro->hdr_len;
+	flags = frame[gro->l4_off + 13];
+	/* MAC addresses and EtherType (no tag: the first segment had none) */
+	if (memcmp(frame, gro->hdr, gro->l3_off) || (flags & ~TCPF_PSH) != TCPF_ACK ||
+	    mpnic_gro_get32(frame + gro->l4_off + 4) != gro->next_seq)
+		return 0;
+	/* The IP length is the frame's: no padding, nothing cut */
+	if (gro->l3 == 4) {
+		if (mpnic_gro_get16(ip + 2) != len - gro->l3_off || ip_fast_csum(ip, 5))
+			return 0;
+	} else if (mpnic_gro_get16(ip + 4) != len - gro->l3_off - 40) {
+		return 0;
+	}
+	if (!mpnic_gro_same(gro, frame))
+		return 0;
+	flow->l3_len = len - gro->l3_off;
+	if (!mpnic_stack_csum_filled(desc, flow))
+		return 0;
+	if (!mpnic_gro_add(eng, hq, frame, flow, gro->hdr_len - gro->l4_off, pay, flags,
+			   MPNIC_CSUM_GOOD))
+		return 0;
+	mpnic_stack_rx_follow(eng, frame, flow, gro->fe);
+	mpnic_stat_inc(&eng->stats, rx_gro_followed);
 	return 1;
 }
 

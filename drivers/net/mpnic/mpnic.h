@@ -67,9 +67,23 @@ struct mpnic_rx_desc {
 	u8 flags;		/* MPNIC_DESC_* */
 	u32 hash;
 	u8 port;		/* index of the port it arrived on */
+	u8 csum_off;		/* MPNIC_DESC_CSUM_FILLED: the field, from csum_start */
+	u16 csum_start;		/* MPNIC_DESC_CSUM_FILLED: where the sum starts */
 };
 
 #define MPNIC_DESC_SELFTEST	BIT(0)	/* an ethtool -t loopback frame */
+/* The port completed the frame's TCP/UDP checksum, from csum_start to the
+ * end of the frame, as it landed in card memory: the wire handed it over
+ * unfinished (CHECKSUM_PARTIAL), as a peer's stack leaves it to its NIC.
+ */
+#define MPNIC_DESC_CSUM_FILLED	BIT(1)
+
+/* What the engine's stack knows of a received frame's TCP/UDP checksum */
+enum mpnic_csum {
+	MPNIC_CSUM_NONE,	/* not checked: left to the host */
+	MPNIC_CSUM_LATE,	/* to verify as delivery copies the frame */
+	MPNIC_CSUM_GOOD,	/* good: the port filled it in (MPNIC_DESC_CSUM_FILLED) */
+};
 
 /* Posted host RX buffer */
 struct mpnic_rx_post {
@@ -110,6 +124,15 @@ struct mpnic_gro {
 	u8 l3;			/* 4 or 6 */
 	bool psh;		/* a merged segment had PSH */
 	bool closed;		/* a short or PSH segment ended it */
+	/* The first segment's parse and flow entry (NULL: untracked), for
+	 * the segments mpnic_gro_follow() takes without their own
+	 */
+	struct mpnic_flow flow;
+	struct mpnic_flow_entry *fe;
+	/* The flow entry of the frame the stack last took in (NULL: none):
+	 * valid until the pass ends, as entries expire between passes only
+	 */
+	struct mpnic_flow_entry *rx_fe;
 };
 
 /* TX descriptor (host -> engine) and TX completion (engine -> host) */
@@ -162,6 +185,7 @@ struct mpnic_tx_cmpl {
 	X(rx_flushed)		/* dropped: engine stopped with it */	\
 	X(rx_too_long)		/* dropped: longer than the MTU allows */ \
 	X(rx_gro_merged)	/* delivered as part of a coalesced packet */ \
+	X(rx_gro_followed)	/* of those, merged unparsed (mpnic_gro_follow()) */ \
 	X(rx_vlan_stripped)	/* delivered with the tag in the skb (rx-vlan) */ \
 	X(tx_frames)		/* descriptors from host TX rings */	\
 	X(tx_cmpl_delayed)	/* completions held back (fault tx-cmpl) */ \
@@ -184,6 +208,7 @@ struct mpnic_tx_cmpl {
 	X(in_l4_errors)		/* stack drop: bad TCP/UDP header */	\
 	X(in_csum_errors)	/* stack drop: bad TCP/UDP checksum */	\
 	X(in_csum_verified)	/* stack: TCP/UDP checksum checked good */ \
+	X(in_csum_filled)	/* stack: TCP/UDP checksum the port filled in */ \
 	X(in_csum_unchecked)	/* stack: checksums left to the host (rx off) */ \
 	X(rx_passthrough)	/* stack: not in the engine's profile, passed on */ \
 	X(tx_passthrough)	/* stack: sent outside the profile, untracked */ \
@@ -617,13 +642,18 @@ struct mpnic_dispatch_cfg *mpnic_dispatch_cfg_dup(struct mpnic_port *port, u32 e
 void mpnic_dispatch_cfg_publish(struct mpnic_port *port, struct mpnic_dispatch_cfg *cfg);
 
 /* stack.c */
-bool mpnic_stack_rx(struct mpnic_engine *eng, u8 port, const u8 *frame, u32 len,
-		    struct mpnic_flow *flow, bool rxcsum, bool *csum_late);
+bool mpnic_stack_rx(struct mpnic_engine *eng, const struct mpnic_rx_desc *desc,
+		    const u8 *frame, struct mpnic_flow *flow, bool rxcsum,
+		    enum mpnic_csum *csum);
 void mpnic_stack_tx(struct mpnic_engine *eng, u8 port, const u8 *frame, u32 len);
 void mpnic_stack_age(struct mpnic_engine *eng);
 bool mpnic_stack_csum_ok(const u8 *frame, const struct mpnic_flow *flow);
 bool mpnic_stack_rx_csum(struct mpnic_engine *eng, const u8 *frame,
 			 const struct mpnic_flow *flow, __wsum sum);
+void mpnic_stack_rx_follow(struct mpnic_engine *eng, const u8 *frame,
+			   const struct mpnic_flow *flow, struct mpnic_flow_entry *fe);
+bool mpnic_stack_csum_filled(const struct mpnic_rx_desc *desc,
+			     const struct mpnic_flow *flow);
 
 /* The length a TCP/UDP checksum covers: the L4 header and payload */
 static inline u32 mpnic_stack_l4_len(const struct mpnic_flow *flow)
@@ -649,7 +679,8 @@ void mpnic_hqs_close(struct mpnic_port *port, u32 from, u32 to);
 netdev_tx_t mpnic_start_xmit(struct sk_buff *skb, struct net_device *dev);
 int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 			    const u8 *frame, const struct mpnic_rx_desc *desc,
-			    const struct mpnic_flow *flow, bool csum_late);
+			    const struct mpnic_flow *flow, enum mpnic_csum csum);
+void mpnic_engine_rx_delivered(struct mpnic_engine *eng, u32 len);
 struct mpnic_tso;
 void mpnic_tso_segment(const struct mpnic_tso *tso, const struct sk_buff *skb, u32 from,
 		       u8 *buf, u32 idx, u32 chunk, bool last);
@@ -658,7 +689,9 @@ void mpnic_tso_segment(const struct mpnic_tso *tso, const struct sk_buff *skb, u
 bool mpnic_gro_start(struct mpnic_engine *eng, u8 *hdr, const struct mpnic_flow *flow,
 		     u16 *len);
 int mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
-		    const struct mpnic_flow *flow);
+		    const struct mpnic_flow *flow, enum mpnic_csum csum);
+int mpnic_gro_follow(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
+		     const struct mpnic_rx_desc *desc);
 void mpnic_gro_flush(struct mpnic_engine *eng, struct mpnic_hq *hq);
 int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget);
 void mpnic_engine_irq_all(struct mpnic_engine *eng);

@@ -8,7 +8,9 @@
 #include <linux/in.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/tcp.h>
 #include <linux/timekeeping.h>
+#include <linux/udp.h>
 #include <net/checksum.h>
 #include <net/ip6_checksum.h>
 
@@ -42,10 +44,15 @@ static void mpnic_stack_sync_stats(struct mpnic_engine *eng)
 	u64_stats_update_end(&st->syncp);
 }
 
+/*
+ * Count a TCP/UDP packet and account it to its flow; a frame received
+ * leaves its entry in eng->gro.rx_fe, for the segments that continue it.
+ */
 static void mpnic_stack_track(struct mpnic_engine *eng, const u8 *frame,
 			      const struct mpnic_flow *flow, enum mpnic_dir dir)
 {
 	struct mpnic_engine_stats *st = &eng->stats;
+	struct mpnic_flow_entry *fe;
 	bool in = dir == MPNIC_DIR_IN;
 
 	if (flow->l4proto == IPPROTO_TCP && in)
@@ -59,7 +66,36 @@ static void mpnic_stack_track(struct mpnic_engine *eng, const u8 *frame,
 	else
 		return;
 	spin_lock(&eng->flows_lock);
-	mpnic_flow_track(&eng->flows, frame, flow, dir, (u32)ktime_get_seconds());
+	fe = mpnic_flow_track(&eng->flows, frame, flow, dir, (u32)ktime_get_seconds());
+	spin_unlock(&eng->flows_lock);
+	if (in)
+		eng->gro.rx_fe = fe;
+}
+
+/**
+ * mpnic_stack_rx_follow - the stack's view of a segment that continues one
+ * @eng: the engine
+ * @frame: the segment, in card memory
+ * @flow: the parse of the packet's first segment, for this one's length
+ * @fe: the flow's entry, from the first segment
+ *
+ * mpnic_gro_follow() found the segment's headers to be the first one's but
+ * for its length, IPv4 ID and checksum, and sequence number, and the port
+ * filled in its TCP checksum: it is counted and tracked as mpnic_stack_rx()
+ * would, without a parse or a lookup.
+ *
+ * Context: engine kthread, in the pass that tracked the first segment.
+ */
+void mpnic_stack_rx_follow(struct mpnic_engine *eng, const u8 *frame,
+			   const struct mpnic_flow *flow, struct mpnic_flow_entry *fe)
+{
+	struct mpnic_engine_stats *st = &eng->stats;
+
+	mpnic_stat_inc(st, in_receives);
+	mpnic_stat_inc(st, in_csum_filled);
+	mpnic_stat_inc(st, tcp_in_segs);
+	spin_lock(&eng->flows_lock);
+	mpnic_flow_account(fe, frame, flow, MPNIC_DIR_IN, (u32)ktime_get_seconds());
 	spin_unlock(&eng->flows_lock);
 }
 
@@ -189,16 +225,33 @@ static bool mpnic_stack_l4_fold(const struct mpnic_flow *flow, __wsum sum)
 				len, flow->l4proto, sum);
 }
 
+/* The port's sum covers the TCP/UDP checksum the stack would verify */
+bool mpnic_stack_csum_filled(const struct mpnic_rx_desc *desc,
+			     const struct mpnic_flow *flow)
+{
+	u32 field = flow->l4proto == IPPROTO_TCP ? offsetof(struct tcphdr, check) :
+						   offsetof(struct udphdr, check);
+
+	return (desc->flags & MPNIC_DESC_CSUM_FILLED) && desc->csum_start == flow->l4_off &&
+	       desc->csum_off == field && desc->len == flow->l3_off + flow->l3_len;
+}
+
 /**
  * mpnic_stack_rx - validate a received frame in card memory
  * @eng: the engine
- * @port: the card port it arrived on
+ * @desc: its input descriptor: the port it arrived on, its length, and
+ *	whether the port filled in its TCP/UDP checksum
  * @frame: the frame
- * @len: its length
  * @flow: set to its parse
  * @rxcsum: verify checksums (rx-checksum on); else leave them to the host
- * @csum_late: set when the TCP/UDP checksum is still to verify: delivery
- *	sums the frame as it copies it, and calls mpnic_stack_rx_csum()
+ * @csum: set to what is known of the TCP/UDP checksum: MPNIC_CSUM_LATE
+ *	when it is still to verify (delivery sums the frame as it copies it,
+ *	and calls mpnic_stack_rx_csum())
+ *
+ * A checksum the port filled in (MPNIC_DESC_CSUM_FILLED) is good by
+ * construction, as a NIC's MAC reports the checksum of a frame it has
+ * just summed: the stack takes it when it covers exactly the TCP/UDP
+ * header and payload the stack parsed, and verifies anything else.
  *
  * What the engine's profile does not handle (all of it for l2, TCP for
  * udp) is delivered unprocessed and counted in rx_passthrough.
@@ -206,21 +259,23 @@ static bool mpnic_stack_l4_fold(const struct mpnic_flow *flow, __wsum sum)
  * Context: engine kthread.
  * Return: true to deliver the frame, false when it was dropped and counted.
  */
-bool mpnic_stack_rx(struct mpnic_engine *eng, u8 port, const u8 *frame, u32 len,
-		    struct mpnic_flow *flow, bool rxcsum, bool *csum_late)
+bool mpnic_stack_rx(struct mpnic_engine *eng, const struct mpnic_rx_desc *desc,
+		    const u8 *frame, struct mpnic_flow *flow, bool rxcsum,
+		    enum mpnic_csum *csum)
 {
 	struct mpnic_engine_stats *st = &eng->stats;
 	const u8 *l4;
 
-	*csum_late = false;
+	*csum = MPNIC_CSUM_NONE;
+	eng->gro.rx_fe = NULL;
 	mpnic_stat_inc(st, in_receives);
 	if (READ_ONCE(eng->profile) == MPNIC_PROFILE_L2) {
 		memset(flow, 0, sizeof(*flow));
 		goto passthrough;
 	}
-	switch (mpnic_parse(frame, len, len, flow)) {
+	switch (mpnic_parse(frame, desc->len, desc->len, flow)) {
 	case MPNIC_PARSE_OK:
-		flow->port = port;
+		flow->port = desc->port;
 		break;
 	case MPNIC_PARSE_NOT_IP:
 		mpnic_stat_inc(st, in_not_ip);
@@ -265,8 +320,14 @@ bool mpnic_stack_rx(struct mpnic_engine *eng, u8 port, const u8 *frame, u32 len,
 		mpnic_stat_inc(st, in_csum_errors);
 		return false;
 	}
+	if (mpnic_stack_csum_filled(desc, flow)) {
+		mpnic_stat_inc(st, in_csum_filled);
+		mpnic_stack_track(eng, frame, flow, MPNIC_DIR_IN);
+		*csum = MPNIC_CSUM_GOOD;
+		return true;
+	}
 	/* One pass over the payload, not two: it is summed as it is copied */
-	*csum_late = true;
+	*csum = MPNIC_CSUM_LATE;
 	return true;
 
 passthrough:

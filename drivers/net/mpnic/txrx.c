@@ -94,20 +94,21 @@ static enum hrtimer_restart mpnic_hq_irq_timer(struct hrtimer *timer)
 
 /*
  * DMA #2's copy: the MAC addresses, then the frame from @skip bytes on (an
- * 802.1Q tag left out); with @csum_late the L4 header and payload are
+ * 802.1Q tag left out); with MPNIC_CSUM_LATE the L4 header and payload are
  * summed as they are copied. mpnic_parse() kept the L3 packet inside the
  * frame: what follows it is padding. Returns the sum.
  */
 static __wsum mpnic_engine_rx_copy(u8 *data, const u8 *frame, u32 len, u32 skip,
-				   const struct mpnic_flow *flow, bool csum_late)
+				   const struct mpnic_flow *flow, enum mpnic_csum csum)
 {
-	u32 l4 = csum_late ? flow->l4_off : len;
-	u32 l4_end = csum_late ? l4 + mpnic_stack_l4_len(flow) : len;
+	bool late = csum == MPNIC_CSUM_LATE;
+	u32 l4 = late ? flow->l4_off : len;
+	u32 l4_end = late ? l4 + mpnic_stack_l4_len(flow) : len;
 	__wsum sum = 0;
 
 	memcpy(data, frame, 2 * ETH_ALEN);
 	memcpy(data + 2 * ETH_ALEN, frame + 2 * ETH_ALEN + skip, l4 - 2 * ETH_ALEN - skip);
-	if (csum_late) {
+	if (late) {
 		sum = csum_partial_copy_nocheck(frame + l4, data + l4 - skip, l4_end - l4);
 		memcpy(data + l4_end - skip, frame + l4_end, len - l4_end);
 	}
@@ -121,8 +122,9 @@ static __wsum mpnic_engine_rx_copy(u8 *data, const u8 *frame, u32 len, u32 skip,
  * @frame: the frame in card memory
  * @desc: its input descriptor (length, hash)
  * @flow: its parse by the stack instance
- * @csum_late: its L4 checksum is to verify (mpnic_stack_rx()): it is summed
- *	as it is copied, and the frame dropped here if it does not verify
+ * @csum: what mpnic_stack_rx() knows of its L4 checksum; MPNIC_CSUM_LATE:
+ *	it is summed as it is copied, and the frame dropped here if it does
+ *	not verify
  *
  * With rx-gro-hw on, a TCP segment may instead join the packet the engine
  * is coalescing (gro.c); the caller flushes that at the end of its pass.
@@ -133,10 +135,11 @@ static __wsum mpnic_engine_rx_copy(u8 *data, const u8 *frame, u32 len, u32 skip,
  */
 int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 			    const u8 *frame, const struct mpnic_rx_desc *desc,
-			    const struct mpnic_flow *flow, bool csum_late)
+			    const struct mpnic_flow *flow, enum mpnic_csum csum)
 {
 	netdev_features_t features = READ_ONCE(hq->port->netdev->features);
-	bool gro = csum_late && (features & NETIF_F_GRO_HW) && (features & NETIF_F_RXCSUM);
+	bool gro = csum != MPNIC_CSUM_NONE && (features & NETIF_F_GRO_HW) &&
+		   (features & NETIF_F_RXCSUM);
 	/* rx-vlan offload: an 802.1Q tag leaves the frame for the skb */
 	bool strip = (features & NETIF_F_HW_VLAN_CTAG_RX) && desc->len >= VLAN_ETH_HLEN &&
 		     *(const __be16 *)(frame + 2 * ETH_ALEN) == htons(ETH_P_8021Q);
@@ -152,7 +155,7 @@ int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 		return -EMSGSIZE;
 	}
 	if (gro && eng->gro.nbufs) {
-		rc = mpnic_gro_merge(eng, hq, frame, flow);
+		rc = mpnic_gro_merge(eng, hq, frame, flow, csum);
 		if (rc > 0)
 			goto delivered;
 		if (rc < 0)
@@ -173,10 +176,9 @@ int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 	}
 	page = post->page;
 	data = page_address(page) + MPNIC_RX_HEADROOM;
-	sum = mpnic_engine_rx_copy(data, frame, desc->len, strip ? VLAN_HLEN : 0, flow,
-				   csum_late);
+	sum = mpnic_engine_rx_copy(data, frame, desc->len, strip ? VLAN_HLEN : 0, flow, csum);
 	/* A bad frame leaves the buffer posted, for the next one */
-	if (csum_late && !mpnic_stack_rx_csum(eng, frame, flow, sum))
+	if (csum == MPNIC_CSUM_LATE && !mpnic_stack_rx_csum(eng, frame, flow, sum))
 		return -EBADMSG;
 	mpnic_ring_cons_release(&hq->rx_post);
 
@@ -192,18 +194,23 @@ int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 	}
 	cmpl->hash = desc->hash;
 	cmpl->hash_kind = desc->hash_kind;
-	cmpl->csum_ok = csum_late;
+	cmpl->csum_ok = csum != MPNIC_CSUM_NONE;
 	/* An open GRO packet is published by mpnic_gro_flush() */
 	if (!gro || !mpnic_gro_start(eng, data, flow, &cmpl->len))
 		mpnic_ring_prod_commit(&hq->rx_cmpl);
 
 delivered:
+	mpnic_engine_rx_delivered(eng, desc->len);
+	return 0;
+}
 
+/* Count a frame of @len bytes delivered to the host. Context: engine kthread */
+void mpnic_engine_rx_delivered(struct mpnic_engine *eng, u32 len)
+{
 	u64_stats_update_begin(&eng->stats.syncp);
 	WRITE_ONCE(eng->stats.rx_delivered, eng->stats.rx_delivered + 1);
-	WRITE_ONCE(eng->stats.rx_delivered_bytes, eng->stats.rx_delivered_bytes + desc->len);
+	WRITE_ONCE(eng->stats.rx_delivered_bytes, eng->stats.rx_delivered_bytes + len);
 	u64_stats_update_end(&eng->stats.syncp);
-	return 0;
 }
 
 /*
