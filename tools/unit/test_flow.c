@@ -70,11 +70,19 @@ int main(void)
 	UNIT_OK(fe->next_seq[MPNIC_DIR_IN] == 5101 && fe->pkts[MPNIC_DIR_IN] == 2 &&
 		fe->pkts[MPNIC_DIR_OUT] == 2 && fe->bytes[MPNIC_DIR_IN] == 40 + 140,
 		"data: next expected sequence and per-direction counts");
-	seg(&t, MPNIC_DIR_IN, 0x11, 5101, 0, 3);
+	/* The next segment, accounted to the entry without a lookup */
+	tcp4(R, 5201, L, 40000, 0x10, 5101, 0);
+	mpnic_parse(f, 54, 54, &fl);
+	fl.l3_len += 200;	/* as if 200 bytes of payload followed */
+	mpnic_flow_account(fe, f, &fl, MPNIC_DIR_IN, 3);
+	UNIT_OK(fe->next_seq[MPNIC_DIR_IN] == 5301 && fe->pkts[MPNIC_DIR_IN] == 3 &&
+		fe->bytes[MPNIC_DIR_IN] == 180 + 240 && fe->last_seen == 3 && t.active == 1,
+		"a segment accounted to its entry: sequence, counts, time, no new entry");
+	seg(&t, MPNIC_DIR_IN, 0x11, 5301, 0, 3);
 	UNIT_OK(fe->state == MPNIC_TCP_FIN_WAIT, "peer FIN: FIN_WAIT");
 	seg(&t, MPNIC_DIR_OUT, 0x11, 1001, 0, 3);
 	UNIT_OK(fe->state == MPNIC_TCP_CLOSING, "host FIN: CLOSING");
-	seg(&t, MPNIC_DIR_IN, 0x10, 5102, 0, 3);
+	seg(&t, MPNIC_DIR_IN, 0x10, 5302, 0, 3);
 	UNIT_OK(fe->state == MPNIC_TCP_CLOSED, "last ACK: CLOSED");
 
 	UNIT_OK(mpnic_flow_age(&t, 5, 120, 5, 64) == 0 && t.active == 1,
