@@ -19,6 +19,8 @@
 #include <linux/in.h>
 #include MPNIC_PAGE_POOL_H
 
+#include <uapi/linux/mpnic.h>
+
 #include "mpnic.h"
 
 /* Segments per packet: its buffers become the skb's head and frags */
@@ -230,7 +232,9 @@ int mpnic_gro_follow(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *fr
 	u32 len = desc->len, pay;
 	u8 flags;
 
+	/* What mpnic_stack_rx() would decide differently takes its path */
 	if (!gro->nbufs || gro->closed || !gro->fe ||
+	    READ_ONCE(eng->profile) != MPNIC_PROFILE_FULL ||
 	    (features & (NETIF_F_GRO_HW | NETIF_F_RXCSUM)) != (NETIF_F_GRO_HW | NETIF_F_RXCSUM) ||
 	    len <= gro->hdr_len || len - gro->hdr_len > gro->mss ||
 	    gro->nbufs >= MPNIC_GRO_MAX_SEGS || gro->len + len - gro->hdr_len > MPNIC_GRO_MAX_LEN)
