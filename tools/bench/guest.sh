@@ -33,6 +33,13 @@ note() { echo "bench: $*" >&2; }
 rx_packets() { cat "/sys/class/net/$hostdev/statistics/rx_packets"; }
 
 # CPU time (ns) of the card's engine threads: /proc/PID/schedstat, field 1
+# times the engines woke from sleep (mpnic only)
+engine_wakeups()
+{
+	[ "$dev" = mpnic ] || { echo 0; return; }
+	ethtool -S "$hostdev" | awk '$1 ~ /^engine[0-9]+_wakeups:$/ { t += $2 } END { print t + 0 }'
+}
+
 # idle and iowait time of all vCPUs, in USER_HZ ticks
 idle_ticks()
 {
@@ -155,16 +162,24 @@ measure()
 	local w=$1 run=$2 v ns0 rx0 out
 
 	case $w in
-	tcp1_tx|tcp1_rx)
+	tcp1_tx|tcp1_rx|tcp1_rx_busy)
 		# the engines' CPU time over the run, in vCPUs (host NAPI work
-		# raised by an engine runs on its thread and counts)
+		# raised by an engine runs on its thread and counts), and how
+		# often they went to sleep and were woken, per millisecond
+		[ "$w" = tcp1_rx_busy ] && devlink dev param set "$dl" name busy_poll_us \
+			value "$busy_us" cmode runtime
 		ns0=$(engine_ns)
+		wk0=$(engine_wakeups)
 		idle0=$(idle_ticks)
 		t0=$(date +%s%N)
 		if [ "$w" = tcp1_tx ]; then v=$(iperf 1); else v=$(iperf 1 -R); fi
 		t0=$(( $(date +%s%N) - t0 ))
+		[ "$w" = tcp1_rx_busy ] && devlink dev param set "$dl" name busy_poll_us \
+			value 0 cmode runtime
 		[ "$dev" = mpnic ] && emit "${w}_eng_busy" "$run" \
 			"$(awk -v n=$(( $(engine_ns) - ns0 )) -v t=$t0 'BEGIN { printf "%.2f", n / t }')"
+		[ "$dev" = mpnic ] && emit "${w}_wakeups" "$run" \
+			"$(awk -v n=$(( $(engine_wakeups) - wk0 )) -v t=$t0 'BEGIN { printf "%.1f", n / (t / 1e6) }')"
 		# what the whole guest left idle, iperf3's start and end included
 		emit "${w}_idle" "$run" "$(awk -v n=$(( $(idle_ticks) - idle0 )) -v t=$t0 \
 			-v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", n / hz / (t / 1e9) }')"
@@ -282,7 +297,7 @@ for cfg in veth $counts; do
 	sleep 1
 	for w in $ws; do
 		[ -d $PG ] || case $w in udp*) continue ;; esac
-		[ "$dev" = veth ] && [ "$w" = rr_busy ] && continue
+		[ "$dev" = veth ] && case $w in *_busy) continue ;; esac
 		for run in $(seq "$runs"); do
 			measure "$w" "$run"
 		done

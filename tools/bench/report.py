@@ -26,8 +26,14 @@ UNITS = {
     "udp1400_eng_ns_pkt": ("engine CPU per 1400 B packet", "ns"),
     "tcp1_tx_eng_busy": ("engine threads' CPU, TCP 1 stream to peer", "vCPUs"),
     "tcp1_rx_eng_busy": ("engine threads' CPU, TCP 1 stream to host", "vCPUs"),
+    "tcp1_rx_busy": ("TCP 1 stream to host, engines busy-poll", "Gbit/s"),
+    "tcp1_rx_busy_eng_busy": ("engine threads' CPU, the same", "vCPUs"),
+    "tcp1_tx_wakeups": ("engine wakeups, TCP 1 stream to peer", "per ms"),
+    "tcp1_rx_wakeups": ("engine wakeups, TCP 1 stream to host", "per ms"),
+    "tcp1_rx_busy_wakeups": ("engine wakeups, the same with busy-poll", "per ms"),
     "tcp1_tx_idle": ("guest idle, TCP 1 stream to peer", "vCPUs"),
     "tcp1_rx_idle": ("guest idle, TCP 1 stream to host", "vCPUs"),
+    "tcp1_rx_busy_idle": ("guest idle, the same with busy-poll", "vCPUs"),
 }
 
 

@@ -645,7 +645,10 @@ void mpnic_dispatch_cfg_publish(struct mpnic_port *port, struct mpnic_dispatch_c
 bool mpnic_stack_rx(struct mpnic_engine *eng, const struct mpnic_rx_desc *desc,
 		    const u8 *frame, struct mpnic_flow *flow, bool rxcsum,
 		    enum mpnic_csum *csum);
-void mpnic_stack_tx(struct mpnic_engine *eng, u8 port, const u8 *frame, u32 len);
+struct mpnic_flow_entry *mpnic_stack_tx(struct mpnic_engine *eng, u8 port, const u8 *frame,
+					u32 len, struct mpnic_flow *flow);
+void mpnic_stack_tx_follow(struct mpnic_engine *eng, struct mpnic_flow_entry *fe,
+			   const u8 *frame, struct mpnic_flow *flow, u32 len);
 void mpnic_stack_age(struct mpnic_engine *eng);
 bool mpnic_stack_csum_ok(const u8 *frame, const struct mpnic_flow *flow);
 bool mpnic_stack_rx_csum(struct mpnic_engine *eng, const u8 *frame,

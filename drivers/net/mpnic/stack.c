@@ -47,9 +47,11 @@ static void mpnic_stack_sync_stats(struct mpnic_engine *eng)
 /*
  * Count a TCP/UDP packet and account it to its flow; a frame received
  * leaves its entry in eng->gro.rx_fe, for the segments that continue it.
+ * Returns the entry, or NULL when the packet is not tracked.
  */
-static void mpnic_stack_track(struct mpnic_engine *eng, const u8 *frame,
-			      const struct mpnic_flow *flow, enum mpnic_dir dir)
+static struct mpnic_flow_entry *mpnic_stack_track(struct mpnic_engine *eng, const u8 *frame,
+						  const struct mpnic_flow *flow,
+						  enum mpnic_dir dir)
 {
 	struct mpnic_engine_stats *st = &eng->stats;
 	struct mpnic_flow_entry *fe;
@@ -64,12 +66,13 @@ static void mpnic_stack_track(struct mpnic_engine *eng, const u8 *frame,
 	else if (flow->l4proto == IPPROTO_UDP)
 		mpnic_stat_inc(st, udp_out_datagrams);
 	else
-		return;
+		return NULL;
 	spin_lock(&eng->flows_lock);
 	fe = mpnic_flow_track(&eng->flows, frame, flow, dir, (u32)ktime_get_seconds());
 	spin_unlock(&eng->flows_lock);
 	if (in)
 		eng->gro.rx_fe = fe;
+	return fe;
 }
 
 /**
@@ -105,31 +108,57 @@ void mpnic_stack_rx_follow(struct mpnic_engine *eng, const u8 *frame,
  * @port: the card port it leaves by
  * @frame: the frame in card memory, checksums complete
  * @len: its length
+ * @flow: set to its parse
  *
  * What the engine's profile does not handle is sent untracked and counted
  * in tx_passthrough.
  *
  * Context: engine kthread.
+ * Return: the flow entry the frame was accounted to, or NULL when it was
+ * not tracked.
  */
-void mpnic_stack_tx(struct mpnic_engine *eng, u8 port, const u8 *frame, u32 len)
+struct mpnic_flow_entry *mpnic_stack_tx(struct mpnic_engine *eng, u8 port, const u8 *frame,
+					u32 len, struct mpnic_flow *flow)
 {
 	u8 profile = READ_ONCE(eng->profile);
-	struct mpnic_flow flow;
 
 	/* Outside the profile: sent as the host asked, not tracked */
 	if (profile == MPNIC_PROFILE_L2) {
 		mpnic_stat_inc(&eng->stats, tx_passthrough);
-		return;
+		return NULL;
 	}
-	if (mpnic_parse(frame, len, len, &flow) != MPNIC_PARSE_OK || !flow.l4_off ||
-	    (flow.frag & MPNIC_FRAG))
-		return;
-	flow.port = port;
-	if (flow.l4proto == IPPROTO_TCP && profile == MPNIC_PROFILE_UDP) {
+	if (mpnic_parse(frame, len, len, flow) != MPNIC_PARSE_OK || !flow->l4_off ||
+	    (flow->frag & MPNIC_FRAG))
+		return NULL;
+	flow->port = port;
+	if (flow->l4proto == IPPROTO_TCP && profile == MPNIC_PROFILE_UDP) {
 		mpnic_stat_inc(&eng->stats, tx_passthrough);
-		return;
+		return NULL;
 	}
-	mpnic_stack_track(eng, frame, &flow, MPNIC_DIR_OUT);
+	return mpnic_stack_track(eng, frame, flow, MPNIC_DIR_OUT);
+}
+
+/**
+ * mpnic_stack_tx_follow - the stack's view of a TSO packet's next segment
+ * @eng: the engine
+ * @fe: the flow entry of the packet's first segment (mpnic_stack_tx())
+ * @frame: the segment in card memory, checksums complete
+ * @flow: the first segment's parse; its length is set to this one's
+ * @len: the segment's length
+ *
+ * The engine cut the segment from the packet's own headers (claim 8): it
+ * is the first one's flow, counted and tracked without a parse or lookup.
+ *
+ * Context: engine kthread, in the pass that sent the first segment.
+ */
+void mpnic_stack_tx_follow(struct mpnic_engine *eng, struct mpnic_flow_entry *fe,
+			   const u8 *frame, struct mpnic_flow *flow, u32 len)
+{
+	flow->l3_len = len - flow->l3_off;
+	mpnic_stat_inc(&eng->stats, tcp_out_segs);
+	spin_lock(&eng->flows_lock);
+	mpnic_flow_account(fe, frame, flow, MPNIC_DIR_OUT, (u32)ktime_get_seconds());
+	spin_unlock(&eng->flows_lock);
 }
 
 /**

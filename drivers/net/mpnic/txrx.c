@@ -15,6 +15,7 @@
 #include <net/ip6_checksum.h>
 #include <net/tcp.h>
 #include MPNIC_PAGE_POOL_H
+#include <uapi/linux/mpnic.h>
 
 #include "mpnic.h"
 #include "tso.h"
@@ -414,9 +415,11 @@ static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 p
 	struct mpnic_engine_stats *st = &eng->stats;
 	u32 mss = shinfo->gso_size, off, idx = 0;
 	u32 payload = skb->len - hlen;
+	struct mpnic_flow_entry *fe = NULL;
 	struct sk_buff *train = NULL;
 	enum skb_drop_reason reason;
 	u8 *buf = eng->tx_stage;
+	struct mpnic_flow flow;
 	struct mpnic_tso tso;
 	u32 bytes = 0;
 
@@ -436,7 +439,11 @@ static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 p
 		u32 len = hlen + tag + chunk;
 
 		mpnic_tso_segment(&tso, skb, hlen + off, buf, idx, chunk, off + chunk >= payload);
-		mpnic_stack_tx(eng, port, buf, len);
+		/* The first segment's parse and flow entry stand for the rest */
+		if (fe && READ_ONCE(eng->profile) == MPNIC_PROFILE_FULL)
+			mpnic_stack_tx_follow(eng, fe, buf, &flow, len);
+		else
+			fe = mpnic_stack_tx(eng, port, buf, len, &flow);
 		if (train) {
 			/* Inside the train: it was opened with room for the payload */
 			skb_store_bits(train, hlen + off, buf + hlen, chunk);
@@ -471,6 +478,7 @@ static enum skb_drop_reason mpnic_engine_xmit_one(struct mpnic_engine *eng, u8 p
 	u32 tag = skb_vlan_tag_present(skb) ? VLAN_HLEN : 0;
 	struct mpnic_engine_stats *st = &eng->stats;
 	u8 *buf = eng->tx_stage;
+	struct mpnic_flow flow;
 	u32 len = skb->len;
 
 	if (unlikely(!wire)) {
@@ -498,7 +506,7 @@ static enum skb_drop_reason mpnic_engine_xmit_one(struct mpnic_engine *eng, u8 p
 	}
 	if (tag)
 		mpnic_stat_inc(st, tx_vlan_inserted);
-	mpnic_stack_tx(eng, port, buf, len);
+	mpnic_stack_tx(eng, port, buf, len, &flow);
 	return mpnic_engine_wire_send(eng, wire, buf, len);
 }
 

@@ -56,6 +56,10 @@ tcp_to_peer()
 	check_err $? "iperf3 to the peer failed"
 	[ "$(iperf_bytes)" -gt 1000000 ]
 	check_err $? "less than 1 MB reached the peer"
+	# every segment TSO cut counts as a TCP segment sent
+	[ "$(stat_sum $DEV tx_tso_segs)" -gt 500 ] &&
+		[ "$(stat_sum $DEV tcp_out_segs)" -ge "$(stat_sum $DEV tx_tso_segs)" ]
+	check_err $? "$(stat_sum $DEV tcp_out_segs) TCP segments sent, $(stat_sum $DEV tx_tso_segs) cut by TSO"
 	topo_destroy
 	log_test "TCP host -> peer (iperf3)"
 }
