@@ -121,6 +121,20 @@ static bool mpnic_gro_same(const struct mpnic_gro *gro, const u8 *frame)
 }
 
 /*
+ * A segment of @pay payload bytes, its headers where the open packet's
+ * are, continues it: room for it, a plain ACK (PSH allowed) with the next
+ * sequence number, no more payload than the first, headers that match.
+ */
+static bool mpnic_gro_continues(const struct mpnic_gro *gro, const u8 *frame, u32 pay)
+{
+	return !gro->closed && pay && pay <= gro->mss &&
+	       gro->nbufs < MPNIC_GRO_MAX_SEGS && gro->len + pay <= MPNIC_GRO_MAX_LEN &&
+	       (frame[gro->l4_off + 13] & ~TCPF_PSH) == TCPF_ACK &&
+	       mpnic_gro_get32(frame + gro->l4_off + 4) == gro->next_seq &&
+	       mpnic_gro_same(gro, frame);
+}
+
+/*
  * Put a segment's payload in a host buffer of the open packet; with
  * MPNIC_CSUM_LATE its TCP checksum is verified as it is copied. Return: 1
  * when added, 0 without a host buffer, -EBADMSG when the checksum does not
@@ -185,21 +199,15 @@ int mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *fra
 {
 	struct mpnic_gro *gro = &eng->gro;
 	u32 thlen, pay;
-	u8 flags;
 
 	if (gro->closed || flow->l3 != gro->l3 || flow->l4proto != IPPROTO_TCP ||
 	    flow->l3_off != gro->l3_off || flow->l4_off != gro->l4_off ||
 	    (flow->frag & MPNIC_FRAG) || flow->nvlans)
 		return 0;
 	pay = mpnic_gro_payload(frame, flow, &thlen);
-	flags = frame[flow->l4_off + 13];
-	if (flow->l4_off + thlen != gro->hdr_len || !pay || pay > gro->mss ||
-	    (flags & ~TCPF_PSH) != TCPF_ACK ||
-	    mpnic_gro_get32(frame + flow->l4_off + 4) != gro->next_seq ||
-	    gro->nbufs >= MPNIC_GRO_MAX_SEGS || gro->len + pay > MPNIC_GRO_MAX_LEN ||
-	    !mpnic_gro_same(gro, frame))
+	if (flow->l4_off + thlen != gro->hdr_len || !mpnic_gro_continues(gro, frame, pay))
 		return 0;
-	return mpnic_gro_add(eng, hq, frame, flow, thlen, pay, flags, csum);
+	return mpnic_gro_add(eng, hq, frame, flow, thlen, pay, frame[flow->l4_off + 13], csum);
 }
 
 /**
@@ -229,21 +237,16 @@ int mpnic_gro_follow(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *fr
 	struct mpnic_gro *gro = &eng->gro;
 	struct mpnic_flow *flow = &gro->flow;
 	const u8 *ip = frame + gro->l3_off;
-	u32 len = desc->len, pay;
-	u8 flags;
+	u32 len = desc->len;
 
 	/* What mpnic_stack_rx() would decide differently takes its path */
-	if (!gro->nbufs || gro->closed || !gro->fe ||
+	if (!gro->nbufs || !gro->fe || len <= gro->hdr_len ||
 	    READ_ONCE(eng->profile) != MPNIC_PROFILE_FULL ||
-	    (features & (NETIF_F_GRO_HW | NETIF_F_RXCSUM)) != (NETIF_F_GRO_HW | NETIF_F_RXCSUM) ||
-	    len <= gro->hdr_len || len - gro->hdr_len > gro->mss ||
-	    gro->nbufs >= MPNIC_GRO_MAX_SEGS || gro->len + len - gro->hdr_len > MPNIC_GRO_MAX_LEN)
+	    (features & (NETIF_F_GRO_HW | NETIF_F_RXCSUM)) != (NETIF_F_GRO_HW | NETIF_F_RXCSUM))
 		return 0;
-	pay = len - gro->hdr_len;
-	flags = frame[gro->l4_off + 13];
 	/* MAC addresses and EtherType (no tag: the first segment had none) */
-	if (memcmp(frame, gro->hdr, gro->l3_off) || (flags & ~TCPF_PSH) != TCPF_ACK ||
-	    mpnic_gro_get32(frame + gro->l4_off + 4) != gro->next_seq)
+	if (memcmp(frame, gro->hdr, gro->l3_off) ||
+	    !mpnic_gro_continues(gro, frame, len - gro->hdr_len))
 		return 0;
 	/* The IP length is the frame's: no padding, nothing cut */
 	if (gro->l3 == 4) {
@@ -252,13 +255,11 @@ int mpnic_gro_follow(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *fr
 	} else if (mpnic_gro_get16(ip + 4) != len - gro->l3_off - 40) {
 		return 0;
 	}
-	if (!mpnic_gro_same(gro, frame))
-		return 0;
 	flow->l3_len = len - gro->l3_off;
 	if (!mpnic_stack_csum_filled(desc, flow))
 		return 0;
-	if (!mpnic_gro_add(eng, hq, frame, flow, gro->hdr_len - gro->l4_off, pay, flags,
-			   MPNIC_CSUM_GOOD))
+	if (!mpnic_gro_add(eng, hq, frame, flow, gro->hdr_len - gro->l4_off,
+			   len - gro->hdr_len, frame[gro->l4_off + 13], MPNIC_CSUM_GOOD))
 		return 0;
 	mpnic_stack_rx_follow(eng, frame, flow, gro->fe);
 	mpnic_stat_inc(&eng->stats, rx_gro_followed);
