@@ -3,9 +3,12 @@
  * Hardware GRO (claims 4-6, 14-16): within one pass over its input ring,
  * an engine coalesces in-order TCP segments of one flow into one packet
  * for the host. The first segment goes whole into a host buffer; each
- * following one brings only its payload, into a host buffer of its own.
- * When the packet ends, the engine rewrites the first segment's IP length
- * (and IPv4 header checksum) and publishes the packet's completions
+ * following one brings only its payload, packed after the payload before
+ * it: in the same host buffer while it has room, and on into the next
+ * one, as NICs that pack payload into receive pages do. A 64 KB packet
+ * thus fills about 16 pages, not one per segment. When the packet ends,
+ * the engine rewrites the first segment's IP length (and IPv4 header
+ * checksum) and publishes the packet's completions
  * together; the queue's NAPI turns them into one skb with frags, gso_size,
  * gso_segs and gso_type set, as the stack's GRO would have built it.
  *
@@ -23,8 +26,8 @@
 
 #include "mpnic.h"
 
-/* Segments per packet: its buffers become the skb's head and frags */
-#define MPNIC_GRO_MAX_SEGS	min_t(u32, MAX_SKB_FRAGS + 1, 16)
+/* Host buffers per packet: they become the skb's head and frags */
+#define MPNIC_GRO_MAX_BUFS	(MAX_SKB_FRAGS + 1)
 /* Frame bytes per packet: the IPv4 length field must hold it */
 #define MPNIC_GRO_MAX_LEN	64000
 
@@ -83,6 +86,8 @@ bool mpnic_gro_start(struct mpnic_engine *eng, u8 *hdr, const struct mpnic_flow 
 		return false;
 
 	gro->nbufs = 1;
+	gro->nsegs = 1;
+	gro->fill = flow->l4_off + thlen + pay;
 	gro->hdr = hdr;
 	gro->l3 = flow->l3;
 	gro->l3_off = flow->l3_off;
@@ -127,49 +132,89 @@ static bool mpnic_gro_same(const struct mpnic_gro *gro, const u8 *frame)
  */
 static bool mpnic_gro_continues(const struct mpnic_gro *gro, const u8 *frame, u32 pay)
 {
-	return !gro->closed && pay && pay <= gro->mss &&
-	       gro->nbufs < MPNIC_GRO_MAX_SEGS && gro->len + pay <= MPNIC_GRO_MAX_LEN &&
+	return !gro->closed && pay && pay <= gro->mss && gro->len + pay <= MPNIC_GRO_MAX_LEN &&
 	       (frame[gro->l4_off + 13] & ~TCPF_PSH) == TCPF_ACK &&
 	       mpnic_gro_get32(frame + gro->l4_off + 4) == gro->next_seq &&
 	       mpnic_gro_same(gro, frame);
 }
 
 /*
- * Put a segment's payload in a host buffer of the open packet; with
- * MPNIC_CSUM_LATE its TCP checksum is verified as it is copied. Return: 1
- * when added, 0 without a host buffer, -EBADMSG when the checksum does not
- * verify (counted; the buffer stays posted for the next frame).
+ * Bytes a host buffer of @hq holds from MPNIC_RX_HEADROOM on: the first of
+ * a packet becomes the skb's head and keeps room for its shared info.
+ */
+static u32 mpnic_gro_buf_cap(const struct mpnic_hq *hq, bool head)
+{
+	u32 size = PAGE_SIZE << hq->rx_buf_order;
+
+	return (head ? SKB_WITH_OVERHEAD(size) : size) - MPNIC_RX_HEADROOM;
+}
+
+/*
+ * Copy @len bytes from @src to @dst; with @sum, add their sum to *@sum as
+ * bytes at offset @off of the payload.
+ */
+static void mpnic_gro_copy(u8 *dst, const u8 *src, u32 len, __wsum *sum, u32 off)
+{
+	if (sum)
+		*sum = csum_block_add(*sum, csum_partial_copy_nocheck(src, dst, len), off);
+	else
+		memcpy(dst, src, len);
+}
+
+/*
+ * Put a segment's payload after the open packet's: what fits in its last
+ * host buffer goes there, the rest at the start of the next posted one (a
+ * segment is never longer than a host buffer holds, so one is enough);
+ * with MPNIC_CSUM_LATE its TCP checksum is verified as it is copied.
+ * Return: 1 when added, 0 without a host buffer or a frag for it,
+ * -EBADMSG when the checksum does not verify (counted; nothing is taken,
+ * the packet's buffers stay as they were and a next buffer stays posted).
  */
 static int mpnic_gro_add(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
 			 const struct mpnic_flow *flow, u32 thlen, u32 pay, u8 flags,
 			 enum mpnic_csum csum)
 {
 	struct mpnic_gro *gro = &eng->gro;
-	struct mpnic_rx_post *post;
-	struct mpnic_rx_cmpl *cmpl;
-	__wsum sum;
-	u8 *dst;
+	const u8 *src = frame + gro->hdr_len;
+	struct mpnic_rx_cmpl *last, *cmpl = NULL;
+	struct mpnic_rx_post *post = NULL;
+	__wsum sum = 0, *psum = NULL;
+	u32 room, here;
 
-	post = mpnic_ring_cons_peek(&hq->rx_post);
-	cmpl = mpnic_ring_prod_slot_n(&hq->rx_cmpl, gro->nbufs);
-	if (!post || !cmpl)
-		return 0;
-	dst = page_address(post->page) + MPNIC_RX_HEADROOM;
-	if (csum == MPNIC_CSUM_LATE) {
-		/* The TCP header is a multiple of 4 bytes: the payload sums at an even offset */
-		sum = csum_partial_copy_nocheck(frame + gro->hdr_len, dst, pay);
+	last = mpnic_ring_prod_slot_n(&hq->rx_cmpl, gro->nbufs - 1);
+	room = mpnic_gro_buf_cap(hq, gro->nbufs == 1) - gro->fill;
+	here = min(room, pay);
+	if (here < pay) {
+		post = mpnic_ring_cons_peek(&hq->rx_post);
+		cmpl = mpnic_ring_prod_slot_n(&hq->rx_cmpl, gro->nbufs);
+		if (!post || !cmpl || gro->nbufs >= MPNIC_GRO_MAX_BUFS)
+			return 0;
+	}
+	if (csum == MPNIC_CSUM_LATE)
+		psum = &sum;
+	/* The TCP header is a multiple of 4 bytes: the payload sums at an even offset */
+	mpnic_gro_copy(page_address(last->page) + MPNIC_RX_HEADROOM + gro->fill, src, here,
+		       psum, 0);
+	if (post)
+		mpnic_gro_copy(page_address(post->page) + MPNIC_RX_HEADROOM, src + here,
+			       pay - here, psum, here);
+	if (psum) {
 		sum = csum_add(csum_partial(frame + flow->l4_off, thlen, 0), sum);
 		if (!mpnic_stack_rx_csum(eng, frame, flow, sum))
 			return -EBADMSG;
-	} else {
-		memcpy(dst, frame + gro->hdr_len, pay);
 	}
-	memset(cmpl, 0, sizeof(*cmpl));
-	cmpl->page = post->page;
-	mpnic_ring_cons_release(&hq->rx_post);
-	cmpl->len = pay;
+	last->len += here;
+	gro->fill += here;
+	if (post) {
+		memset(cmpl, 0, sizeof(*cmpl));
+		cmpl->page = post->page;
+		mpnic_ring_cons_release(&hq->rx_post);
+		cmpl->len = pay - here;
+		gro->fill = cmpl->len;
+		gro->nbufs++;
+	}
 
-	gro->nbufs++;
+	gro->nsegs++;
 	gro->len += pay;
 	gro->next_seq += pay;
 	if (flags & TCPF_PSH)
@@ -276,11 +321,11 @@ int mpnic_gro_follow(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *fr
 void mpnic_gro_flush(struct mpnic_engine *eng, struct mpnic_hq *hq)
 {
 	struct mpnic_gro *gro = &eng->gro;
-	struct mpnic_rx_cmpl *first;
+	u32 i, segs = gro->nsegs, bufs = gro->nbufs;
 	u8 *ip = gro->hdr + gro->l3_off;
-	u32 i, segs = gro->nbufs;
+	struct mpnic_rx_cmpl *first;
 
-	if (!segs)
+	if (!bufs)
 		return;
 	first = mpnic_ring_prod_slot_n(&hq->rx_cmpl, 0);
 	if (segs > 1) {
@@ -297,13 +342,13 @@ void mpnic_gro_flush(struct mpnic_engine *eng, struct mpnic_hq *hq)
 		first->l4_off = gro->l4_off;
 		first->gso_size = gro->mss;
 		first->gso_segs = segs;
-		for (i = 0; i + 1 < segs; i++) {
+		for (i = 0; i + 1 < bufs; i++) {
 			struct mpnic_rx_cmpl *cmpl = mpnic_ring_prod_slot_n(&hq->rx_cmpl, i);
 
 			cmpl->more = 1;
 		}
 		mpnic_stat_add(&eng->stats, rx_gro_merged, segs - 1);
 	}
-	mpnic_ring_prod_commit_n(&hq->rx_cmpl, segs);
+	mpnic_ring_prod_commit_n(&hq->rx_cmpl, bufs);
 	gro->nbufs = 0;
 }

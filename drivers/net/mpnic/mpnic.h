@@ -92,11 +92,12 @@ struct mpnic_rx_post {
 
 /*
  * RX completion, written by the engine after DMA #2. A packet the engine
- * coalesced (hardware GRO) spans several host buffers: its first
- * completion holds the headers and the first segment and says how many
- * segments it carries; each further one holds a segment's payload. All
- * the completions of a packet are published together, each but the last
- * with @more set.
+ * coalesced (hardware GRO) spans one or more host buffers, packed with
+ * its segments' payload in order: its first completion holds the headers,
+ * the first segment and what payload follows it in that buffer, and says
+ * how many segments the packet carries; each further one holds the
+ * payload that continues there. All the completions of a packet are
+ * published together, each but the last with @more set.
  */
 struct mpnic_rx_cmpl {
 	struct page *page;
@@ -115,6 +116,8 @@ struct mpnic_rx_cmpl {
 /* Hardware GRO: the packet an engine is coalescing, within one pass */
 struct mpnic_gro {
 	u32 nbufs;		/* host buffers it fills so far; 0: none */
+	u32 nsegs;		/* segments it carries */
+	u32 fill;		/* bytes in its last host buffer */
 	u8 *hdr;		/* its first frame, in its host buffer */
 	u16 l3_off, l4_off;	/* from the frame start */
 	u16 hdr_len;		/* all headers of a segment */

@@ -698,11 +698,11 @@ static void mpnic_hq_rx_gro(struct mpnic_hq *hq, struct sk_buff *skb,
 {
 	struct skb_shared_info *shinfo = skb_shinfo(skb);
 	struct mpnic_hq_stats *st = &hq->stats;
-	struct mpnic_rx_cmpl *cmpl;
+	const struct mpnic_rx_cmpl *cmpl = first;
 	struct tcphdr *th;
-	u32 i, tcplen;
+	u32 tcplen;
 
-	for (i = 1; i < first->gso_segs; i++) {
+	while (cmpl->more) {
 		mpnic_ring_cons_release(&hq->rx_cmpl);
 		hq->rx_outstanding--;
 		/* Published with the first one: never NULL */
@@ -742,10 +742,9 @@ static void mpnic_hq_rx_gro(struct mpnic_hq *hq, struct sk_buff *skb,
 /* Free the further buffers of a packet whose skb could not be built */
 static void mpnic_hq_rx_drop_chain(struct mpnic_hq *hq, const struct mpnic_rx_cmpl *first)
 {
-	struct mpnic_rx_cmpl *cmpl;
-	u32 i;
+	const struct mpnic_rx_cmpl *cmpl = first;
 
-	for (i = 1; i < first->gso_segs; i++) {
+	while (cmpl->more) {
 		mpnic_ring_cons_release(&hq->rx_cmpl);
 		hq->rx_outstanding--;
 		cmpl = mpnic_ring_cons_peek(&hq->rx_cmpl);

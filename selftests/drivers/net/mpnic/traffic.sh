@@ -175,6 +175,10 @@ tcp_from_peer()
 	[ "$(stat_sum $DEV rx_gro_followed)" -gt 500 ] &&
 		[ "$(stat_sum $DEV rx_gro_followed)" -le "$(stat_sum $DEV rx_gro_merged)" ]
 	check_err $? "$(stat_sum $DEV rx_gro_followed) segments merged unparsed, of $(stat_sum $DEV rx_gro_merged) merged"
+	# Coalesced segments are packed into the host buffers: a packet has at
+	# most MAX_SKB_FRAGS + 1 (18) of them, one per segment if unpacked
+	[ "$(stat_sum $DEV rx_hw_gro_wire_packets)" -gt $((18 * $(stat_sum $DEV rx_hw_gro_packets))) ]
+	check_err $? "$(stat_sum $DEV rx_hw_gro_wire_packets) segments in $(stat_sum $DEV rx_hw_gro_packets) coalesced packets"
 	[ "$(stat_sum $DEV in_receives)" = "$(stat_sum $DEV rx_frames)" ]
 	check_err $? "the stack looked at $(stat_sum $DEV in_receives) of $(stat_sum $DEV rx_frames) frames"
 	topo_destroy
