@@ -85,10 +85,11 @@ topo_up()
 		[ "$dev" = veth ] || ethtool -K bw0 tso off ||
 			note "$dev-$engines: TSO stays on the wire, the peer gets no GRO"
 	fi
-	# BENCH_TRAINS=1: mpnic's ports send a TSO packet's frames as one skb
-	if [ "${BENCH_TRAINS:-0}" = 1 ] && [ "$dev" != veth ]; then
-		ethtool --set-priv-flags mpb0 wire-trains on ||
-			note "$dev-$engines: no wire trains"
+	# BENCH_TRAINS=0: mpnic's ports send a TSO packet's frames one by one,
+	# not as one skb (wire-trains, on by default)
+	if [ "${BENCH_TRAINS:-1}" = 0 ] && [ "$dev" != veth ]; then
+		ethtool --set-priv-flags mpb0 wire-trains off ||
+			note "$dev-$engines: wire trains stay on"
 	fi
 	ip -n $NS link set bp0 up
 	ip -n $NS link set lo up

@@ -470,6 +470,11 @@ static int mpnic_port_init(struct mpnic_port *port, struct net_device *dev,
 	port->netdev = dev;
 	port->rx_ring_size = MPNIC_RING_DEFAULT;
 	port->tx_ring_size = MPNIC_RING_DEFAULT;
+	/*
+	 * A TSO packet's frames cross the wire as one skb, as any GSO packet
+	 * crosses a veth; a wire with TSO off gets the frames (txrx.c)
+	 */
+	port->wire_trains = true;
 	if (engines > dev->num_tx_queues) {
 		NL_SET_ERR_MSG_MOD(extack, "More engines than the port has queues");
 		return -EINVAL;

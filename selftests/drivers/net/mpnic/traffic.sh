@@ -74,9 +74,12 @@ tcp_to_gro_peer()
 
 	RET=0
 	topo_create
-	ethtool -K "$WIRE" tso off >/dev/null &&
+	# frame by frame: without trains (on by default), which a wire
+	# without TSO would cut into frames as well, in one skb list
+	ethtool --set-priv-flags "$DEV" wire-trains off &&
+		ethtool -K "$WIRE" tso off >/dev/null &&
 		ip netns exec "$PEER" ethtool -K "$PEER_IF" gro on >/dev/null
-	check_err $? "cannot turn the wire's TSO off and the peer's GRO on"
+	check_err $? "cannot turn trains and the wire's TSO off and the peer's GRO on"
 	rm -f "$sniff".*
 	ip netns exec "$PEER" /usr/bin/python3 "$lib_dir/sniff.py" "$PEER_IF" 1514 \
 		"$sniff.ready" "$sniff.stop" 300 > "$sniff.out" &
@@ -129,8 +132,7 @@ tcp_wire_trains()
 
 	RET=0
 	topo_create
-	ethtool --set-priv-flags "$DEV" wire-trains on
-	check_err $? "cannot turn wire-trains on"
+	# on by default
 	ethtool --show-priv-flags "$DEV" | grep -q "^wire-trains *: on"
 	check_err $? "wire-trains does not show on: $(ethtool --show-priv-flags "$DEV")"
 	for dst in $P4 $P6; do
@@ -151,6 +153,10 @@ tcp_wire_trains()
 	check_err $? "transfer with trains off: $xfer_msg"
 	[ "$trains" = 0 ]
 	check_err $? "$trains trains with wire-trains off"
+	ethtool --show-priv-flags "$DEV" | grep -q "^wire-trains *: off"
+	check_err $? "wire-trains does not show off: $(ethtool --show-priv-flags "$DEV")"
+	ethtool --set-priv-flags "$DEV" wire-trains on
+	check_err $? "cannot turn wire-trains back on"
 	[ "$(unaccounted)" = 0 ]
 	check_err $? "frames unaccounted for: $(unaccounted)"
 	topo_destroy
