@@ -87,7 +87,6 @@ bool mpnic_gro_start(struct mpnic_engine *eng, u8 *hdr, const struct mpnic_flow 
 
 	gro->nbufs = 1;
 	gro->nsegs = 1;
-	gro->fill = flow->l4_off + thlen + pay;
 	gro->hdr = hdr;
 	gro->l3 = flow->l3;
 	gro->l3_off = flow->l3_off;
@@ -182,18 +181,20 @@ static int mpnic_gro_add(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8
 	u32 room, here;
 
 	last = mpnic_ring_prod_slot_n(&hq->rx_cmpl, gro->nbufs - 1);
-	room = mpnic_gro_buf_cap(hq, gro->nbufs == 1) - gro->fill;
+	room = mpnic_gro_buf_cap(hq, gro->nbufs == 1) - last->len;
 	here = min(room, pay);
 	if (here < pay) {
+		if (gro->nbufs >= MPNIC_GRO_MAX_BUFS)
+			return 0;
 		post = mpnic_ring_cons_peek(&hq->rx_post);
 		cmpl = mpnic_ring_prod_slot_n(&hq->rx_cmpl, gro->nbufs);
-		if (!post || !cmpl || gro->nbufs >= MPNIC_GRO_MAX_BUFS)
+		if (!post || !cmpl)
 			return 0;
 	}
 	if (csum == MPNIC_CSUM_LATE)
 		psum = &sum;
 	/* The TCP header is a multiple of 4 bytes: the payload sums at an even offset */
-	mpnic_gro_copy(page_address(last->page) + MPNIC_RX_HEADROOM + gro->fill, src, here,
+	mpnic_gro_copy(page_address(last->page) + MPNIC_RX_HEADROOM + last->len, src, here,
 		       psum, 0);
 	if (post)
 		mpnic_gro_copy(page_address(post->page) + MPNIC_RX_HEADROOM, src + here,
@@ -204,13 +205,11 @@ static int mpnic_gro_add(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8
 			return -EBADMSG;
 	}
 	last->len += here;
-	gro->fill += here;
 	if (post) {
 		memset(cmpl, 0, sizeof(*cmpl));
 		cmpl->page = post->page;
 		mpnic_ring_cons_release(&hq->rx_post);
 		cmpl->len = pay - here;
-		gro->fill = cmpl->len;
 		gro->nbufs++;
 	}
 

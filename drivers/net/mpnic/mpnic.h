@@ -117,7 +117,6 @@ struct mpnic_rx_cmpl {
 struct mpnic_gro {
 	u32 nbufs;		/* host buffers it fills so far; 0: none */
 	u32 nsegs;		/* segments it carries */
-	u32 fill;		/* bytes in its last host buffer */
 	u8 *hdr;		/* its first frame, in its host buffer */
 	u16 l3_off, l4_off;	/* from the frame start */
 	u16 hdr_len;		/* all headers of a segment */
