@@ -16,7 +16,6 @@ ALL_TESTS="
 "
 source "$(dirname "$0")"/lib.sh
 require_cmd /usr/bin/python3 iperf3
-/usr/bin/python3 -c 'import scapy' 2>/dev/null || { echo "SKIP: no scapy"; exit "$ksft_skip"; }
 [ "$(nproc)" -ge 2 ] || { echo "SKIP: needs 2 CPUs (2 engines)"; exit "$ksft_skip"; }
 
 RSS_PY="$(dirname "$0")/rss.py"

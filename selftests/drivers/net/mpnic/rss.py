@@ -18,6 +18,8 @@ import subprocess
 import sys
 import zlib
 
+import frames
+
 H4, P4 = "198.51.100.1", "198.51.100.2"
 H6, P6 = "2001:db8::1", "2001:db8::2"
 
@@ -31,19 +33,9 @@ def flows(kinds, n, base, dport):
 
 
 def send(iface, mac, kinds, n, base, dport):
-    # the layers it needs, not scapy.all: that loads every layer, seconds in the VM
-    from scapy.layers.inet import IP, TCP, UDP
-    from scapy.layers.inet6 import IPv6
-    from scapy.layers.l2 import Ether
-    from scapy.packet import Raw
-    from scapy.sendrecv import sendp
-
-    frames = []
-    for kind, src, dst, sp, dp in flows(kinds, n, base, dport):
-        l3 = IPv6(src=src, dst=dst) if kind.endswith("6") else IP(src=src, dst=dst)
-        l4 = TCP(sport=sp, dport=dp, flags="S") if kind.startswith("tcp") else UDP(sport=sp, dport=dp)
-        frames.append(Ether(dst=mac) / l3 / l4 / Raw(b"r" * 16))
-    sendp(frames, iface=iface, verbose=False)
+    src_mac, dst_mac = frames.iface_mac(iface), frames.mac_bytes(mac)
+    frames.send(iface, (frames.build(src_mac, dst_mac, src, dst, kind[:3], sp, dp, b"r" * 16)
+                        for kind, src, dst, sp, dp in flows(kinds, n, base, dport)))
 
 
 def ethtool(*args):
