@@ -121,17 +121,21 @@ iperf()
 }
 
 # pktgen in the peer: SIZE-byte UDP frames to the host for $secs from one
-# sender thread, source ports random so that RSS spreads them. Prints
-# "MPPS DROPPED_FRACTION" as received by the host's device.
+# sender thread (on vCPU $pgcpu), source ports random so that RSS spreads
+# them. Prints "MPPS DROPPED_FRACTION" as received by the host's device.
 PG=/proc/net/pktgen
 pg() { ip netns exec $NS sh -c "echo '$2' > $PG/$1"; }
+# pktgen's thread runs on vCPU BENCH_PKTGEN_CPU (0), where mpnic-1's one
+# engine runs too; the last vCPU gives that engine a vCPU of its own
+# (veth is the same on either)
+pgcpu=${BENCH_PKTGEN_CPU:-0}
 pktgen_rate()
 {
 	local size=$1 mac rx0 rx1 t0 t1 sent
 
 	mac=$(cat "/sys/class/net/$hostdev/address")
-	pg kpktgend_0 rem_device_all
-	pg kpktgend_0 "add_device bp0"
+	pg "kpktgend_$pgcpu" rem_device_all
+	pg "kpktgend_$pgcpu" "add_device bp0"
 	pg bp0 "count 0"
 	pg bp0 "clone_skb 0"
 	pg bp0 "pkt_size $size"
