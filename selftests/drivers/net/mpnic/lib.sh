@@ -364,15 +364,14 @@ mem_pools_back()
 
 mem_settled()
 {
-	local pools_back=0
-
 	# each pools.py is most of a second in the VM: once when the pools
 	# are back, else once more after the deferred frees are flushed
-	mem_pools_back && pools_back=1
-	[ $pools_back = 1 ] || mem_defer_flush
+	if ! mem_pools_back; then
+		mem_defer_flush
+		mem_pools_back || return 1
+	fi
 	[ "$(mem_vmalloc)" -le "$mem_vmalloc0" ] &&
-		[ "$(mem_slab)" -le $((mem_slab0 + MEM_SLAB_KB)) ] &&
-		{ [ $pools_back = 1 ] || mem_pools_back; }
+		[ "$(mem_slab)" -le $((mem_slab0 + MEM_SLAB_KB)) ]
 }
 
 # Every card gone, the module's memory is back where the script found it
