@@ -314,7 +314,7 @@ static bool mpnic_dispatch_tso(struct mpnic_port *port, struct mpnic_dispatch_st
 			dst = eng->mem + (size_t)desc->buf * MPNIC_BUF_SIZE;
 			memcpy(dst, hdr, hlen);
 			mpnic_tso_segment(&tso, skb, hlen - mac_len + off, dst, idx, chunk,
-					  off + chunk >= payload);
+					  off + chunk >= payload, true);
 			mpnic_dispatch_desc_fill(desc, port, len, hash, kind);
 			desc->flags |= MPNIC_DESC_CSUM_FILLED;
 			desc->csum_start = flow.l4_off;

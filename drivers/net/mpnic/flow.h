@@ -73,6 +73,8 @@ struct mpnic_flow_entry *mpnic_flow_track(struct mpnic_flow_table *tbl, const u8
 					  u32 now);
 void mpnic_flow_account(struct mpnic_flow_entry *fe, const u8 *frame,
 			const struct mpnic_flow *flow, enum mpnic_dir dir, u32 now);
+void mpnic_flow_account_run(struct mpnic_flow_entry *fe, enum mpnic_dir dir, u32 now,
+			    u32 pkts, u64 bytes, u32 next_seq, u8 flags);
 u32 mpnic_flow_age(struct mpnic_flow_table *tbl, u32 now, u32 timeout,
 		   u32 closed_timeout, u32 budget);
 const char *mpnic_tcp_state_name(u8 state);

@@ -267,8 +267,10 @@ int mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *fra
  * carries the next sequence number and whose TCP checksum the port filled
  * in is the next segment of the same flow: the parse and the flow lookup
  * mpnic_stack_rx() would do for it give what the first segment's did. It
- * is counted, tracked and merged without them; any other frame takes the
- * full path. A port's TSO cut (dispatch) makes such trains of frames.
+ * is merged without them, and counted and tracked with the packet's other
+ * such segments when the packet is published (mpnic_stack_follow()); any
+ * other frame takes the full path. A port's TSO cut (dispatch) makes such
+ * trains of frames.
  *
  * Context: engine kthread, RCU read side.
  * Return: 1 when merged (the caller counts it delivered); 0 to take the
@@ -305,8 +307,8 @@ int mpnic_gro_follow(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *fr
 	if (!mpnic_gro_add(eng, hq, frame, flow, gro->hdr_len - gro->l4_off,
 			   len - gro->hdr_len, frame[gro->l4_off + 13], MPNIC_CSUM_GOOD))
 		return 0;
-	mpnic_stack_rx_follow(eng, frame, flow, gro->fe);
-	mpnic_stat_inc(&eng->stats, rx_gro_followed);
+	gro->followed++;
+	gro->followed_bytes += flow->l3_len;
 	return 1;
 }
 
@@ -326,6 +328,14 @@ void mpnic_gro_flush(struct mpnic_engine *eng, struct mpnic_hq *hq)
 
 	if (!bufs)
 		return;
+	if (gro->followed) {
+		/* Plain ACKs (PSH aside) with the next sequence numbers */
+		mpnic_stack_follow(eng, gro->fe, MPNIC_DIR_IN, gro->followed,
+				   gro->followed_bytes, gro->next_seq, TCPF_ACK);
+		mpnic_stat_add(&eng->stats, rx_gro_followed, gro->followed);
+		gro->followed = 0;
+		gro->followed_bytes = 0;
+	}
 	first = mpnic_ring_prod_slot_n(&hq->rx_cmpl, 0);
 	if (segs > 1) {
 		/* The first segment's headers now describe the whole packet */

@@ -131,6 +131,10 @@ struct mpnic_gro {
 	 */
 	struct mpnic_flow flow;
 	struct mpnic_flow_entry *fe;
+	/* The segments mpnic_gro_follow() took and their IP bytes, counted
+	 * and accounted to @fe at once when the packet is published
+	 */
+	u32 followed, followed_bytes;
 	/* The flow entry of the frame the stack last took in (NULL: none):
 	 * valid until the pass ends, as entries expire between passes only
 	 */
@@ -649,14 +653,12 @@ bool mpnic_stack_rx(struct mpnic_engine *eng, const struct mpnic_rx_desc *desc,
 		    enum mpnic_csum *csum);
 struct mpnic_flow_entry *mpnic_stack_tx(struct mpnic_engine *eng, u8 port, const u8 *frame,
 					u32 len, struct mpnic_flow *flow);
-void mpnic_stack_tx_follow(struct mpnic_engine *eng, struct mpnic_flow_entry *fe,
-			   const u8 *frame, struct mpnic_flow *flow, u32 len);
+void mpnic_stack_follow(struct mpnic_engine *eng, struct mpnic_flow_entry *fe,
+			enum mpnic_dir dir, u32 pkts, u32 bytes, u32 next_seq, u8 flags);
 void mpnic_stack_age(struct mpnic_engine *eng);
 bool mpnic_stack_csum_ok(const u8 *frame, const struct mpnic_flow *flow);
 bool mpnic_stack_rx_csum(struct mpnic_engine *eng, const u8 *frame,
 			 const struct mpnic_flow *flow, __wsum sum);
-void mpnic_stack_rx_follow(struct mpnic_engine *eng, const u8 *frame,
-			   const struct mpnic_flow *flow, struct mpnic_flow_entry *fe);
 bool mpnic_stack_csum_filled(const struct mpnic_rx_desc *desc,
 			     const struct mpnic_flow *flow);
 
@@ -688,7 +690,7 @@ int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 void mpnic_engine_rx_delivered(struct mpnic_engine *eng, u32 len);
 struct mpnic_tso;
 void mpnic_tso_segment(const struct mpnic_tso *tso, const struct sk_buff *skb, u32 from,
-		       u8 *buf, u32 idx, u32 chunk, bool last);
+		       u8 *buf, u32 idx, u32 chunk, bool last, bool csum);
 
 /* gro.c */
 bool mpnic_gro_start(struct mpnic_engine *eng, u8 *hdr, const struct mpnic_flow *flow,

@@ -76,33 +76,6 @@ static struct mpnic_flow_entry *mpnic_stack_track(struct mpnic_engine *eng, cons
 }
 
 /**
- * mpnic_stack_rx_follow - the stack's view of a segment that continues one
- * @eng: the engine
- * @frame: the segment, in card memory
- * @flow: the parse of the packet's first segment, for this one's length
- * @fe: the flow's entry, from the first segment
- *
- * mpnic_gro_follow() found the segment's headers to be the first one's but
- * for its length, IPv4 ID and checksum, and sequence number, and the port
- * filled in its TCP checksum: it is counted and tracked as mpnic_stack_rx()
- * would, without a parse or a lookup.
- *
- * Context: engine kthread, in the pass that tracked the first segment.
- */
-void mpnic_stack_rx_follow(struct mpnic_engine *eng, const u8 *frame,
-			   const struct mpnic_flow *flow, struct mpnic_flow_entry *fe)
-{
-	struct mpnic_engine_stats *st = &eng->stats;
-
-	mpnic_stat_inc(st, in_receives);
-	mpnic_stat_inc(st, in_csum_filled);
-	mpnic_stat_inc(st, tcp_in_segs);
-	spin_lock(&eng->flows_lock);
-	mpnic_flow_account(fe, frame, flow, MPNIC_DIR_IN, (u32)ktime_get_seconds());
-	spin_unlock(&eng->flows_lock);
-}
-
-/**
  * mpnic_stack_tx - the stack's view of a frame the host sends
  * @eng: the engine
  * @port: the card port it leaves by
@@ -139,25 +112,39 @@ struct mpnic_flow_entry *mpnic_stack_tx(struct mpnic_engine *eng, u8 port, const
 }
 
 /**
- * mpnic_stack_tx_follow - the stack's view of a TSO packet's next segment
+ * mpnic_stack_follow - the stack's view of the segments that continued one
  * @eng: the engine
- * @fe: the flow entry of the packet's first segment (mpnic_stack_tx())
- * @frame: the segment in card memory, checksums complete
- * @flow: the first segment's parse; its length is set to this one's
- * @len: the segment's length
+ * @fe: the flow entry of their packet's first segment
+ * @dir: MPNIC_DIR_IN: segments mpnic_gro_follow() merged into a packet the
+ *	stack took in; MPNIC_DIR_OUT: a TSO packet's segments after the first,
+ *	which the engine cut from its headers (claim 8)
+ * @pkts: how many
+ * @bytes: their IP bytes in all
+ * @next_seq: the sequence number after the last of them
+ * @flags: their TCP flags, without SYN, FIN or RST
  *
- * The engine cut the segment from the packet's own headers (claim 8): it
- * is the first one's flow, counted and tracked without a parse or lookup.
+ * They are the first segment's flow: they are counted as mpnic_stack_rx()
+ * or mpnic_stack_tx() would count each, and accounted to its entry at
+ * once, without a parse or a lookup (mpnic_flow_account_run()).
  *
- * Context: engine kthread, in the pass that sent the first segment.
+ * Context: engine kthread, in the pass that tracked the first segment.
  */
-void mpnic_stack_tx_follow(struct mpnic_engine *eng, struct mpnic_flow_entry *fe,
-			   const u8 *frame, struct mpnic_flow *flow, u32 len)
+void mpnic_stack_follow(struct mpnic_engine *eng, struct mpnic_flow_entry *fe,
+			enum mpnic_dir dir, u32 pkts, u32 bytes, u32 next_seq, u8 flags)
 {
-	flow->l3_len = len - flow->l3_off;
-	mpnic_stat_inc(&eng->stats, tcp_out_segs);
+	struct mpnic_engine_stats *st = &eng->stats;
+
+	u64_stats_update_begin(&st->syncp);
+	if (dir == MPNIC_DIR_IN) {
+		WRITE_ONCE(st->in_receives, st->in_receives + pkts);
+		WRITE_ONCE(st->in_csum_filled, st->in_csum_filled + pkts);
+		WRITE_ONCE(st->tcp_in_segs, st->tcp_in_segs + pkts);
+	} else {
+		WRITE_ONCE(st->tcp_out_segs, st->tcp_out_segs + pkts);
+	}
+	u64_stats_update_end(&st->syncp);
 	spin_lock(&eng->flows_lock);
-	mpnic_flow_account(fe, frame, flow, MPNIC_DIR_OUT, (u32)ktime_get_seconds());
+	mpnic_flow_account_run(fe, dir, (u32)ktime_get_seconds(), pkts, bytes, next_seq, flags);
 	spin_unlock(&eng->flows_lock);
 }
 

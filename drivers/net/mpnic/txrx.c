@@ -275,10 +275,11 @@ static enum skb_drop_reason mpnic_engine_wire_send(struct mpnic_engine *eng,
  * the peer's GRO would have built it from them: the first frame's headers
  * with the whole length and the last frame's PSH and FIN, the frames'
  * payloads in page frags, gso_size and gso_segs, CHECKSUM_PARTIAL over a
- * pseudo-header checksum. Each frame is still built and checksummed in
- * card memory and seen by the engine's stack; only the wire carries them
- * as one. A wire without TSO cuts the train back into the frames
- * (validate_xmit_skb()).
+ * pseudo-header checksum. Each frame is still built in card memory and
+ * seen by the engine's stack; only the wire carries them as one, and the
+ * checksums are the train's to finish (the frames' are not summed). A
+ * wire without TSO cuts the train back into the frames, and finishes
+ * their checksums as the wire's own offloads ask (validate_xmit_skb()).
  *
  * A train opens with the packet's headers, from card memory (@buf), and
  * room for @payload bytes; NULL (the frames go one by one) for what GRO
@@ -366,21 +367,29 @@ static u32 mpnic_engine_copy_head(const struct sk_buff *skb, u8 *buf, u32 len)
  * @idx: segment number, from 0
  * @chunk: payload bytes in this segment
  * @last: this is the last segment
+ * @csum: set the checksums
  *
  * Copies the slice after the headers, summing it in the same pass, fixes
  * the headers up (mpnic_tso_fixup()) and sets the IPv4 header and TCP
- * checksums. The caller keeps @from + @chunk inside @skb.
+ * checksums; without @csum, only copies and fixes up. The caller keeps
+ * @from + @chunk inside @skb.
  */
 void mpnic_tso_segment(const struct mpnic_tso *tso, const struct sk_buff *skb, u32 from,
-		       u8 *buf, u32 idx, u32 chunk, bool last)
+		       u8 *buf, u32 idx, u32 chunk, bool last, bool csum)
 {
-	__wsum psum = skb_copy_and_csum_bits(skb, from, buf + tso->hdr_len, chunk);
 	u32 len = tso->hdr_len + chunk;
 	u8 *ip = buf + tso->l3_off;
 	u32 tcplen = len - tso->l4_off;
 	__sum16 *check = (__sum16 *)(buf + tso->l4_off + 16);
-	__wsum sum;
+	__wsum psum, sum;
 
+	if (!csum) {
+		/* Cannot fail: the caller keeps the slice inside @skb */
+		WARN_ON_ONCE(skb_copy_bits(skb, from, buf + tso->hdr_len, chunk));
+		mpnic_tso_fixup(tso, buf, idx, chunk, last);
+		return;
+	}
+	psum = skb_copy_and_csum_bits(skb, from, buf + tso->hdr_len, chunk);
 	mpnic_tso_fixup(tso, buf, idx, chunk, last);
 	*check = 0;
 	/* The TCP header is a multiple of 4 bytes: the payload sums at an even offset */
@@ -414,13 +423,15 @@ static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 p
 	u32 hlen = skb_transport_offset(skb) + tcp_hdrlen(skb);
 	struct mpnic_engine_stats *st = &eng->stats;
 	u32 mss = shinfo->gso_size, off, idx = 0;
+	enum skb_drop_reason reason = SKB_NOT_DROPPED_YET;
+	u32 followed = 0, followed_bytes = 0, next_seq = 0;
 	u32 payload = skb->len - hlen;
 	struct mpnic_flow_entry *fe = NULL;
 	struct sk_buff *train = NULL;
-	enum skb_drop_reason reason;
 	u8 *buf = eng->tx_stage;
 	struct mpnic_flow flow;
 	struct mpnic_tso tso;
+	bool follow = false;
 	u32 bytes = 0;
 
 	if (unlikely(!(shinfo->gso_type & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)) || !mss ||
@@ -438,12 +449,23 @@ static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 p
 		u32 chunk = min(mss, payload - off);
 		u32 len = hlen + tag + chunk;
 
-		mpnic_tso_segment(&tso, skb, hlen + off, buf, idx, chunk, off + chunk >= payload);
-		/* The first segment's parse and flow entry stand for the rest */
-		if (fe && READ_ONCE(eng->profile) == MPNIC_PROFILE_FULL)
-			mpnic_stack_tx_follow(eng, fe, buf, &flow, len);
-		else
+		/* A train's checksums are the wire's to finish, not the frames' */
+		mpnic_tso_segment(&tso, skb, hlen + off, buf, idx, chunk, off + chunk >= payload,
+				  !train);
+		/*
+		 * The first segment's parse and flow entry stand for the rest,
+		 * accounted at once after the last; not a SYN, FIN or RST
+		 * packet's, nor outside the full profile: each is seen alone
+		 */
+		if (follow) {
+			followed++;
+			followed_bytes += len - flow.l3_off;
+			next_seq = tso.seq + off + chunk;
+		} else {
 			fe = mpnic_stack_tx(eng, port, buf, len, &flow);
+			follow = fe && READ_ONCE(eng->profile) == MPNIC_PROFILE_FULL &&
+				 !(tso.flags & (TCPHDR_SYN | TCPHDR_FIN | TCPHDR_RST));
+		}
 		if (train) {
 			/* Inside the train: it was opened with room for the payload */
 			skb_store_bits(train, hlen + off, buf + hlen, chunk);
@@ -452,8 +474,13 @@ static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 p
 		}
 		reason = mpnic_engine_wire_send(eng, wire, buf, len);
 		if (reason)
-			return reason;
+			break;
 	}
+	if (followed)
+		mpnic_stack_follow(eng, fe, MPNIC_DIR_OUT, followed, followed_bytes, next_seq,
+				   tso.flags);
+	if (reason)
+		return reason;
 	if (train) {
 		mpnic_engine_train_close(train, wire, &tso, idx);
 		reason = mpnic_engine_wire_out(eng, train, idx, bytes);
