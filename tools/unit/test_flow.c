@@ -32,19 +32,25 @@ static u32 tcp4(const char *a, u16 ap, const char *b, u16 bp, u8 flags, u32 seq,
 #define R "198.51.100.2"
 #define L "198.51.100.1"
 
-static struct mpnic_flow_entry *seg(struct mpnic_flow_table *t, enum mpnic_dir dir,
-				    u8 flags, u32 seq, u32 payload, u32 now)
+/* Build and parse a segment of the test connection, seen in @dir, into f */
+static void build(struct mpnic_flow *fl, enum mpnic_dir dir, u8 flags, u32 seq, u32 payload)
 {
-	struct mpnic_flow fl;
 	u32 len;
 
 	if (dir == MPNIC_DIR_IN)
 		len = tcp4(R, 5201, L, 40000, flags, seq, payload);
 	else
 		len = tcp4(L, 40000, R, 5201, flags, seq, payload);
-	if (len > sizeof(f))
-		len = sizeof(f);	/* the payload is not read */
-	mpnic_parse(f, len, 54 + payload, &fl);
+	/* the payload is not read */
+	mpnic_parse(f, len > sizeof(f) ? sizeof(f) : len, len, fl);
+}
+
+static struct mpnic_flow_entry *seg(struct mpnic_flow_table *t, enum mpnic_dir dir,
+				    u8 flags, u32 seq, u32 payload, u32 now)
+{
+	struct mpnic_flow fl;
+
+	build(&fl, dir, flags, seq, payload);
 	return mpnic_flow_track(t, f, &fl, dir, now);
 }
 
@@ -53,13 +59,8 @@ static void acct(struct mpnic_flow_entry *fe, enum mpnic_dir dir, u8 flags, u32 
 		 u32 payload, u32 now)
 {
 	struct mpnic_flow fl;
-	u32 len;
 
-	if (dir == MPNIC_DIR_IN)
-		len = tcp4(R, 5201, L, 40000, flags, seq, payload);
-	else
-		len = tcp4(L, 40000, R, 5201, flags, seq, payload);
-	mpnic_parse(f, len > sizeof(f) ? sizeof(f) : len, len, &fl);
+	build(&fl, dir, flags, seq, payload);
 	mpnic_flow_account(fe, f, &fl, dir, now);
 }
 
