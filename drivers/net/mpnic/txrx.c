@@ -381,16 +381,15 @@ void mpnic_tso_segment(const struct mpnic_tso *tso, const struct sk_buff *skb, u
 	u8 *ip = buf + tso->l3_off;
 	u32 tcplen = len - tso->l4_off;
 	__sum16 *check = (__sum16 *)(buf + tso->l4_off + 16);
-	__wsum psum, sum;
+	__wsum psum = 0, sum;
 
-	if (!csum) {
-		/* Cannot fail: the caller keeps the slice inside @skb */
+	if (csum)
+		psum = skb_copy_and_csum_bits(skb, from, buf + tso->hdr_len, chunk);
+	else	/* Cannot fail: the caller keeps the slice inside @skb */
 		WARN_ON_ONCE(skb_copy_bits(skb, from, buf + tso->hdr_len, chunk));
-		mpnic_tso_fixup(tso, buf, idx, chunk, last);
-		return;
-	}
-	psum = skb_copy_and_csum_bits(skb, from, buf + tso->hdr_len, chunk);
 	mpnic_tso_fixup(tso, buf, idx, chunk, last);
+	if (!csum)
+		return;
 	*check = 0;
 	/* The TCP header is a multiple of 4 bytes: the payload sums at an even offset */
 	sum = csum_add(csum_partial(buf + tso->l4_off, tso->hdr_len - tso->l4_off, 0), psum);
