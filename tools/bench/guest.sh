@@ -32,12 +32,12 @@ note() { echo "bench: $*" >&2; }
 
 rx_packets() { cat "/sys/class/net/$hostdev/statistics/rx_packets"; }
 
-# CPU time (ns) of the card's engine threads: /proc/PID/schedstat, field 1
-# times the engines woke from sleep (mpnic only)
-engine_wakeups()
+# an engine counter summed over the card's engines (mpnic only)
+engine_stat()
 {
 	[ "$dev" = mpnic ] || { echo 0; return; }
-	ethtool -S "$hostdev" | awk '$1 ~ /^engine[0-9]+_wakeups:$/ { t += $2 } END { print t + 0 }'
+	ethtool -S "$hostdev" |
+		awk -v s="$1" '$1 ~ "^engine[0-9]+_" s ":$" { t += $2 } END { print t + 0 }'
 }
 
 # idle and iowait time of all vCPUs, in USER_HZ ticks
@@ -46,6 +46,7 @@ idle_ticks()
 	awk '$1 == "cpu" { print $5 + $6 }' /proc/stat
 }
 
+# CPU time (ns) of the card's engine threads: /proc/PID/schedstat, field 1
 engine_ns()
 {
 	local pid sum=0
@@ -174,7 +175,7 @@ measure()
 		[ "$w" = tcp1_rx_busy ] && devlink dev param set "$dl" name busy_poll_us \
 			value "$busy_us" cmode runtime
 		ns0=$(engine_ns)
-		wk0=$(engine_wakeups)
+		wk0=$(engine_stat wakeups)
 		idle0=$(idle_ticks)
 		t0=$(date +%s%N)
 		if [ "$w" = tcp1_tx ]; then v=$(iperf 1); else v=$(iperf 1 -R); fi
@@ -184,7 +185,8 @@ measure()
 		[ "$dev" = mpnic ] && emit "${w}_eng_busy" "$run" \
 			"$(awk -v n=$(( $(engine_ns) - ns0 )) -v t=$t0 'BEGIN { printf "%.2f", n / t }')"
 		[ "$dev" = mpnic ] && emit "${w}_wakeups" "$run" \
-			"$(awk -v n=$(( $(engine_wakeups) - wk0 )) -v t=$t0 'BEGIN { printf "%.1f", n / (t / 1e6) }')"
+			"$(awk -v n=$(( $(engine_stat wakeups) - wk0 )) -v t=$t0 \
+			'BEGIN { printf "%.1f", n / (t / 1e6) }')"
 		# what the whole guest left idle, iperf3's start and end included
 		emit "${w}_idle" "$run" "$(awk -v n=$(( $(idle_ticks) - idle0 )) -v t=$t0 \
 			-v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", n / hz / (t / 1e9) }')"
@@ -194,13 +196,31 @@ measure()
 	udp64|udp1400)
 		ns0=$(engine_ns)
 		rx0=$(rx_packets)
+		polls0=$(engine_stat polls)
+		wk0=$(engine_stat wakeups)
+		busy0=$(engine_stat busy_ns)
 		out=$(pktgen_rate "${w#udp}")
 		v=${out% *}
 		emit "${w}_drop" "$run" "${out#* }"
 		if [ "$dev" = mpnic ]; then
+			rx0=$(( $(rx_packets) - rx0 ))
 			emit "${w}_eng_ns_pkt" "$run" \
-				"$(awk -v n=$(( $(engine_ns) - ns0 )) -v p=$(( $(rx_packets) - rx0 )) \
+				"$(awk -v n=$(( $(engine_ns) - ns0 )) -v p=$rx0 \
 				'BEGIN { printf "%.0f", p ? n / p : 0 }')"
+			# the engines' own time (busy_ns: the host's softirqs
+			# their threads run excluded)
+			emit "${w}_busy_ns_pkt" "$run" \
+				"$(awk -v n=$(( $(engine_stat busy_ns) - busy0 )) -v p=$rx0 \
+				'BEGIN { printf "%.0f", p ? n / p : 0 }')"
+			# the engines' batch: frames per pass over their rings,
+			# and how many passes began with a wakeup from sleep
+			emit "${w}_pkts_pass" "$run" \
+				"$(awk -v n=$(( $(engine_stat polls) - polls0 )) -v p=$rx0 \
+				'BEGIN { printf "%.1f", n ? p / n : 0 }')"
+			emit "${w}_wake_pass" "$run" \
+				"$(awk -v w=$(( $(engine_stat wakeups) - wk0 )) \
+				-v n=$(( $(engine_stat polls) - polls0 )) \
+				'BEGIN { printf "%.2f", n ? w / n : 0 }')"
 		fi
 		;;
 	rr|crr|rr_busy)

@@ -159,12 +159,32 @@ static void mpnic_engine_unhold(struct mpnic_engine *eng)
 		mpnic_engine_buf_put(eng, eng->held[n]);
 }
 
+/**
+ * mpnic_engine_bh_enable - end an engine's BH-off section
+ * @eng: the engine
+ *
+ * The softirqs local_bh_enable() runs here, the host queue's NAPI that
+ * the engine raised and the wire peer's receive, are the host's work: a
+ * card's processor would not do it. Their time is kept out of the
+ * engine's busy_ns (it still counts in its thread's CPU time).
+ *
+ * Context: engine kthread, BH disabled.
+ */
+void mpnic_engine_bh_enable(struct mpnic_engine *eng)
+{
+	u64 start = local_clock();
+
+	local_bh_enable();
+	eng->softirq_ns += local_clock() - start;
+}
+
 /*
  * One pass over the engine's rings, at most @budget descriptors from each.
  * Returns the descriptors handled.
  */
 static int mpnic_engine_poll(struct mpnic_engine *eng, int budget)
 {
+	u64 start = local_clock();
 	struct mpnic_hq *hq;
 	int n;
 	u32 p;
@@ -188,8 +208,17 @@ static int mpnic_engine_poll(struct mpnic_engine *eng, int budget)
 	}
 	rcu_read_unlock();
 	mpnic_stack_age(eng);
-	if (n)
-		mpnic_stat_inc(&eng->stats, polls);
+	if (n) {
+		u64 busy = local_clock() - start;
+
+		/* The pass's own time: the host softirqs it ran excluded */
+		busy -= min(busy, eng->softirq_ns);
+		u64_stats_update_begin(&eng->stats.syncp);
+		WRITE_ONCE(eng->stats.polls, eng->stats.polls + 1);
+		WRITE_ONCE(eng->stats.busy_ns, eng->stats.busy_ns + busy);
+		u64_stats_update_end(&eng->stats.syncp);
+	}
+	eng->softirq_ns = 0;
 	return n;
 }
 

@@ -231,7 +231,8 @@ struct mpnic_tx_cmpl {
 	X(wakeups)		/* times the kthread woke from sleep */	\
 	X(busy_poll_hits)	/* busy-poll: work found while spinning */ \
 	X(busy_poll_spin_us)	/* busy-poll: time spent spinning, in us */ \
-	X(polls)		/* passes over its rings with work */
+	X(polls)		/* passes over its rings with work */	\
+	X(busy_ns)		/* time in those passes, host softirqs excluded */
 
 /* Written by the queue's NAPI poll only */
 #define MPNIC_HQ_STATS(X)						\
@@ -400,6 +401,7 @@ struct mpnic_engine {
 	u32 nbufs;
 	u8 *tx_stage;			/* one card buffer for frames the host sends */
 	u32 tx_batched;			/* wire frames since softirqs last ran */
+	u64 softirq_ns;			/* kthread only: softirqs run in this pass */
 	struct dentry *dfs;		/* debugfs: engine<N>/ */
 
 	/* Health: the kthread counts passes; the card's watchdog reads them */
@@ -635,6 +637,7 @@ void mpnic_engine_destroy(struct mpnic_engine *eng, struct mpnic_engine_stats *l
 void mpnic_card_engine_stats(struct mpnic_card *card, u32 id, struct mpnic_engine_stats *out);
 
 void mpnic_engine_kick(struct mpnic_engine *eng);
+void mpnic_engine_bh_enable(struct mpnic_engine *eng);
 bool mpnic_engine_has_work(struct mpnic_engine *eng);
 void mpnic_engine_get_stats(const struct mpnic_engine *eng,
 			    struct mpnic_engine_stats *out);

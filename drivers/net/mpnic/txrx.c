@@ -32,7 +32,7 @@ static void mpnic_hq_irq(struct mpnic_hq *hq)
 	/* BH off so that the softirq runs on local_bh_enable() */
 	local_bh_disable();
 	napi_schedule(&hq->napi);
-	local_bh_enable();
+	mpnic_engine_bh_enable(hq->eng);
 }
 
 /**
@@ -242,7 +242,7 @@ static enum skb_drop_reason mpnic_engine_wire_out(struct mpnic_engine *eng,
 	eng->tx_batched += frames;
 	if (eng->tx_batched >= MPNIC_TX_BATCH) {
 		eng->tx_batched = 0;
-		local_bh_enable();
+		mpnic_engine_bh_enable(eng);
 		local_bh_disable();
 	}
 	return SKB_NOT_DROPPED_YET;
@@ -586,7 +586,7 @@ int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget)
 	}
 	if (n && !hold)
 		mpnic_hq_irq(hq);
-	local_bh_enable();
+	mpnic_engine_bh_enable(eng);
 	return n;
 }
 
