@@ -37,7 +37,7 @@ engine_stat()
 {
 	[ "$dev" = mpnic ] || { echo 0; return; }
 	ethtool -S "$hostdev" |
-		awk -v s="$1" '$1 ~ "^engine[0-9]+_" s ":$" { t += $2 } END { print t + 0 }'
+		awk -v s="$1" '$1 ~ "^engine[0-9]+_" s ":$" { t += $2 } END { printf "%.0f\n", t }'
 }
 
 # idle and iowait time of all vCPUs, in USER_HZ ticks
@@ -175,6 +175,7 @@ measure()
 		[ "$w" = tcp1_rx_busy ] && devlink dev param set "$dl" name busy_poll_us \
 			value "$busy_us" cmode runtime
 		ns0=$(engine_ns)
+		busy0=$(engine_stat busy_ns)
 		wk0=$(engine_stat wakeups)
 		idle0=$(idle_ticks)
 		t0=$(date +%s%N)
@@ -184,6 +185,11 @@ measure()
 			value 0 cmode runtime
 		[ "$dev" = mpnic ] && emit "${w}_eng_busy" "$run" \
 			"$(awk -v n=$(( $(engine_ns) - ns0 )) -v t=$t0 'BEGIN { printf "%.2f", n / t }')"
+		# of it, the engines' own work (busy_ns, the host's softirqs
+		# on their threads excluded)
+		[ "$dev" = mpnic ] && emit "${w}_eng_own" "$run" \
+			"$(awk -v n=$(( $(engine_stat busy_ns) - busy0 )) -v t=$t0 \
+			'BEGIN { printf "%.2f", n / t }')"
 		[ "$dev" = mpnic ] && emit "${w}_wakeups" "$run" \
 			"$(awk -v n=$(( $(engine_stat wakeups) - wk0 )) -v t=$t0 \
 			'BEGIN { printf "%.1f", n / (t / 1e6) }')"

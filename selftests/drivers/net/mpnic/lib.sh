@@ -129,7 +129,7 @@ stat()
 # Sum of a counter over all engines or queues: stat_sum DEV SUFFIX
 stat_sum()
 {
-	ethtool -S "$1" | awk -v s="_$2:" 'index($1, s) && substr($1, length($1) - length(s) + 1) == s { t += $2 } END { print t + 0 }'
+	ethtool -S "$1" | awk -v s="_$2:" 'index($1, s) && substr($1, length($1) - length(s) + 1) == s { t += $2 } END { printf "%.0f\n", t }'
 }
 
 # wire frames - delivered - dropped, all from one `ethtool -S` snapshot
@@ -140,7 +140,7 @@ unaccounted()
 		$1 == "rx_wire_frames" { t += $2 }
 		$1 ~ /^rx_(port_down|runt|oversize|card_mem_exhausted|engine_ring_full|gso_errors|ntuple_drop)$/ { t -= $2 }
 		$1 ~ /^engine[0-9]+_(rx_delivered|rx_flushed|rx_missed|rx_no_queue|rx_too_long|in_truncated|in_hdr_errors|in_ip_csum_errors|in_l4_errors|in_csum_errors)$/ { t -= $2 }
-		END { print t + 0 }'
+		END { printf "%.0f\n", t }'
 }
 
 # A new card, its rings drained: every frame it took is accounted for

@@ -41,7 +41,7 @@ engines_of()
 # Flows tracked, over all engines, whose local endpoint matches: tracked PATTERN
 tracked()
 {
-	engines_of "$1" | awk '{ t += $2 } END { print t + 0 }'
+	engines_of "$1" | awk '{ t += $2 } END { printf "%.0f\n", t }'
 }
 
 ntuple_steer()
