@@ -3,7 +3,7 @@
 set terminal pngcairo size 1100,450 font ",10"
 set output dir."/bench.png"
 set multiplot layout 1,2 title "mpnic against engines (veth dashed), medians"
-set key top left
+set key below
 set grid
 set xlabel "engines"
 set logscale x 2

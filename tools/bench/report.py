@@ -131,8 +131,8 @@ def main():
                 cell(get("mpnic", e, "udp1400")), cell(get("mpnic", e, "udp64_eng_ns_pkt")),
                 cell(get("mpnic", e, "udp64_busy_ns_pkt")),
                 cell(get("mpnic", e, "udp64_pkts_pass"))))
-            scale.append("%s-%dcpu %d %s %s %s %s" % (
-                kern, cpus, e,
+            scale.append("%s-%dcpu%s %d %s %s %s %s" % (
+                kern, cpus, "-on-%d-host-cpus" % host_cpus if cpus > host_cpus > 0 else "", e,
                 med(get("mpnic", e, "tcp16_rx")) or 0, med(get("mpnic", e, "udp64")) or 0,
                 med(get("veth", 0, "tcp16_rx")) or 0, med(get("veth", 0, "udp64")) or 0))
 
@@ -159,9 +159,10 @@ def main():
              ratio(med(get("mpnic", 1, "rr")), med(get("veth", 0, "rr"))), "<=", 1.5)
         goal(md, "mpnic-1 busy-poll / veth, request/response p50",
              ratio(med(get("mpnic", 1, "rr_busy")), med(get("veth", 0, "rr"))), "<=", 1.1)
-        goal(md, "mpnic-1 TCP 1 stream rx / (memcpy / 2)",
-             ratio(med(get("mpnic", 1, "tcp1_rx")), memcpy / 2 if memcpy else None),
-             ">=", 0.5)
+        for d in ("rx", "tx"):
+            goal(md, "mpnic-1 TCP 1 stream %s / (memcpy / 2)" % d,
+                 ratio(med(get("mpnic", 1, "tcp1_" + d)), memcpy / 2 if memcpy else None),
+                 ">=", 0.5)
         if 2 in engs:
             goal(md, "engine busy ns per packet, 2 engines / 1 engine",
                  ratio(med(get("mpnic", 2, "udp64_busy_ns_pkt")),
