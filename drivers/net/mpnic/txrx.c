@@ -559,6 +559,9 @@ int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget)
 		hq->tx_cmpl_held = 0;
 		mpnic_hq_irq(hq);
 	}
+	/* Nothing to send: no batch to open */
+	if (mpnic_ring_empty(&hq->tx_ring))
+		return 0;
 	/* The frames of the pass reach the wire's receiver as one batch */
 	local_bh_disable();
 	eng->tx_batched = 0;
