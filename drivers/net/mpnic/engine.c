@@ -189,6 +189,8 @@ static int mpnic_engine_poll(struct mpnic_engine *eng, int budget)
 	int n;
 	u32 p;
 
+	/* What a restart's interrupts ran before the pass is none of it */
+	eng->softirq_ns = 0;
 	if (unlikely(eng->nheld) && !READ_ONCE(eng->fault_card_mem))
 		mpnic_engine_unhold(eng);
 	/* A host-rx fault cleared: NAPI posts buffers again once raised */
@@ -218,7 +220,6 @@ static int mpnic_engine_poll(struct mpnic_engine *eng, int budget)
 		WRITE_ONCE(eng->stats.busy_ns, eng->stats.busy_ns + busy);
 		u64_stats_update_end(&eng->stats.syncp);
 	}
-	eng->softirq_ns = 0;
 	return n;
 }
 
