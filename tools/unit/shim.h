@@ -28,7 +28,10 @@ typedef uint32_t __be32;
 #define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define GFP_KERNEL		0
-#define kvcalloc(n, size, gfp)	calloc((n), (size))
+#define NUMA_NO_NODE		(-1)
+#define array_size(n, size)	((size_t)(n) * (size))
+/* one node here: @gfp and @node do not apply */
+#define kvzalloc_node(size, gfp, node) calloc(1, (size))
 #define kvfree(p)		free(p)
 
 struct rcu_head {

@@ -122,7 +122,7 @@ int main(void)
 	u32 i, n;
 
 	printf("TAP version 13\n");
-	UNIT_OK(mpnic_flow_table_init(&t, 64) == 0, "table of 64 flows");
+	UNIT_OK(mpnic_flow_table_init(&t, 64, NUMA_NO_NODE) == 0, "table of 64 flows");
 
 	fe = seg(&t, MPNIC_DIR_OUT, 0x02, 1000, 0, 1);
 	UNIT_OK(fe && fe->state == MPNIC_TCP_SYN_SENT && t.active == 1, "host SYN: SYN_SENT");

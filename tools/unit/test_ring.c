@@ -32,8 +32,8 @@ int main(void)
 	u32 i, *p, expect = 0;
 
 	printf("TAP version 13\n");
-	UNIT_OK(mpnic_ring_init(&ring, 100, sizeof(u32)) == 0 && mpnic_ring_size(&ring) == 128,
-		"ring of 100 rounds up to 128");
+	UNIT_OK(mpnic_ring_init(&ring, 100, sizeof(u32), NUMA_NO_NODE) == 0 &&
+		mpnic_ring_size(&ring) == 128, "ring of 100 rounds up to 128");
 	UNIT_OK(mpnic_ring_cons_peek(&ring) == NULL && mpnic_ring_empty(&ring), "new ring is empty");
 	for (i = 0; i < 128; i++) {
 		p = mpnic_ring_prod_slot(&ring);
@@ -82,7 +82,7 @@ int main(void)
 		"prod_slot_n stops at the ring's free space");
 	mpnic_ring_free(&ring);
 
-	mpnic_ring_init(&sring, 64, sizeof(u32));
+	mpnic_ring_init(&sring, 64, sizeof(u32), NUMA_NO_NODE);
 	pthread_create(&thr, NULL, producer, NULL);
 	while (expect < STRESS_N) {
 		p = mpnic_ring_cons_peek(&sring);

@@ -457,15 +457,15 @@ struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cp
 	eng->tx_stage = eng->mem + (size_t)eng->nbufs * MPNIC_BUF_SIZE;
 	eng->mem_charged = mem_size;
 
-	err = mpnic_ring_init(&eng->free_ring, eng->nbufs, sizeof(u32));
+	err = mpnic_ring_init(&eng->free_ring, eng->nbufs, sizeof(u32), node);
 	if (err)
 		goto err_free_mem;
 	for (i = 0; i < eng->nbufs; i++)
 		mpnic_engine_buf_put(eng, i);
-	err = mpnic_ring_init(&eng->in_ring, eng->nbufs, sizeof(struct mpnic_rx_desc));
+	err = mpnic_ring_init(&eng->in_ring, eng->nbufs, sizeof(struct mpnic_rx_desc), node);
 	if (err)
 		goto err_free_free_ring;
-	err = mpnic_stack_init(eng);
+	err = mpnic_stack_init(eng, node);
 	if (err)
 		goto err_free_in_ring;
 

@@ -14,15 +14,16 @@
 #define TCPF_RST	0x04
 #define TCPF_ACK	0x10
 
-int mpnic_flow_table_init(struct mpnic_flow_table *tbl, u32 max)
+int mpnic_flow_table_init(struct mpnic_flow_table *tbl, u32 max, int node)
 {
 	u32 i;
 
 	memset(tbl, 0, sizeof(*tbl));
 	tbl->max = max;
 	tbl->mask = roundup_pow_of_two(max) - 1;
-	tbl->buckets = kvcalloc(tbl->mask + 1, sizeof(*tbl->buckets), GFP_KERNEL);
-	tbl->entries = kvcalloc(max, sizeof(*tbl->entries), GFP_KERNEL);
+	tbl->buckets = kvzalloc_node(array_size(tbl->mask + 1, sizeof(*tbl->buckets)),
+				     GFP_KERNEL, node);
+	tbl->entries = kvzalloc_node(array_size(max, sizeof(*tbl->entries)), GFP_KERNEL, node);
 	if (!tbl->buckets || !tbl->entries) {
 		mpnic_flow_table_free(tbl);
 		return -ENOMEM;

@@ -66,7 +66,7 @@ struct mpnic_flow_table {
 	struct mpnic_flow_stats stats;
 };
 
-int mpnic_flow_table_init(struct mpnic_flow_table *tbl, u32 max);
+int mpnic_flow_table_init(struct mpnic_flow_table *tbl, u32 max, int node);
 void mpnic_flow_table_free(struct mpnic_flow_table *tbl);
 struct mpnic_flow_entry *mpnic_flow_track(struct mpnic_flow_table *tbl, const u8 *frame,
 					  const struct mpnic_flow *flow, enum mpnic_dir dir,

@@ -670,7 +670,8 @@ static inline u32 mpnic_stack_l4_len(const struct mpnic_flow *flow)
 {
 	return flow->l3_off + flow->l3_len - flow->l4_off;
 }
-int mpnic_stack_init(struct mpnic_engine *eng);
+
+int mpnic_stack_init(struct mpnic_engine *eng, int node);
 void mpnic_stack_exit(struct mpnic_engine *eng);
 
 /* selftest.c */

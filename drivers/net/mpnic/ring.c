@@ -9,13 +9,16 @@
 #include <linux/slab.h>
 #endif
 
-/* Allocates a ring of @count entries (rounded up to a power of two) of @esize bytes. */
-int mpnic_ring_init(struct mpnic_ring *ring, u32 count, u32 esize)
+/*
+ * Allocates a ring of @count entries (rounded up to a power of two) of
+ * @esize bytes, on NUMA node @node (NUMA_NO_NODE: the caller's).
+ */
+int mpnic_ring_init(struct mpnic_ring *ring, u32 count, u32 esize, int node)
 {
 	u32 n = roundup_pow_of_two(count ? count : 1);
 
 	memset(ring, 0, sizeof(*ring));
-	ring->entries = kvcalloc(n, esize, GFP_KERNEL);
+	ring->entries = kvzalloc_node(array_size(n, esize), GFP_KERNEL, node);
 	if (!ring->entries)
 		return -ENOMEM;
 	ring->mask = n - 1;

@@ -27,7 +27,7 @@ struct mpnic_ring {
 	u8 *entries;
 };
 
-int mpnic_ring_init(struct mpnic_ring *ring, u32 count, u32 esize);
+int mpnic_ring_init(struct mpnic_ring *ring, u32 count, u32 esize, int node);
 void mpnic_ring_free(struct mpnic_ring *ring);
 
 static inline u32 mpnic_ring_size(const struct mpnic_ring *ring)

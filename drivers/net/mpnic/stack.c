@@ -183,10 +183,11 @@ void mpnic_stack_age(struct mpnic_engine *eng)
 		mpnic_stack_sync_stats(eng);
 }
 
-int mpnic_stack_init(struct mpnic_engine *eng)
+/* The flow table on NUMA node @node, the engine's */
+int mpnic_stack_init(struct mpnic_engine *eng, int node)
 {
 	spin_lock_init(&eng->flows_lock);
-	return mpnic_flow_table_init(&eng->flows, MPNIC_FLOWS_DEFAULT);
+	return mpnic_flow_table_init(&eng->flows, MPNIC_FLOWS_DEFAULT, node);
 }
 
 void mpnic_stack_exit(struct mpnic_engine *eng)

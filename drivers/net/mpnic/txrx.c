@@ -857,16 +857,21 @@ static int mpnic_hq_open(struct mpnic_port *port, struct mpnic_hq *hq)
 	hq->rx_outstanding = 0;
 	hq->tx_cleaned = 0;
 
-	err = mpnic_ring_init(&hq->rx_post, port->rx_ring_size, sizeof(struct mpnic_rx_post));
+	/* Host memory: on the node of the CPU that opens the queue */
+	err = mpnic_ring_init(&hq->rx_post, port->rx_ring_size, sizeof(struct mpnic_rx_post),
+			      NUMA_NO_NODE);
 	if (err)
 		return err;
-	err = mpnic_ring_init(&hq->rx_cmpl, port->rx_ring_size, sizeof(struct mpnic_rx_cmpl));
+	err = mpnic_ring_init(&hq->rx_cmpl, port->rx_ring_size, sizeof(struct mpnic_rx_cmpl),
+			      NUMA_NO_NODE);
 	if (err)
 		goto err_free_rx_post;
-	err = mpnic_ring_init(&hq->tx_ring, port->tx_ring_size, sizeof(struct mpnic_tx_desc));
+	err = mpnic_ring_init(&hq->tx_ring, port->tx_ring_size, sizeof(struct mpnic_tx_desc),
+			      NUMA_NO_NODE);
 	if (err)
 		goto err_free_rx_cmpl;
-	err = mpnic_ring_init(&hq->tx_cmpl, port->tx_ring_size, sizeof(struct mpnic_tx_cmpl));
+	err = mpnic_ring_init(&hq->tx_cmpl, port->tx_ring_size, sizeof(struct mpnic_tx_cmpl),
+			      NUMA_NO_NODE);
 	if (err)
 		goto err_free_tx_ring;
 
