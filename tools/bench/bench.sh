@@ -15,6 +15,7 @@
 #   BENCH_PEER_GRO=1                  the peer receives with GRO (veth NAPI)
 #   BENCH_TRAINS=0                    mpnic ports send frame by frame (wire-trains off)
 #   BENCH_PKTGEN_CPU=0                pktgen's vCPU for the UDP rates (default 0)
+#   BENCH_RX_USECS=N                  mpnic's interrupt moderation (ethtool -C rx-usecs)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/tools/bench
@@ -31,7 +32,9 @@ make -C "$here" -s || exit 1
 {
 	echo "host: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) CPUs"
 	echo "qemu: $(qemu-system-x86_64 --version | head -n1) (TCG, --disable-kvm)"
-	echo "secs: ${BENCH_SECS:-5} runs: ${BENCH_RUNS:-3} peer GRO: ${BENCH_PEER_GRO:-0} trains: ${BENCH_TRAINS:-1} pktgen vCPU: ${BENCH_PKTGEN_CPU:-0}"
+	echo "secs: ${BENCH_SECS:-5} runs: ${BENCH_RUNS:-3} peer GRO: ${BENCH_PEER_GRO:-0}" \
+		"trains: ${BENCH_TRAINS:-1} pktgen vCPU: ${BENCH_PKTGEN_CPU:-0}" \
+		"rx-usecs: ${BENCH_RX_USECS:-0}"
 	echo "commit: $(git -C "$top" describe --always --dirty 2>/dev/null)"
 } > "$out/env.txt"
 
@@ -51,6 +54,7 @@ for vm in $vms; do
 		   BENCH_PROFILE_FUNCS="${BENCH_PROFILE_FUNCS:-}" \
 		   BENCH_BUSY_US="${BENCH_BUSY_US:-1000}" BENCH_PEER_GRO="${BENCH_PEER_GRO:-0}" \
 		   BENCH_TRAINS="${BENCH_TRAINS:-1}" BENCH_PKTGEN_CPU="${BENCH_PKTGEN_CPU:-}" \
+		   BENCH_RX_USECS="${BENCH_RX_USECS:-}" \
 		   bash "$here/guest.sh" "$counts" "1 $cpus")" 2>&1 | tee "$out/vm-$k-$cpus.log" |
 		grep --line-buffered -E '^bench:|^vm:|BUG|WARNING'
 	awk -v k="$k" -v c="$cpus" '$1 == "BENCH" { $1 = ""; print k, c $0 }' \

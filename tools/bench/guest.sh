@@ -92,6 +92,12 @@ topo_up()
 		ethtool --set-priv-flags mpb0 wire-trains off ||
 			note "$dev-$engines: wire trains stay on"
 	fi
+	# BENCH_RX_USECS=N: mpnic's interrupt moderation (ethtool -C rx-usecs;
+	# 0, at once, is the default)
+	if [ -n "${BENCH_RX_USECS:-}" ] && [ "$dev" != veth ]; then
+		ethtool -C mpb0 rx-usecs "$BENCH_RX_USECS" ||
+			note "$dev-$engines: rx-usecs stays at its default"
+	fi
 	ip -n $NS link set bp0 up
 	ip -n $NS link set lo up
 	for _ in $(seq 50); do
