@@ -40,6 +40,12 @@ engine_stat()
 		awk -v s="$1" '$1 ~ "^engine[0-9]+_" s ":$" { t += $2 } END { printf "%.0f\n", t }'
 }
 
+# N / D in FORMAT, 0 when D is 0: per FORMAT N D
+per()
+{
+	awk -v f="$1" -v n="$2" -v d="$3" 'BEGIN { printf f, d ? n / d : 0 }'
+}
+
 # idle and iowait time of all vCPUs, in USER_HZ ticks
 idle_ticks()
 {
@@ -171,7 +177,7 @@ pktgen_rate()
 
 measure()
 {
-	local w=$1 run=$2 v ns0 rx0 out
+	local w=$1 run=$2 v ns0 rx0 out pkts polls polls0 busy0 wk0
 
 	case $w in
 	tcp1_tx|tcp1_rx|tcp1_rx_busy)
@@ -215,24 +221,18 @@ measure()
 		v=${out% *}
 		emit "${w}_drop" "$run" "${out#* }"
 		if [ "$dev" = mpnic ]; then
-			rx0=$(( $(rx_packets) - rx0 ))
-			emit "${w}_eng_ns_pkt" "$run" \
-				"$(awk -v n=$(( $(engine_ns) - ns0 )) -v p=$rx0 \
-				'BEGIN { printf "%.0f", p ? n / p : 0 }')"
+			pkts=$(( $(rx_packets) - rx0 ))
+			polls=$(( $(engine_stat polls) - polls0 ))
+			emit "${w}_eng_ns_pkt" "$run" "$(per %.0f $(( $(engine_ns) - ns0 )) $pkts)"
 			# the engines' own time (busy_ns: the host's softirqs
 			# their threads run excluded)
 			emit "${w}_busy_ns_pkt" "$run" \
-				"$(awk -v n=$(( $(engine_stat busy_ns) - busy0 )) -v p=$rx0 \
-				'BEGIN { printf "%.0f", p ? n / p : 0 }')"
+				"$(per %.0f $(( $(engine_stat busy_ns) - busy0 )) $pkts)"
 			# the engines' batch: frames per pass over their rings,
 			# and how many passes began with a wakeup from sleep
-			emit "${w}_pkts_pass" "$run" \
-				"$(awk -v n=$(( $(engine_stat polls) - polls0 )) -v p=$rx0 \
-				'BEGIN { printf "%.1f", n ? p / n : 0 }')"
+			emit "${w}_pkts_pass" "$run" "$(per %.1f $pkts $polls)"
 			emit "${w}_wake_pass" "$run" \
-				"$(awk -v w=$(( $(engine_stat wakeups) - wk0 )) \
-				-v n=$(( $(engine_stat polls) - polls0 )) \
-				'BEGIN { printf "%.2f", n ? w / n : 0 }')"
+				"$(per %.2f $(( $(engine_stat wakeups) - wk0 )) $polls)"
 		fi
 		;;
 	rr|crr|rr_busy)

@@ -126,10 +126,18 @@ stat()
 	ethtool -S "$1" | awk -v n="$2:" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }'
 }
 
+# Sum of the `ethtool -S` lines on stdin whose name ends in _SUFFIX:
+# suffix_sum SUFFIX (%.0f: mawk prints sums past 2^31 as 1.5e+10)
+suffix_sum()
+{
+	awk -v s="_$1:" 'index($1, s) && substr($1, length($1) - length(s) + 1) == s { t += $2 }
+		END { printf "%.0f\n", t }'
+}
+
 # Sum of a counter over all engines or queues: stat_sum DEV SUFFIX
 stat_sum()
 {
-	ethtool -S "$1" | awk -v s="_$2:" 'index($1, s) && substr($1, length($1) - length(s) + 1) == s { t += $2 } END { printf "%.0f\n", t }'
+	ethtool -S "$1" | suffix_sum "$2"
 }
 
 # wire frames - delivered - dropped, all from one `ethtool -S` snapshot

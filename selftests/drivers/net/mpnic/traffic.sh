@@ -247,7 +247,7 @@ snap_stat()
 
 snap_sum()
 {
-	echo "$snap" | awk -v s="_$1:" 'index($1, s) && substr($1, length($1) - length(s) + 1) == s { t += $2 } END { printf "%.0f\n", t }'
+	echo "$snap" | suffix_sum "$1"
 }
 
 # Every frame the wire delivered is delivered to the host or in one drop
