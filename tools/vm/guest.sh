@@ -16,6 +16,9 @@ export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
 
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug 2>/dev/null
 sysctl -qw kernel.hung_task_timeout_secs=60 2>/dev/null
+# A panic ends the guest after 3 s, not at once (virtme's panic=-1): time
+# for the console to take the oops that caused it (tools/vm/run prints it)
+sysctl -qw kernel.panic=3 2>/dev/null
 dmesg -n 1
 
 # The kernel log goes out every few seconds too, so that a guest the host
