@@ -77,6 +77,10 @@ for k in $KERNELS; do
 	[ $rc = 0 ] || tail -n 30 "$log/build-$k.log"
 	result $rc "build for $rel"
 
+	echo "== layers for $k: no file calls into a higher layer"
+	tools/layers.sh "build/$rel/drivers/net/mpnic"
+	result $? "layering of the objects for $rel"
+
 	echo "== sparse for $k"
 	make KVER="$rel" sparse
 	result $? "sparse for $rel"

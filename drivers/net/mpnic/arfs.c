@@ -12,70 +12,13 @@
 
 #include <linux/cpu_rmap.h>
 #include <linux/jiffies.h>
+#include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <net/flow_dissector.h>
 
 #include "mpnic.h"
-
-#define MPNIC_ARFS_BUCKETS	256
-#define MPNIC_ARFS_MAX		1024	/* filters per port */
-
-struct mpnic_arfs_filter {
-	struct hlist_node node;		/* in its bucket: RCU, written under lock */
-	struct rcu_head rcu;
-	struct mpnic_flow_key key;	/* as the flow's received frames name it */
-	u32 flow_id;			/* RFS's, for rps_may_expire_flow() */
-	u16 id;				/* ours, returned to RFS */
-	u16 rxq;
-};
-
-struct mpnic_arfs {
-	spinlock_t lock;		/* filter writers: steer (BH) and expiry */
-	struct hlist_head buckets[MPNIC_ARFS_BUCKETS];
-	u32 count;			/* under lock */
-	u16 next_id;			/* under lock */
-	struct delayed_work expire;
-	struct mpnic_port *port;
-};
-
-static struct hlist_head *mpnic_arfs_bucket(struct mpnic_arfs *arfs,
-					    const struct mpnic_flow_key *key)
-{
-	return &arfs->buckets[mpnic_flow_hash(key) % MPNIC_ARFS_BUCKETS];
-}
-
-/**
- * mpnic_arfs_queue - the queue an aRFS filter gives a frame's flow
- * @port: the port
- * @flow: the frame's parse
- * @dir: MPNIC_DIR_IN for a wire frame, MPNIC_DIR_OUT for a host one
- *
- * Context: RCU or RCU-bh read side (dispatch, ndo_select_queue).
- * Return: the queue, or -1 when no filter holds the flow.
- */
-int mpnic_arfs_queue(struct mpnic_port *port, const struct mpnic_flow *flow,
-		     enum mpnic_dir dir)
-{
-	struct mpnic_arfs *arfs = port->arfs;
-	struct mpnic_arfs_filter *f;
-	struct mpnic_flow_key key;
-
-	/* Nothing to look up for most ports, most of the time */
-	if (!arfs || !READ_ONCE(arfs->count) || !flow->sport)
-		return -1;
-	mpnic_flow_key_of(&key, flow, dir);
-	hlist_for_each_entry_rcu(f, mpnic_arfs_bucket(arfs, &key), node,
-				 rcu_read_lock_bh_held()) {
-		if (!memcmp(&f->key, &key, sizeof(key))) {
-			/* steer moves a filter to its flow's new reader */
-			u16 rxq = READ_ONCE(f->rxq);
-
-			return rxq < READ_ONCE(port->num_hqs) ? rxq : -1;
-		}
-	}
-	return -1;
-}
+#include "arfs.h"
 
 /* The flow an skb of the port belongs to, as the card's key; false if none */
 static bool mpnic_arfs_key_of(const struct sk_buff *skb, struct mpnic_flow_key *key)
@@ -221,6 +164,24 @@ void mpnic_arfs_rmap_update(struct mpnic_port *port)
 	if (port->arfs)
 		mpnic_arfs_release(port->arfs, true);
 }
+
+/* Engines moved to other CPUs (hotplug.c): every port's map follows */
+static void mpnic_arfs_rmap_work_fn(struct work_struct *work)
+{
+	struct mpnic_card *card;
+	u32 i;
+
+	rtnl_lock();
+	mutex_lock(&mpnic_cards_lock);
+	list_for_each_entry(card, &mpnic_cards, list)
+		for (i = 0; i < MPNIC_MAX_PORTS; i++)
+			if (card->ports[i])
+				mpnic_arfs_rmap_update(card->ports[i]);
+	mutex_unlock(&mpnic_cards_lock);
+	rtnl_unlock();
+}
+
+DECLARE_WORK(mpnic_arfs_rmap_work, mpnic_arfs_rmap_work_fn);
 
 /**
  * mpnic_arfs_init - a port's filters and its CPU-to-queue map

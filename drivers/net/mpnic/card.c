@@ -21,6 +21,10 @@ static DEFINE_IDA(mpnic_card_ida);
 
 /* Every card, from its creation to its last reference; and card->ports */
 DEFINE_MUTEX(mpnic_cards_lock);
+/* Card registration and teardown, in order, outside RTNL */
+struct workqueue_struct *mpnic_wq;
+/* Set once at module init, before any card exists */
+static const struct mpnic_card_ops *mpnic_card_ops;
 LIST_HEAD(mpnic_cards);
 
 static char *engine_cpus;
@@ -104,7 +108,7 @@ static int mpnic_card_mem_charge(size_t bytes, struct netlink_ext_ack *extack)
  *
  * Context: process context.
  */
-void mpnic_card_mem_uncharge(size_t bytes)
+static void mpnic_card_mem_uncharge(size_t bytes)
 {
 	spin_lock(&mpnic_card_mem_lock);
 	WARN_ON_ONCE(bytes > mpnic_card_mem_used);
@@ -112,11 +116,21 @@ void mpnic_card_mem_uncharge(size_t bytes)
 	spin_unlock(&mpnic_card_mem_lock);
 }
 
+/* Stop and free an engine; its partition goes back to the budget */
+static void mpnic_card_engine_destroy(struct mpnic_engine *eng,
+				      struct mpnic_engine_stats *last)
+{
+	size_t charged = eng->mem_charged;
+
+	mpnic_engine_destroy(eng, last);
+	mpnic_card_mem_uncharge(charged);
+}
+
 /* Engines @from to @to - 1 of an engine array, stopped and freed */
 static void mpnic_card_engines_destroy(struct mpnic_engine **engines, u32 from, u32 to)
 {
 	while (to-- > from)
-		mpnic_engine_destroy(engines[to], NULL);
+		mpnic_card_engine_destroy(engines[to], NULL);
 }
 
 /*
@@ -259,7 +273,7 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 		NL_SET_ERR_MSG_MOD(extack, "Failed to add the card to the mpnic bus");
 		goto err_free_id;
 	}
-	err = mpnic_devlink_alloc(card);
+	err = mpnic_card_ops->alloc(card);
 	if (err)
 		goto err_bus_dev_del;
 	/* busy_poll_us 0 keeps it off; once on, it adapts */
@@ -274,13 +288,12 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 	/* The "firmware" settings (devlink permanent parameters): its own */
 	card->fw_engines = num_engines;
 	card->fw_mem_mb = mem_size >> 20;
-	mpnic_debugfs_card_add(card);
-	mpnic_devlink_register(card);
+	mpnic_card_ops->add(card);
 	mpnic_card_list_add(card);
 	return card;
 
 err_devlink_free:
-	mpnic_devlink_free(card);
+	mpnic_card_ops->free(card);
 err_bus_dev_del:
 	mpnic_bus_dev_del(card->dev);
 err_free_id:
@@ -344,6 +357,20 @@ void mpnic_card_engine_stats(struct mpnic_card *card, u32 id, struct mpnic_engin
 	spin_unlock_bh(&card->stats_lock);
 }
 
+/**
+ * mpnic_engine_get_stats - an engine's counters, with those of the engines
+ *	its index had before it (mpnic_card_engine_stats())
+ * @eng: a running engine of its card
+ * @out: the counts
+ *
+ * Context: any but hard IRQ.
+ */
+void mpnic_engine_get_stats(const struct mpnic_engine *eng,
+			    struct mpnic_engine_stats *out)
+{
+	mpnic_card_engine_stats(eng->card, eng->id, out);
+}
+
 /*
  * The engines a reload replaced, stopped from mpnic_wq. Their counts were
  * carried into their indices at the swap (@seen); what they count after,
@@ -364,7 +391,7 @@ static void mpnic_card_retire_work(struct work_struct *work)
 	u32 i;
 
 	for (i = retire->n; i-- > 0; ) {
-		mpnic_engine_destroy(retire->engines[i], &last);
+		mpnic_card_engine_destroy(retire->engines[i], &last);
 		spin_lock_bh(&retire->card->stats_lock);
 		mpnic_card_retired_add(retire->card, i, &last, &retire->seen[i]);
 		spin_unlock_bh(&retire->card->stats_lock);
@@ -396,7 +423,8 @@ int mpnic_card_reload_check(struct mpnic_card *card, u32 engines, size_t mem_siz
 	rtnl_lock();
 	for (i = 0; i < MPNIC_MAX_PORTS && !err; i++)
 		if (card->ports[i] && engines < card->ports[i]->num_hqs)
-			err = mpnic_port_engines_check(card->ports[i], engines, extack);
+			err = mpnic_card_ops->port_engines_check(card->ports[i], engines,
+								    extack);
 	rtnl_unlock();
 	return err;
 }
@@ -450,7 +478,8 @@ int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
 	/* Checked again: a port may have changed since */
 	for (i = 0; i < MPNIC_MAX_PORTS && !err; i++)
 		if (card->ports[i] && engines < card->ports[i]->num_hqs)
-			err = mpnic_port_engines_check(card->ports[i], engines, extack);
+			err = mpnic_card_ops->port_engines_check(card->ports[i], engines,
+								    extack);
 	if (err) {
 		rtnl_unlock();
 		mpnic_card_engines_destroy(new, 0, engines);
@@ -466,7 +495,7 @@ int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
 	}
 	/* No dispatch CPU is left inside a port: each saw it down */
 	synchronize_net();
-	mpnic_debugfs_card_del(card);
+	mpnic_card_ops->engines_del(card);
 	mutex_lock(&mpnic_cards_lock);
 	retire->card = card;
 	retire->engines = card->engines;
@@ -483,12 +512,12 @@ int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
 	spin_unlock_bh(&card->stats_lock);
 	card->mem_size = mem_size;
 	mutex_unlock(&mpnic_cards_lock);
-	mpnic_debugfs_card_add(card);
+	mpnic_card_ops->engines_add(card);
 	for (i = 0; i < MPNIC_MAX_PORTS; i++) {
 		port = card->ports[i];
 		if (!port)
 			continue;
-		mpnic_port_engines_swap(port, old_n);
+		mpnic_card_ops->port_engines_swap(port, old_n);
 		if (running[i] && dev_open(port->netdev, extack))
 			netdev_err(port->netdev, "stays down after the reload\n");
 	}
@@ -511,10 +540,9 @@ static void mpnic_card_destroy_work(struct work_struct *work)
 	struct mpnic_card *card = container_of(work, struct mpnic_card, destroy_work);
 
 	/* Gone first: no devlink op nor dumper may find an engine being freed */
-	mpnic_devlink_unregister(card);
-	mpnic_debugfs_card_del(card);
+	mpnic_card_ops->del(card);
 	mpnic_card_engines_destroy(card->engines, 0, card->num_engines);
-	mpnic_devlink_free(card);
+	mpnic_card_ops->free(card);
 	mpnic_bus_dev_del(card->dev);
 	ida_free(&mpnic_card_ida, card->id);
 	kfree(card->engines);
@@ -551,7 +579,8 @@ void mpnic_card_put(struct mpnic_card *card)
  * @port: the port, not yet registered
  * @extack: netlink extended ack for refusals
  *
- * The port gets the first free index: its queues' place on every engine.
+ * The port gets the first free index: its queues' place on every engine,
+ * and its devlink port (the card's port_add op).
  *
  * Context: process context, RTNL held.
  * Return: 0, or -ENODEV (the card is being deleted) or -ENOSPC.
@@ -577,11 +606,20 @@ int mpnic_card_port_add(struct mpnic_card *card, struct mpnic_port *port,
 		port->card = card;
 		refcount_inc(&card->refs);
 		err = 0;
-		goto out_unlock;
+		break;
 	}
-	NL_SET_ERR_MSG_MOD(extack, "The card has no free port");
+	if (err)
+		NL_SET_ERR_MSG_MOD(extack, "The card has no free port");
 out_unlock:
 	mutex_unlock(&mpnic_cards_lock);
+	if (err)
+		return err;
+	/* Its devlink port, before its netdev */
+	err = mpnic_card_ops->port_add(port, extack);
+	if (err) {
+		mpnic_card_port_del(port);
+		mpnic_card_put(card);
+	}
 	return err;
 }
 
@@ -589,7 +627,8 @@ out_unlock:
  * mpnic_card_port_del - take a port off its card
  * @port: the port, unregistering or never registered
  *
- * Its index is free again; its reference on the card goes with the port
+ * Its devlink port goes (the card's port_del op) and its index is free
+ * again; its reference on the card goes with the port
  * (mpnic_card_put() from its destructor). Idempotent.
  *
  * Context: process context, RTNL held.
@@ -599,6 +638,7 @@ void mpnic_card_port_del(struct mpnic_port *port)
 	struct mpnic_card *card = port->card;
 
 	ASSERT_RTNL();
+	mpnic_card_ops->port_del(port);
 	mutex_lock(&mpnic_cards_lock);
 	if (card->ports[port->idx] == port)
 		card->ports[port->idx] = NULL;
@@ -674,9 +714,18 @@ static struct pernet_operations mpnic_card_net_ops = {
 	.exit	= mpnic_card_net_exit,
 };
 
-/* Module exit unregisters them: every card-new card is deleted then. */
-int mpnic_card_init(void)
+/**
+ * mpnic_card_init - start the card layer
+ * @ops: the hooks of the layers above, for every card's life
+ *
+ * Module exit unregisters the namespace ops: every card-new card is
+ * deleted then.
+ *
+ * Return: 0 or a negative errno.
+ */
+int mpnic_card_init(const struct mpnic_card_ops *ops)
 {
+	mpnic_card_ops = ops;
 	return register_pernet_subsys(&mpnic_card_net_ops);
 }
 

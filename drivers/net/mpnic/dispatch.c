@@ -15,6 +15,7 @@
 #include MPNIC_GSO_H
 
 #include "mpnic.h"
+#include "arfs.h"
 #include "tso.h"
 
 /* Header bytes dispatch looks at; deeper headers hash as far as found */

@@ -6,6 +6,7 @@
  * sleeps when there is no work (claims 1-3, 11-13, 30).
  */
 
+#include <linux/cpu.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
@@ -18,7 +19,7 @@
 #include "mpnic.h"
 
 /* Engine only: give a card buffer back to the partition's free ring. */
-static void mpnic_engine_buf_put(struct mpnic_engine *eng, u32 buf)
+void mpnic_engine_buf_put(struct mpnic_engine *eng, u32 buf)
 {
 	u32 *slot;
 
@@ -36,77 +37,27 @@ static void mpnic_engine_buf_put(struct mpnic_engine *eng, u32 buf)
 	mpnic_ring_prod_commit(&eng->free_ring);
 }
 
-/* A frame from the wire: validate it, then DMA #2. Return: 1 if delivered */
-static int mpnic_engine_rx_one(struct mpnic_engine *eng, struct mpnic_hq *hq,
-			       const u8 *frame, const struct mpnic_rx_desc *desc)
-{
-	enum mpnic_csum csum;
-	struct mpnic_flow flow;
-	bool rxcsum;
-
-	mpnic_stat_inc(&eng->stats, rx_frames);
-	if (!hq) {
-		mpnic_stat_inc(&eng->stats, rx_no_queue);
-		return 0;
-	}
-	/* The next segment of the packet being coalesced needs no parse */
-	if (mpnic_gro_follow(eng, hq, frame, desc)) {
-		mpnic_engine_rx_delivered(eng, desc->len);
-		return 1;
-	}
-	rxcsum = READ_ONCE(hq->port->netdev->features) & NETIF_F_RXCSUM;
-	return mpnic_stack_rx(eng, desc, frame, &flow, rxcsum, &csum) &&
-	       !mpnic_engine_rx_deliver(eng, hq, frame, desc, &flow, csum);
-}
-
-/* End a run of frames for one host queue: close its coalesced packet, and
- * raise its interrupt for what was delivered.
+/**
+ * mpnic_engine_irq_all - raise the interrupt of every queue an engine serves
+ * @eng: the engine
+ *
+ * After a fault, NAPI refills and reaps what it could not meanwhile.
+ *
+ * Context: engine kthread.
  */
-static void mpnic_engine_rx_end(struct mpnic_engine *eng, struct mpnic_hq *hq, int delivered)
+void mpnic_engine_irq_all(struct mpnic_engine *eng)
 {
-	if (!hq)
-		return;
-	mpnic_gro_flush(eng, hq);
-	if (delivered)
-		mpnic_hq_rx_irq(hq, delivered);
-}
+	struct mpnic_hq *hq;
+	u32 p;
 
-/*
- * Frames from dispatch: validate, then DMA #2 into the host queue of the
- * port each arrived on. Context: engine kthread, RCU read side.
- */
-static int mpnic_engine_rx(struct mpnic_engine *eng, int budget)
-{
-	struct mpnic_hq *hq = NULL, *next;
-	struct mpnic_rx_desc *desc;
-	int delivered = 0;
-	int n = 0;
-
-	while (n < budget && (desc = mpnic_ring_cons_peek(&eng->in_ring))) {
-		const u8 *frame = eng->mem + (size_t)desc->buf * MPNIC_BUF_SIZE;
-		u32 buf = desc->buf;
-
-		if (unlikely(desc->flags & MPNIC_DESC_SELFTEST)) {
-			mpnic_selftest_rx(eng, frame, desc->len);
-		} else {
-			/* Dispatch names a port of this card */
-			next = rcu_dereference(eng->hq[desc->port % MPNIC_MAX_PORTS]);
-			if (next != hq) {
-				mpnic_engine_rx_end(eng, hq, delivered);
-				hq = next;
-				delivered = 0;
-			}
-			delivered += mpnic_engine_rx_one(eng, hq, frame, desc);
-		}
-		mpnic_ring_cons_release(&eng->in_ring);
-		mpnic_engine_buf_put(eng, buf);
-		n++;
+	rcu_read_lock();
+	for (p = 0; p < MPNIC_MAX_PORTS; p++) {
+		hq = rcu_dereference(eng->hq[p]);
+		if (hq)
+			mpnic_engine_irq(hq);
 	}
-	/* A packet being coalesced ends with the pass */
-	mpnic_engine_rx_end(eng, hq, delivered);
-	return n;
+	rcu_read_unlock();
 }
-
 /* Context: any (the kthread, the card's watchdog) */
 bool mpnic_engine_has_work(struct mpnic_engine *eng)
 {
@@ -524,21 +475,32 @@ void mpnic_engine_destroy(struct mpnic_engine *eng, struct mpnic_engine_stats *l
 	mpnic_ring_free(&eng->in_ring);
 	mpnic_ring_free(&eng->free_ring);
 	kvfree(eng->mem);
-	mpnic_card_mem_uncharge(eng->mem_charged);
 	kvfree(eng->held);
 	kfree(eng);
 }
 
 /**
- * mpnic_engine_get_stats - an engine's counters, with those of the engines
- *	its index had before it (mpnic_card_engine_stats())
- * @eng: a running engine of its card
- * @out: the counts
+ * mpnic_engine_set_cpu - give an engine another home CPU and move it there
+ * @eng: the engine
+ * @cpu: an online CPU
+ * @extack: netlink extended ack for refusals
  *
- * Context: any but hard IRQ.
+ * Context: process context, may sleep; the caller keeps the card alive.
+ * Return: 0 or a negative errno.
  */
-void mpnic_engine_get_stats(const struct mpnic_engine *eng,
-			    struct mpnic_engine_stats *out)
+int mpnic_engine_set_cpu(struct mpnic_engine *eng, u32 cpu, struct netlink_ext_ack *extack)
 {
-	mpnic_card_engine_stats(eng->card, eng->id, out);
+	int err;
+
+	cpus_read_lock();
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu)) {
+		NL_SET_ERR_MSG_MOD(extack, "The CPU is not online");
+		err = -EINVAL;
+	} else {
+		err = mpnic_hotplug_set_home(eng, cpu);
+		if (err)
+			NL_SET_ERR_MSG_MOD(extack, "The engine cannot run on that CPU");
+	}
+	cpus_read_unlock();
+	return err;
 }

@@ -8,8 +8,9 @@
  * firmware would move a processor's work; when the home CPU comes back the
  * engine returns to it. Nothing else changes: the engine keeps its rings,
  * flows and counters, and its queues keep their NAPI instances. The ports'
- * CPU-to-queue maps (aRFS) follow from a work item, since they need RTNL
- * and a hotplug callback must not take it.
+ * CPU-to-queue maps (aRFS) follow from the work item the layers above
+ * gave mpnic_hotplug_init(), since they need RTNL and a hotplug callback
+ * must not take it.
  *
  * Copyright (C) 2026 The mpnic authors
  */
@@ -17,7 +18,6 @@
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/kthread.h>
-#include <linux/rtnetlink.h>
 #include <linux/workqueue.h>
 
 #include "mpnic.h"
@@ -32,23 +32,8 @@ static LIST_HEAD(mpnic_engines);
 
 static enum cpuhp_state mpnic_cpuhp_state;
 
-/* The ports' CPU-to-queue maps, out of the hotplug callbacks */
-static void mpnic_hotplug_rmap_work(struct work_struct *work)
-{
-	struct mpnic_card *card;
-	u32 i;
-
-	rtnl_lock();
-	mutex_lock(&mpnic_cards_lock);
-	list_for_each_entry(card, &mpnic_cards, list)
-		for (i = 0; i < MPNIC_MAX_PORTS; i++)
-			if (card->ports[i])
-				mpnic_arfs_rmap_update(card->ports[i]);
-	mutex_unlock(&mpnic_cards_lock);
-	rtnl_unlock();
-}
-
-static DECLARE_WORK(mpnic_rmap_work, mpnic_hotplug_rmap_work);
+/* The upper layers' work to run when engines moved (NULL: none) */
+static struct work_struct *mpnic_hotplug_moved;
 
 /* An online CPU other than @gone for @eng: its card's next one, else any */
 static int mpnic_hotplug_fallback(const struct mpnic_engine *eng, int gone)
@@ -78,6 +63,13 @@ static void mpnic_hotplug_move(struct mpnic_engine *eng, int cpu, const char *wh
 		 eng->id, from, why, cpu);
 }
 
+/* Engines moved: the ports' CPU-to-queue maps follow, out of the callback */
+static void mpnic_hotplug_notify(void)
+{
+	if (mpnic_hotplug_moved)
+		schedule_work(mpnic_hotplug_moved);
+}
+
 /* Before @cpu stops: its engines go elsewhere */
 static int mpnic_hotplug_offline(unsigned int cpu)
 {
@@ -93,7 +85,7 @@ static int mpnic_hotplug_offline(unsigned int cpu)
 	}
 	mutex_unlock(&mpnic_engines_lock);
 	if (moved)
-		schedule_work(&mpnic_rmap_work);
+		mpnic_hotplug_notify();
 	return 0;
 }
 
@@ -112,7 +104,7 @@ static int mpnic_hotplug_online(unsigned int cpu)
 	}
 	mutex_unlock(&mpnic_engines_lock);
 	if (moved)
-		schedule_work(&mpnic_rmap_work);
+		mpnic_hotplug_notify();
 	return 0;
 }
 
@@ -148,39 +140,34 @@ void mpnic_hotplug_unbind(struct mpnic_engine *eng)
 }
 
 /**
- * mpnic_engine_set_cpu - give an engine another home CPU and move it there
+ * mpnic_hotplug_set_home - give an engine another home CPU and move it there
  * @eng: the engine
  * @cpu: an online CPU
- * @extack: netlink extended ack for refusals
  *
- * Context: process context, may sleep; mpnic_cards_lock held.
+ * Context: process context, may sleep; the CPU hotplug lock held.
  * Return: 0 or a negative errno.
  */
-int mpnic_engine_set_cpu(struct mpnic_engine *eng, u32 cpu, struct netlink_ext_ack *extack)
+int mpnic_hotplug_set_home(struct mpnic_engine *eng, u32 cpu)
 {
-	int err = 0;
+	int err;
 
-	cpus_read_lock();
-	if (cpu >= nr_cpu_ids || !cpu_online(cpu)) {
-		NL_SET_ERR_MSG_MOD(extack, "The CPU is not online");
-		err = -EINVAL;
-		goto out_unlock_cpus;
-	}
 	mutex_lock(&mpnic_engines_lock);
 	err = set_cpus_allowed_ptr(eng->task, cpumask_of(cpu));
-	if (err) {
-		NL_SET_ERR_MSG_MOD(extack, "The engine cannot run on that CPU");
-	} else {
+	if (!err) {
 		WRITE_ONCE(eng->cpu, cpu);
 		eng->home_cpu = cpu;
 	}
 	mutex_unlock(&mpnic_engines_lock);
-out_unlock_cpus:
-	cpus_read_unlock();
 	return err;
 }
 
-int mpnic_hotplug_init(void)
+/**
+ * mpnic_hotplug_init - follow CPUs going offline and coming back
+ * @moved: a work item to schedule when engines moved, or NULL
+ *
+ * Return: 0 or a negative errno.
+ */
+int mpnic_hotplug_init(struct work_struct *moved)
 {
 	int ret;
 
@@ -189,11 +176,13 @@ int mpnic_hotplug_init(void)
 	if (ret < 0)
 		return ret;
 	mpnic_cpuhp_state = ret;
+	mpnic_hotplug_moved = moved;
 	return 0;
 }
 
 void mpnic_hotplug_exit(void)
 {
 	cpuhp_remove_state_nocalls(mpnic_cpuhp_state);
-	cancel_work_sync(&mpnic_rmap_work);
+	if (mpnic_hotplug_moved)
+		cancel_work_sync(mpnic_hotplug_moved);
 }

@@ -15,8 +15,31 @@ static unsigned int cards;
 module_param(cards, uint, 0444);
 MODULE_PARM_DESC(cards, "Cards (mpnic%d) to create at load, in the initial namespace");
 
-/* Card registration and teardown, in order, outside RTNL (card.c) */
-struct workqueue_struct *mpnic_wq;
+static void mpnic_card_up(struct mpnic_card *card)
+{
+	mpnic_debugfs_card_add(card);
+	mpnic_devlink_register(card);
+}
+
+static void mpnic_card_down(struct mpnic_card *card)
+{
+	mpnic_devlink_unregister(card);
+	mpnic_debugfs_card_del(card);
+}
+
+/* What the control plane and the ports hook into a card's life */
+static const struct mpnic_card_ops mpnic_card_ops = {
+	.alloc			= mpnic_devlink_alloc,
+	.free			= mpnic_devlink_free,
+	.add			= mpnic_card_up,
+	.del			= mpnic_card_down,
+	.engines_add		= mpnic_debugfs_card_add,
+	.engines_del		= mpnic_debugfs_card_del,
+	.port_add		= mpnic_devlink_port_add,
+	.port_del		= mpnic_devlink_port_del,
+	.port_engines_check	= mpnic_port_engines_check,
+	.port_engines_swap	= mpnic_port_engines_swap,
+};
 
 static int __init mpnic_init(void)
 {
@@ -33,10 +56,10 @@ static int __init mpnic_init(void)
 	err = mpnic_wire_init();
 	if (err)
 		goto err_bus_exit;
-	err = mpnic_hotplug_init();
+	err = mpnic_hotplug_init(MPNIC_ARFS_RMAP_WORK);
 	if (err)
 		goto err_wire_exit;
-	err = mpnic_card_init();
+	err = mpnic_card_init(&mpnic_card_ops);
 	if (err)
 		goto err_hotplug_exit;
 	err = rtnl_link_register(&mpnic_link_ops);

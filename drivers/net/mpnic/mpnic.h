@@ -26,6 +26,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/netdevice.h>
+#include <net/rtnetlink.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/skbuff.h>
 #include <net/checksum.h>
@@ -41,7 +42,7 @@
 #define MPNIC_ENGINE_FW_VERSION	"1.0.0"		/* devlink: fw.engine */
 
 #define MPNIC_MAX_ENGINES	64
-#define MPNIC_MAX_PORTS		4		/* ports of one card (claims 44-45) */
+#define MPNIC_MAX_PORTS		4		/* ports of one card */
 /* Card memory buffers hold a 9000-byte MTU frame with two VLAN tags:
  * 9000 + 14 + 2 * 4 = 9022, rounded up to a multiple of 512.
  */
@@ -520,52 +521,27 @@ struct mpnic_rss_ctx {
 	struct mpnic_rss rss;
 };
 
-/* main.c: ordered, so a card's devlink registration precedes its teardown */
-extern struct workqueue_struct *mpnic_wq;
+/*
+ * Prototypes by layer, top to bottom, each under the file that defines it
+ * (Documentation/networking/mpnic.rst, "Layers"). A file calls only into
+ * its own layer and those below; tools/layers.sh checks it.
+ */
 
-/* bus.c */
-int mpnic_bus_init(void);
-void mpnic_bus_exit(void);
-struct device *mpnic_bus_dev_add(u32 id);
-void mpnic_bus_dev_del(struct device *dev);
+/* == control plane ================================================== */
 
-/* devlink.c */
-int mpnic_devlink_alloc(struct mpnic_card *card);
-void mpnic_devlink_register(struct mpnic_card *card);
-void mpnic_devlink_unregister(struct mpnic_card *card);
-void mpnic_devlink_free(struct mpnic_card *card);
-int mpnic_devlink_port_add(struct mpnic_port *port, struct netlink_ext_ack *extack);
-void mpnic_devlink_port_del(struct mpnic_port *port);
+/* link.c */
+extern struct rtnl_link_ops mpnic_link_ops;
+int mpnic_port_create(struct net *net, const char *name);
 
-/* card.c */
-struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
-				     const struct cpumask *cpus, struct net *net,
-				     struct netlink_ext_ack *extack);
-void mpnic_card_put(struct mpnic_card *card);
-int mpnic_card_port_add(struct mpnic_card *card, struct mpnic_port *port,
-			struct netlink_ext_ack *extack);
-void mpnic_card_port_del(struct mpnic_port *port);
-void mpnic_card_del(struct mpnic_card *card);
-int mpnic_card_reload_check(struct mpnic_card *card, u32 engines, size_t mem_size,
+/* channels.c */
+int mpnic_port_set_channels(struct mpnic_port *port, u32 n,
 			    struct netlink_ext_ack *extack);
-int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
-		      struct netlink_ext_ack *extack);
-struct mpnic_card *mpnic_card_find(u32 id);
-void mpnic_card_mem_uncharge(size_t bytes);
-bool mpnic_card_visible(const struct mpnic_card *card, const struct net *net);
-int mpnic_card_init(void);
-void mpnic_card_exit(void);
-int mpnic_engine_set_cpu(struct mpnic_engine *eng, u32 cpu, struct netlink_ext_ack *extack);
-
-/* hotplug.c */
-void mpnic_hotplug_bind(struct mpnic_engine *eng, int cpu);
-void mpnic_hotplug_unbind(struct mpnic_engine *eng);
-int mpnic_hotplug_init(void);
-void mpnic_hotplug_exit(void);
-extern struct mutex mpnic_cards_lock;
-extern struct list_head mpnic_cards;
+int mpnic_port_engines_check(struct mpnic_port *port, u32 n,
+			     struct netlink_ext_ack *extack);
+void mpnic_port_engines_swap(struct mpnic_port *port, u32 old_engines);
 
 /* ethtool.c */
+void mpnic_ethtool_init(struct net_device *dev);
 struct ethtool_rxfh_param;
 int mpnic_rss_apply(struct net_device *dev, struct mpnic_rss *rss,
 		    const struct ethtool_rxfh_param *rxfh, u32 offset,
@@ -589,23 +565,22 @@ int mpnic_remove_rxfh_context(struct net_device *dev, struct ethtool_rxfh_contex
 			      u32 rss_context, struct netlink_ext_ack *extack);
 #endif
 
-/* arfs.c, where the kernel has accelerated RFS */
+/* qstats.c (a stub in compat.h where the kernel has no queue stats) */
+#ifdef MPNIC_HAVE_QUEUE_STATS
+void mpnic_qstats_init(struct net_device *dev);
+#endif
+
+/* arfs.c, where the kernel has accelerated RFS; arfs.h: the filter table */
 #ifdef CONFIG_RFS_ACCEL
-int mpnic_arfs_queue(struct mpnic_port *port, const struct mpnic_flow *flow,
-		     enum mpnic_dir dir);
 int mpnic_rx_flow_steer(struct net_device *dev, const struct sk_buff *skb, u16 rxq,
 			u32 flow_id);
 void mpnic_arfs_rmap_update(struct mpnic_port *port);
 int mpnic_arfs_init(struct mpnic_port *port);
 void mpnic_arfs_exit(struct mpnic_port *port);
+extern struct work_struct mpnic_arfs_rmap_work;
+#define MPNIC_ARFS_RMAP_WORK	(&mpnic_arfs_rmap_work)
 #define MPNIC_NDO_RX_FLOW_STEER	.ndo_rx_flow_steer = mpnic_rx_flow_steer,
 #else
-static inline int mpnic_arfs_queue(struct mpnic_port *port, const struct mpnic_flow *flow,
-				   enum mpnic_dir dir)
-{
-	return -1;
-}
-
 static inline void mpnic_arfs_rmap_update(struct mpnic_port *port)
 {
 }
@@ -619,28 +594,113 @@ static inline void mpnic_arfs_exit(struct mpnic_port *port)
 {
 }
 
+#define MPNIC_ARFS_RMAP_WORK	NULL
 #define MPNIC_NDO_RX_FLOW_STEER
 #endif
 
-/* A dispatch counter bumped outside dispatch. Context: BH disabled */
-#define mpnic_dispatch_stat_inc(port, field)				\
-	mpnic_stat_inc(this_cpu_ptr((port)->dstats), field)
+/* devlink.c */
+int mpnic_devlink_alloc(struct mpnic_card *card);
+void mpnic_devlink_register(struct mpnic_card *card);
+void mpnic_devlink_unregister(struct mpnic_card *card);
+void mpnic_devlink_free(struct mpnic_card *card);
+int mpnic_devlink_port_add(struct mpnic_port *port, struct netlink_ext_ack *extack);
+void mpnic_devlink_port_del(struct mpnic_port *port);
 
 /* netlink.c */
 int mpnic_nl_init(void);
 void mpnic_nl_exit(void);
 
-/* engine.c */
-struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cpu,
-					 size_t mem_size);
-void mpnic_engine_destroy(struct mpnic_engine *eng, struct mpnic_engine_stats *last);
-void mpnic_card_engine_stats(struct mpnic_card *card, u32 id, struct mpnic_engine_stats *out);
+/* debugfs.c */
+void mpnic_debugfs_init(void);
+void mpnic_debugfs_exit(void);
+void mpnic_debugfs_card_add(struct mpnic_card *card);
+void mpnic_debugfs_card_del(struct mpnic_card *card);
 
-void mpnic_engine_kick(struct mpnic_engine *eng);
-void mpnic_engine_bh_enable(struct mpnic_engine *eng);
-bool mpnic_engine_has_work(struct mpnic_engine *eng);
+/* == port =========================================================== */
+
+/* netdev.c: the port's ndo handlers, gathered into an ops table by link.c */
+int mpnic_port_init(struct mpnic_port *port, struct net_device *dev);
+void mpnic_port_free(struct mpnic_port *port);
+void mpnic_port_setup(struct net_device *dev);
+int mpnic_port_set_rings(struct mpnic_port *port, u32 rx, u32 tx);
+void mpnic_uninit(struct net_device *dev);
+int mpnic_open(struct net_device *dev);
+int mpnic_stop(struct net_device *dev);
+int mpnic_change_mtu(struct net_device *dev, int new_mtu);
+u16 mpnic_select_queue(struct net_device *dev, struct sk_buff *skb,
+		       struct net_device *sb_dev);
+void mpnic_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *stats);
+int mpnic_add_slave(struct net_device *dev, struct net_device *slave_dev,
+		    struct netlink_ext_ack *extack);
+int mpnic_del_slave(struct net_device *dev, struct net_device *slave_dev);
+
+/* Whether @dev is a port of ours (of any card) */
+static inline bool mpnic_is_port(const struct net_device *dev)
+{
+	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, MPNIC_DRV_NAME);
+}
+
+/* txrx.c */
+int mpnic_hqs_open(struct mpnic_port *port, u32 from, u32 to);
+void mpnic_hqs_close(struct mpnic_port *port, u32 from, u32 to);
+netdev_tx_t mpnic_start_xmit(struct sk_buff *skb, struct net_device *dev);
+void mpnic_hq_get_stats(const struct mpnic_hq *hq, struct mpnic_hq_stats *out);
+
+/* wire.c */
+int mpnic_wire_attach(struct mpnic_port *port, struct net_device *wire,
+		      struct netlink_ext_ack *extack);
+void mpnic_wire_detach(struct mpnic_port *port);
+void mpnic_wire_update_carrier(struct mpnic_port *port);
+int mpnic_wire_init(void);
+void mpnic_wire_exit(void);
+
+/* == card =========================================================== */
+
+/*
+ * What the layers above hook into every card's life, given to
+ * mpnic_card_init() by main.c: the card calls up only through these.
+ */
+struct mpnic_card_ops {
+	int (*alloc)(struct mpnic_card *card);	/* its devlink instance */
+	void (*free)(struct mpnic_card *card);
+	void (*add)(struct mpnic_card *card);	/* created: it appears */
+	void (*del)(struct mpnic_card *card);	/* going: it disappears */
+	/* A reload's engines leave, and the new ones arrive */
+	void (*engines_del)(struct mpnic_card *card);
+	void (*engines_add)(struct mpnic_card *card);
+	/* A port joins or leaves the card: its devlink port */
+	int (*port_add)(struct mpnic_port *port, struct netlink_ext_ack *extack);
+	void (*port_del)(struct mpnic_port *port);
+	/* A reload asks each port whether it can, then hands it the engines */
+	int (*port_engines_check)(struct mpnic_port *port, u32 n,
+				  struct netlink_ext_ack *extack);
+	void (*port_engines_swap)(struct mpnic_port *port, u32 old_engines);
+};
+
+/* card.c */
+extern struct mutex mpnic_cards_lock;
+extern struct list_head mpnic_cards;
+/* Ordered, so a card's devlink registration precedes its teardown */
+extern struct workqueue_struct *mpnic_wq;
+struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
+				     const struct cpumask *cpus, struct net *net,
+				     struct netlink_ext_ack *extack);
+void mpnic_card_put(struct mpnic_card *card);
+int mpnic_card_port_add(struct mpnic_card *card, struct mpnic_port *port,
+			struct netlink_ext_ack *extack);
+void mpnic_card_port_del(struct mpnic_port *port);
+void mpnic_card_del(struct mpnic_card *card);
+int mpnic_card_reload_check(struct mpnic_card *card, u32 engines, size_t mem_size,
+			    struct netlink_ext_ack *extack);
+int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
+		      struct netlink_ext_ack *extack);
+struct mpnic_card *mpnic_card_find(u32 id);
+bool mpnic_card_visible(const struct mpnic_card *card, const struct net *net);
+void mpnic_card_engine_stats(struct mpnic_card *card, u32 id, struct mpnic_engine_stats *out);
 void mpnic_engine_get_stats(const struct mpnic_engine *eng,
 			    struct mpnic_engine_stats *out);
+int mpnic_card_init(const struct mpnic_card_ops *ops);
+void mpnic_card_exit(void);
 
 /* dispatch.c */
 rx_handler_result_t mpnic_dispatch_rx(struct sk_buff **pskb);
@@ -649,6 +709,69 @@ void mpnic_dispatch_get_stats(const struct mpnic_port *port,
 			      struct mpnic_dispatch_stats *out);
 struct mpnic_dispatch_cfg *mpnic_dispatch_cfg_dup(struct mpnic_port *port, u32 extra);
 void mpnic_dispatch_cfg_publish(struct mpnic_port *port, struct mpnic_dispatch_cfg *cfg);
+
+/* A dispatch counter bumped outside dispatch. Context: BH disabled */
+#define mpnic_dispatch_stat_inc(port, field)				\
+	mpnic_stat_inc(this_cpu_ptr((port)->dstats), field)
+
+/* bus.c */
+int mpnic_bus_init(void);
+void mpnic_bus_exit(void);
+struct device *mpnic_bus_dev_add(u32 id);
+void mpnic_bus_dev_del(struct device *dev);
+
+/* == engine ========================================================= */
+
+/* engine.c */
+struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cpu,
+					 size_t mem_size);
+void mpnic_engine_destroy(struct mpnic_engine *eng, struct mpnic_engine_stats *last);
+int mpnic_engine_set_cpu(struct mpnic_engine *eng, u32 cpu, struct netlink_ext_ack *extack);
+void mpnic_engine_kick(struct mpnic_engine *eng);
+void mpnic_engine_bh_enable(struct mpnic_engine *eng);
+bool mpnic_engine_has_work(struct mpnic_engine *eng);
+void mpnic_engine_buf_put(struct mpnic_engine *eng, u32 buf);
+void mpnic_engine_irq_all(struct mpnic_engine *eng);
+/* The last enum mpnic_fault, which the YNL spec does not count */
+#define MPNIC_FAULT_LAST	MPNIC_FAULT_TX_CMPL
+bool *mpnic_engine_fault(struct mpnic_engine *eng, u32 type);
+
+/**
+ * mpnic_engine_irq - raise a host queue's interrupt from its engine
+ * @hq: the queue; its NAPI instance is the handler its port registered
+ *
+ * BH is off around napi_schedule() so that the softirq runs on
+ * local_bh_enable(), whose time mpnic_engine_bh_enable() keeps out of the
+ * engine's own.
+ *
+ * Context: engine kthread.
+ */
+static inline void mpnic_engine_irq(struct mpnic_hq *hq)
+{
+	local_bh_disable();
+	napi_schedule(&hq->napi);
+	mpnic_engine_bh_enable(hq->eng);
+}
+
+/* engine_rx.c */
+int mpnic_engine_rx(struct mpnic_engine *eng, int budget);
+int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
+			    const u8 *frame, const struct mpnic_rx_desc *desc,
+			    const struct mpnic_flow *flow, enum mpnic_csum csum);
+void mpnic_engine_rx_delivered(struct mpnic_engine *eng, u32 len);
+void mpnic_engine_rx_irq(struct mpnic_hq *hq, u32 frames);
+
+/* engine_tx.c */
+int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget);
+
+/* gro.c */
+bool mpnic_gro_start(struct mpnic_engine *eng, u8 *hdr, const struct mpnic_flow *flow,
+		     u16 *len);
+int mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
+		    const struct mpnic_flow *flow, enum mpnic_csum csum);
+int mpnic_gro_follow(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
+		     const struct mpnic_rx_desc *desc);
+void mpnic_gro_flush(struct mpnic_engine *eng, struct mpnic_hq *hq);
 
 /* stack.c */
 bool mpnic_stack_rx(struct mpnic_engine *eng, const struct mpnic_rx_desc *desc,
@@ -674,68 +797,15 @@ static inline u32 mpnic_stack_l4_len(const struct mpnic_flow *flow)
 int mpnic_stack_init(struct mpnic_engine *eng, int node);
 void mpnic_stack_exit(struct mpnic_engine *eng);
 
-/* selftest.c */
+/* selftest.c: the loopback test the engines run for ethtool -t */
 void mpnic_selftest_rx(struct mpnic_engine *eng, const u8 *frame, u32 len);
 bool mpnic_selftest(struct mpnic_card *card, u64 *results);
 
-/* debugfs.c */
-void mpnic_debugfs_init(void);
-void mpnic_debugfs_exit(void);
-void mpnic_debugfs_card_add(struct mpnic_card *card);
-void mpnic_debugfs_card_del(struct mpnic_card *card);
-
-/* txrx.c */
-int mpnic_hqs_open(struct mpnic_port *port, u32 from, u32 to);
-void mpnic_hqs_close(struct mpnic_port *port, u32 from, u32 to);
-netdev_tx_t mpnic_start_xmit(struct sk_buff *skb, struct net_device *dev);
-int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
-			    const u8 *frame, const struct mpnic_rx_desc *desc,
-			    const struct mpnic_flow *flow, enum mpnic_csum csum);
-void mpnic_engine_rx_delivered(struct mpnic_engine *eng, u32 len);
-struct mpnic_tso;
-void mpnic_tso_segment(const struct mpnic_tso *tso, const struct sk_buff *skb, u32 from,
-		       u8 *buf, u32 idx, u32 chunk, bool last, bool csum);
-
-/* gro.c */
-bool mpnic_gro_start(struct mpnic_engine *eng, u8 *hdr, const struct mpnic_flow *flow,
-		     u16 *len);
-int mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
-		    const struct mpnic_flow *flow, enum mpnic_csum csum);
-int mpnic_gro_follow(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
-		     const struct mpnic_rx_desc *desc);
-void mpnic_gro_flush(struct mpnic_engine *eng, struct mpnic_hq *hq);
-int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget);
-void mpnic_engine_irq_all(struct mpnic_engine *eng);
-/* The last enum mpnic_fault, which the YNL spec does not count */
-#define MPNIC_FAULT_LAST	MPNIC_FAULT_TX_CMPL
-bool *mpnic_engine_fault(struct mpnic_engine *eng, u32 type);
-void mpnic_hq_rx_irq(struct mpnic_hq *hq, u32 frames);
-void mpnic_hq_get_stats(const struct mpnic_hq *hq, struct mpnic_hq_stats *out);
-
-/* netdev.c */
-extern struct rtnl_link_ops mpnic_link_ops;
-int mpnic_port_create(struct net *net, const char *name);
-int mpnic_port_set_rings(struct mpnic_port *port, u32 rx, u32 tx);
-int mpnic_port_set_channels(struct mpnic_port *port, u32 n,
-			    struct netlink_ext_ack *extack);
-bool mpnic_netdev_is_port(const struct net_device *dev);
-int mpnic_port_engines_check(struct mpnic_port *port, u32 n, struct netlink_ext_ack *extack);
-void mpnic_port_engines_swap(struct mpnic_port *port, u32 old_engines);
-
-/* qstats.c (a stub in compat.h where the kernel has no queue stats) */
-#ifdef MPNIC_HAVE_QUEUE_STATS
-void mpnic_qstats_init(struct net_device *dev);
-#endif
-
-/* wire.c */
-int mpnic_wire_attach(struct mpnic_port *port, struct net_device *wire,
-		      struct netlink_ext_ack *extack);
-void mpnic_wire_detach(struct mpnic_port *port);
-void mpnic_wire_update_carrier(struct mpnic_port *port);
-int mpnic_wire_init(void);
-void mpnic_wire_exit(void);
-
-/* ethtool.c */
-void mpnic_ethtool_init(struct net_device *dev);
+/* hotplug.c */
+void mpnic_hotplug_bind(struct mpnic_engine *eng, int cpu);
+void mpnic_hotplug_unbind(struct mpnic_engine *eng);
+int mpnic_hotplug_set_home(struct mpnic_engine *eng, u32 cpu);
+int mpnic_hotplug_init(struct work_struct *moved);
+void mpnic_hotplug_exit(void);
 
 #endif /* _MPNIC_H */

@@ -83,3 +83,61 @@ void mpnic_tso_fixup(const struct mpnic_tso *tso, u8 *frame, u32 idx, u32 payloa
 		flags &= ~TCPF_CWR;
 	th[13] = flags;
 }
+
+#ifdef __KERNEL__
+#include <linux/skbuff.h>
+#include <net/checksum.h>
+#include <net/ip6_checksum.h>
+
+/**
+ * mpnic_tso_segment - build one TSO segment in card memory
+ * @tso: the segmentation's state
+ * @skb: the large packet
+ * @from: offset in @skb of this segment's payload slice
+ * @buf: the segment, the large packet's headers already at its start
+ * @idx: segment number, from 0
+ * @chunk: payload bytes in this segment
+ * @last: this is the last segment
+ * @csum: set the checksums
+ *
+ * Copies the slice after the headers, summing it in the same pass, fixes
+ * the headers up (mpnic_tso_fixup()) and sets the IPv4 header and TCP
+ * checksums; without @csum, only copies and fixes up. The caller keeps
+ * @from + @chunk inside @skb.
+ */
+void mpnic_tso_segment(const struct mpnic_tso *tso, const struct sk_buff *skb, u32 from,
+		       u8 *buf, u32 idx, u32 chunk, bool last, bool csum)
+{
+	u32 len = tso->hdr_len + chunk;
+	u8 *ip = buf + tso->l3_off;
+	u32 tcplen = len - tso->l4_off;
+	__sum16 *check = (__sum16 *)(buf + tso->l4_off + 16);
+	__wsum psum = 0, sum;
+
+	if (csum)
+		psum = skb_copy_and_csum_bits(skb, from, buf + tso->hdr_len, chunk);
+	else	/* Cannot fail: the caller keeps the slice inside @skb */
+		WARN_ON_ONCE(skb_copy_bits(skb, from, buf + tso->hdr_len, chunk));
+	mpnic_tso_fixup(tso, buf, idx, chunk, last);
+	if (!csum)
+		return;
+	*check = 0;
+	/* The TCP header is a multiple of 4 bytes: the payload sums at an even offset */
+	sum = csum_add(csum_partial(buf + tso->l4_off, tso->hdr_len - tso->l4_off, 0), psum);
+	if (tso->l3 == 4) {
+		__be32 saddr, daddr;
+
+		*(__sum16 *)(ip + 10) = 0;
+		*(__sum16 *)(ip + 10) = ip_fast_csum(ip, ip[0] & 0xf);
+		memcpy(&saddr, ip + 12, 4);
+		memcpy(&daddr, ip + 16, 4);
+		*check = csum_tcpudp_magic(saddr, daddr, tcplen, IPPROTO_TCP, sum);
+	} else {
+		struct in6_addr saddr, daddr;
+
+		memcpy(&saddr, ip + 8, 16);
+		memcpy(&daddr, ip + 24, 16);
+		*check = csum_ipv6_magic(&saddr, &daddr, tcplen, IPPROTO_TCP, sum);
+	}
+}
+#endif /* __KERNEL__ */

@@ -27,5 +27,10 @@ void mpnic_tso_start(struct mpnic_tso *tso, const u8 *hdr, u16 l3_off, u16 l4_of
 		     u16 hdr_len, u16 mss, bool fixed_id);
 void mpnic_tso_fixup(const struct mpnic_tso *tso, u8 *frame, u32 idx, u32 payload,
 		     bool last);
+#ifdef __KERNEL__
+struct sk_buff;
+void mpnic_tso_segment(const struct mpnic_tso *tso, const struct sk_buff *skb, u32 from,
+		       u8 *buf, u32 idx, u32 chunk, bool last, bool csum);
+#endif
 
 #endif /* _MPNIC_TSO_H */

@@ -54,7 +54,7 @@ int mpnic_wire_attach(struct mpnic_port *port, struct net_device *wire,
 		NL_SET_ERR_MSG_MOD(extack, "Only an Ethernet device can be a wire");
 		return -EINVAL;
 	}
-	if (mpnic_netdev_is_port(wire)) {
+	if (mpnic_is_port(wire)) {
 		NL_SET_ERR_MSG_MOD(extack, "An mpnic port cannot be the wire of a port");
 		return -ELOOP;
 	}
