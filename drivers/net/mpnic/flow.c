@@ -9,11 +9,6 @@
 #include <linux/slab.h>
 #endif
 
-#define TCPF_FIN	0x01
-#define TCPF_SYN	0x02
-#define TCPF_RST	0x04
-#define TCPF_ACK	0x10
-
 int mpnic_flow_table_init(struct mpnic_flow_table *tbl, u32 max, int node)
 {
 	u32 i;
@@ -92,12 +87,12 @@ static void mpnic_flow_tcp(struct mpnic_flow_entry *fe, const u8 *frame,
 	u32 payload = flow->l3_off + flow->l3_len - flow->l4_off - hlen;
 	u32 seq = mpnic_get_be32(th + 4);
 
-	fe->next_seq[dir] = seq + payload + !!(flags & TCPF_SYN) + !!(flags & TCPF_FIN);
-	if (flags & TCPF_RST) {
+	fe->next_seq[dir] = seq + payload + !!(flags & MPNIC_TCP_SYN) + !!(flags & MPNIC_TCP_FIN);
+	if (flags & MPNIC_TCP_RST) {
 		fe->state = MPNIC_TCP_CLOSED;
 		return;
 	}
-	if (flags & TCPF_FIN)
+	if (flags & MPNIC_TCP_FIN)
 		fe->fin_seen |= 1 << dir;
 	mpnic_flow_tcp_state(fe, flags, dir);
 }
@@ -108,7 +103,7 @@ static void mpnic_flow_tcp_state(struct mpnic_flow_entry *fe, u8 flags, enum mpn
 	switch (fe->state) {
 	case MPNIC_TCP_NONE:
 	case MPNIC_TCP_CLOSED:
-		if ((flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN) {
+		if ((flags & (MPNIC_TCP_SYN | MPNIC_TCP_ACK)) == MPNIC_TCP_SYN) {
 			fe->state = MPNIC_TCP_SYN_SENT;
 			fe->syn_dir = dir;
 			fe->fin_seen = 0;
@@ -118,16 +113,16 @@ static void mpnic_flow_tcp_state(struct mpnic_flow_entry *fe, u8 flags, enum mpn
 		}
 		break;
 	case MPNIC_TCP_SYN_SENT:
-		if ((flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK) && dir != fe->syn_dir)
+		if ((flags & (MPNIC_TCP_SYN | MPNIC_TCP_ACK)) == (MPNIC_TCP_SYN | MPNIC_TCP_ACK) && dir != fe->syn_dir)
 			fe->state = MPNIC_TCP_SYN_RECV;
 		break;
 	case MPNIC_TCP_SYN_RECV:
-		if ((flags & TCPF_ACK) && !(flags & TCPF_SYN) && dir == fe->syn_dir)
+		if ((flags & MPNIC_TCP_ACK) && !(flags & MPNIC_TCP_SYN) && dir == fe->syn_dir)
 			fe->state = MPNIC_TCP_ESTABLISHED;
 		break;
 	case MPNIC_TCP_CLOSING:
 		/* The last ACK after both FINs */
-		if ((flags & TCPF_ACK) && !(flags & TCPF_FIN))
+		if ((flags & MPNIC_TCP_ACK) && !(flags & MPNIC_TCP_FIN))
 			fe->state = MPNIC_TCP_CLOSED;
 		break;
 	default:

@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Header fix-ups of TCP segmentation offload, per segment. */
 
+#include "parse.h"
 #include "tso.h"
-
-#define TCPF_FIN	0x01
-#define TCPF_PSH	0x08
-#define TCPF_CWR	0x80
 
 static u32 mpnic_tso_get32(const u8 *p)
 {
@@ -78,9 +75,9 @@ void mpnic_tso_fixup(const struct mpnic_tso *tso, u8 *frame, u32 idx, u32 payloa
 	}
 	mpnic_tso_put32(th + 4, tso->seq + idx * tso->mss);
 	if (!last)
-		flags &= ~(TCPF_FIN | TCPF_PSH);
+		flags &= ~(MPNIC_TCP_FIN | MPNIC_TCP_PSH);
 	if (idx)
-		flags &= ~TCPF_CWR;
+		flags &= ~MPNIC_TCP_CWR;
 	th[13] = flags;
 }
 
