@@ -156,6 +156,7 @@ void mpnic_arfs_rmap_update(struct mpnic_port *port)
 	struct cpu_rmap *rmap = port->netdev->rx_cpu_rmap;
 	u32 i;
 
+	ASSERT_RTNL();
 	if (!rmap)
 		return;
 	for (i = 0; i < rmap->size; i++)

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The card: its engines and its memory. Card memory is allocated once, when
- * the card is created, and split into one partition per engine (claims 21,
- * 24-26).
+ * the card is created, and split into one partition per engine.
  */
 
 #include <linux/cpu.h>
@@ -13,6 +12,7 @@
 #include <linux/random.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <net/devlink.h>
 #include <net/net_namespace.h>
 
 #include "mpnic.h"
@@ -417,6 +417,7 @@ int mpnic_card_reload_check(struct mpnic_card *card, u32 engines, size_t mem_siz
 	int err;
 	u32 i;
 
+	devl_assert_locked(card->devlink);
 	err = mpnic_card_engines_check(engines, mem_size, extack);
 	if (err)
 		return err;
@@ -457,6 +458,7 @@ int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
 	struct mpnic_port *port;
 	int err;
 
+	devl_assert_locked(card->devlink);
 	err = mpnic_card_reload_check(card, engines, mem_size, extack);
 	if (err)
 		return err;
@@ -574,7 +576,7 @@ void mpnic_card_put(struct mpnic_card *card)
 }
 
 /**
- * mpnic_card_port_add - give a card a new port (claims 44-45)
+ * mpnic_card_port_add - give a card a new port
  * @card: the card; the port takes a reference on it
  * @port: the port, not yet registered
  * @extack: netlink extended ack for refusals
@@ -672,7 +674,7 @@ void mpnic_card_del(struct mpnic_card *card)
  * @net: the namespace
  *
  * A card is seen from the namespace that made it with card-new and from
- * those of its ports; it follows a port that moves (claim 46).
+ * those of its ports; it follows a port that moves.
  *
  * Context: mpnic_cards_lock or RTNL held.
  */
@@ -680,6 +682,7 @@ bool mpnic_card_visible(const struct mpnic_card *card, const struct net *net)
 {
 	u32 i;
 
+	lockdep_assert(lockdep_is_held(&mpnic_cards_lock) || lockdep_rtnl_is_held());
 	if (card->net && net_eq(card->net, net))
 		return true;
 	for (i = 0; i < MPNIC_MAX_PORTS; i++)

@@ -80,6 +80,7 @@ void mpnic_port_engines_swap(struct mpnic_port *port, u32 old_engines)
 	struct mpnic_card *card = port->card;
 	u32 n, i;
 
+	ASSERT_RTNL();
 	n = port->num_hqs == old_engines ? card->num_engines :
 	    min(port->num_hqs, card->num_engines);
 	for (i = 0; i < MPNIC_MAX_ENGINES; i++)
@@ -119,6 +120,7 @@ int mpnic_port_set_channels(struct mpnic_port *port, u32 n,
 	u32 old = port->num_hqs, i;
 	int err;
 
+	ASSERT_RTNL();
 	if (n == old)
 		return 0;
 	if (n < old) {

@@ -574,6 +574,7 @@ static void mpnic_devlink_port_free(struct mpnic_card *card, u32 idx)
 {
 	struct devlink_port *dl_port = card->dl_ports[idx];
 
+	devl_assert_locked(card->devlink);
 	if (!dl_port)
 		return;
 	devl_port_unregister(dl_port);
@@ -643,6 +644,7 @@ int mpnic_devlink_port_add(struct mpnic_port *port, struct netlink_ext_ack *exta
  */
 void mpnic_devlink_port_del(struct mpnic_port *port)
 {
+	ASSERT_RTNL();
 	if (!port->dl_port)
 		return;
 	/* Before 6.2 devlink's notifications read the netdev it was given */
@@ -669,6 +671,7 @@ static void mpnic_devlink_ports_late(struct mpnic_card *card)
 	bool linked;
 	u32 i;
 
+	devl_assert_locked(card->devlink);
 	for (i = 0; i < MPNIC_MAX_PORTS; i++) {
 		if (card->dl_ports[i])
 			continue;

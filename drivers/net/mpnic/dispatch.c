@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The card's dispatch logic (claims 10, 27-29): frames from the wire are
+ * The card's dispatch logic: frames from the wire are
  * parsed, hashed and placed in card memory on the input ring of the engine
  * that owns their flow; frames from the host are steered to the queue of
  * that same engine.
@@ -141,6 +141,7 @@ static struct mpnic_rx_desc *mpnic_dispatch_slot(struct mpnic_engine *eng,
 	struct mpnic_rx_desc *desc;
 	u32 *freebuf;
 
+	lockdep_assert_held(&eng->in_lock);
 	freebuf = mpnic_ring_cons_peek(&eng->free_ring);
 	if (unlikely(!freebuf)) {
 		/* the card's watchdog reads it (in_lock only orders writers) */
@@ -252,7 +253,7 @@ static void mpnic_dispatch_frame(struct mpnic_port *port, struct mpnic_dispatch_
  * A TCP GSO packet, as a virtual wire (veth) hands over what the peer's
  * stack sent: cut it into wire frames directly in card memory, headers
  * fixed up and checksums computed as the peer's NIC would have sent them
- * (claim 8's segmentation, on the way in), with no skb per segment, the
+ * (TSO's segmentation, on the way in), with no skb per segment, the
  * payload copied and summed in one pass, and one doorbell for all. The
  * segments are one flow: they are steered once, to one engine, and each
  * counts as a wire frame. Returns false, having done nothing, for what it

@@ -3,7 +3,7 @@
  * Engines: the card's NIC processors. Each is a kthread bound to its own
  * CPU that services its input ring (frames placed by dispatch) and the TX
  * ring of the host queue it serves, runs its stack instance over them, and
- * sleeps when there is no work (claims 1-3, 11-13, 30).
+ * sleeps when there is no work.
  */
 
 #include <linux/cpu.h>

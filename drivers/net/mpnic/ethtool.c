@@ -607,6 +607,7 @@ int mpnic_rss_apply(struct net_device *dev, struct mpnic_rss *rss,
 	int hfunc = -1;
 	u32 i;
 
+	ASSERT_RTNL();
 	switch (rxfh->hfunc) {
 	case ETH_RSS_HASH_NO_CHANGE:
 		break;

@@ -51,6 +51,7 @@ static void mpnic_hotplug_move(struct mpnic_engine *eng, int cpu, const char *wh
 {
 	int from = eng->cpu;
 
+	lockdep_assert_held(&mpnic_engines_lock);
 	if (cpu >= nr_cpu_ids || cpu == from)
 		return;
 	if (set_cpus_allowed_ptr(eng->task, cpumask_of(cpu))) {

@@ -89,6 +89,7 @@ static int mpnic_port_reconfig(struct mpnic_port *port, const struct mpnic_qcfg 
 	u32 i, j;
 	int err;
 
+	ASSERT_RTNL();
 	mpnic_port_qcfg_set(port, qc);
 	if (!netif_running(dev))
 		return 0;
@@ -142,6 +143,7 @@ int mpnic_port_set_rings(struct mpnic_port *port, u32 rx, u32 tx)
 		.mtu = port->netdev->mtu,
 	};
 
+	ASSERT_RTNL();
 	return mpnic_port_reconfig(port, &qc);
 }
 

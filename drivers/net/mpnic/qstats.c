@@ -117,6 +117,7 @@ static void mpnic_qstats_get_base(struct net_device *dev, struct netdev_queue_st
 	struct mpnic_dispatch_stats ds;
 	u32 i;
 
+	ASSERT_RTNL();
 	mpnic_qstats_rx_zero(rx);
 	mpnic_qstats_tx_zero(tx);
 	for (i = port->num_hqs; i < MPNIC_MAX_ENGINES; i++) {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Receive-side scaling: the programmable hash of the dispatch logic
- * (claims 10, 20, 27, 28). Pure code: it also builds in user space, where
- * tools/unit checks it against Microsoft's published Toeplitz vectors.
+ * Receive-side scaling: the programmable hash of the dispatch logic.
+ * Pure code: it also builds in user space, where tools/unit checks it
+ * against Microsoft's published Toeplitz vectors.
  */
 #ifndef _MPNIC_RSS_H
 #define _MPNIC_RSS_H
@@ -47,7 +47,7 @@ enum mpnic_hash_kind {
 };
 
 /*
- * Ntuple rules: matched before hashing, lowest location first (claim 10).
+ * Ntuple rules: matched before hashing, lowest location first.
  * A rule of a TCP or UDP type matches only that type; an IP rule
  * (ethtool's ip4/ip6) matches any flow of its IP version, optionally by
  * L4 protocol. A mask bit set means the bit is compared.

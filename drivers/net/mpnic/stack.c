@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * An engine's stack instance: validation of what arrives from the wire,
- * with its own counters in the style of the SNMP MIBs (claims 2-6, 14-16).
+ * with its own counters in the style of the SNMP MIBs.
  * Nothing here is shared with another engine.
  */
 
@@ -117,7 +117,7 @@ struct mpnic_flow_entry *mpnic_stack_tx(struct mpnic_engine *eng, u8 port, const
  * @fe: the flow entry of their packet's first segment
  * @dir: MPNIC_DIR_IN: segments mpnic_gro_follow() merged into a packet the
  *	stack took in; MPNIC_DIR_OUT: a TSO packet's segments after the first,
- *	which the engine cut from its headers (claim 8)
+ *	which the engine cut from its headers (TSO)
  * @pkts: how many
  * @bytes: their IP bytes in all
  * @next_seq: the sequence number after the last of them

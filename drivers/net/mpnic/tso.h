@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * TCP segmentation offload as an engine performs it (claim 8): the host
+ * TCP segmentation offload as an engine performs it: the host
  * hands over one large TCP packet, the engine builds each wire frame in card
  * memory from the packet's headers and a slice of its payload, and fixes up
  * the headers here. Checksums are the caller's. Pure code: it also builds

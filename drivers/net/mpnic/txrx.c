@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host queues: the host side of the DMA-style handoff (claims 7-8, 17-18,
- * 22, 24-25). Per queue, the host posts page_pool buffers that its engine
- * fills (DMA #2) and completes; the NAPI instance is the queue's interrupt
- * and turns completions into skbs. In the other direction the host posts
- * skbs on the TX ring, the engine sends them and completes them, and NAPI
- * frees them.
+ * Host queues: the host side of the DMA-style handoff. Per queue, the
+ * host posts page_pool buffers that its engine fills (DMA #2) and
+ * completes; the NAPI instance is the queue's interrupt and turns
+ * completions into skbs. In the other direction the host posts skbs on
+ * the TX ring, the engine sends them and completes them, and NAPI frees
+ * them.
  */
 
 #include <linux/etherdevice.h>
@@ -53,6 +53,7 @@ netdev_tx_t mpnic_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	u32 len = skb->len;	/* the engine may free the skb once it is posted */
 	bool kick;
 
+	lockdep_assert_held(&txq->_xmit_lock);
 	desc = mpnic_ring_prod_slot(&hq->tx_ring);
 	if (unlikely(!desc || !mpnic_hq_tx_space(hq))) {
 		/* The queue is stopped before it fills; this is a bug */
