@@ -606,6 +606,10 @@ void mpnic_devlink_free(struct mpnic_card *card);
 int mpnic_devlink_port_add(struct mpnic_port *port, struct netlink_ext_ack *extack);
 void mpnic_devlink_port_del(struct mpnic_port *port);
 
+/* health.c */
+void mpnic_health_init(struct mpnic_card *card);
+void mpnic_health_exit(struct mpnic_card *card);
+
 /* netlink.c */
 int mpnic_nl_init(void);
 void mpnic_nl_exit(void);
