@@ -14,7 +14,7 @@ objdir=${1:-$(ls -d "$top"/build/*/drivers/net/mpnic 2>/dev/null | sort -V | tai
 
 declare -A layer=(
 	[main]=5
-	[link]=4 [channels]=4 [ethtool]=4 [rssctx]=4 [qstats]=4 [arfs]=4
+	[link]=4 [channels]=4 [ethtool]=4 [ntuple]=4 [rssctx]=4 [qstats]=4 [arfs]=4
 	[devlink]=4 [health]=4 [netlink]=4 [mpnic_nl]=4 [debugfs]=4
 	[netdev]=3 [txrx]=3 [wire]=3
 	[card]=2 [dispatch]=2 [bus]=2

@@ -548,6 +548,16 @@ int mpnic_rss_apply(struct net_device *dev, struct mpnic_rss *rss,
 		    struct netlink_ext_ack *extack);
 u8 mpnic_rss_hfunc_eth(const struct mpnic_rss *rss);
 
+/* ntuple.c */
+struct ethtool_rx_flow_spec;
+const struct mpnic_ntuple_rule *mpnic_ntuple_at(const struct mpnic_dispatch_cfg *cfg,
+						u32 loc);
+void mpnic_ntuple_to_fs(const struct mpnic_ntuple_rule *rule,
+			struct ethtool_rx_flow_spec *fs);
+int mpnic_ntuple_insert(struct net_device *dev, struct ethtool_rx_flow_spec *fs,
+			u32 rss_context);
+int mpnic_ntuple_delete(struct net_device *dev, u32 loc);
+
 /* rssctx.c (stubs in compat.h where ethtool has no context ops) */
 #ifdef MPNIC_HAVE_RXFH_CONTEXT_OPS
 struct ethtool_rxfh_context;
