@@ -16,6 +16,7 @@ declare -A layer=(
 	[main]=5
 	[link]=4 [channels]=4 [ethtool]=4 [ntuple]=4 [rssctx]=4 [qstats]=4 [arfs]=4
 	[devlink]=4 [health]=4 [netlink]=4 [mpnic_nl]=4 [debugfs]=4
+	[compat/devlink_ports]=4
 	[netdev]=3 [txrx]=3 [wire]=3
 	[card]=2 [dispatch]=2 [bus]=2
 	[engine]=1 [engine_rx]=1 [engine_tx]=1 [gro]=1 [stack]=1
@@ -25,9 +26,13 @@ declare -A layer=(
 name=(engine card port control module)
 name=(pure "${name[@]}")
 
+# A file's name: its path under the module's directory, less .o
+fname() { local f=${1#"$objdir"/}; echo "${f%.o}"; }
+
 objs=()
-for o in "$objdir"/*.o; do
-	f=$(basename "$o" .o)
+for o in "$objdir"/*.o "$objdir"/compat/*.o; do
+	[ -e "$o" ] || continue
+	f=$(fname "$o")
 	case $f in mpnic|*.mod) continue ;; esac
 	if [ -z "${layer[$f]:-}" ]; then
 		echo "layers: $f.c is in no layer (tools/layers.sh)" >&2
@@ -38,7 +43,7 @@ done
 
 declare -A def
 for o in "${objs[@]}"; do
-	f=$(basename "$o" .o)
+	f=$(fname "$o")
 	while read -r _ _ sym; do
 		def[$sym]=$f
 	done < <(nm --defined-only "$o" | awk '$2 ~ /^[TDBRG]$/')
@@ -46,7 +51,7 @@ done
 
 bad=0 edges=0
 for o in "${objs[@]}"; do
-	f=$(basename "$o" .o)
+	f=$(fname "$o")
 	while read -r _ sym; do
 		g=${def[$sym]:-}
 		[ -n "$g" ] && [ "$g" != "$f" ] || continue

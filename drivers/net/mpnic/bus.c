@@ -10,14 +10,15 @@
 
 #include "mpnic.h"
 
-static int mpnic_bus_match(struct device *dev, MPNIC_BUS_DRV_CONST struct device_driver *drv)
+static int mpnic_bus_match(struct device *dev, const struct device_driver *drv)
 {
 	return 1;	/* every device on the bus is a card */
 }
+MPNIC_BUS_MATCH_ADAPTER(mpnic_bus_match)
 
 static struct bus_type mpnic_bus = {
 	.name	= MPNIC_DRV_NAME,
-	.match	= mpnic_bus_match,
+	.match	= MPNIC_BUS_MATCH(mpnic_bus_match),
 };
 
 /* The card is set up by whoever created it: binding only names the driver */

@@ -1,29 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The only place that knows kernel versions. The code is written against the
- * 6.12 API; what an older kernel lacks is filled in here. Kbuild force-includes
- * this file and sets MPNIC_HAVE_* from probes of the target's headers.
+ * 6.12 API; what an older kernel lacks is filled in here, under the upstream
+ * names where it can be: headers the kernel lacks are in compat/include
+ * (searched after the kernel's), code in compat/ (built only where
+ * needed). Kbuild force-includes this file and sets MPNIC_HAVE_* from
+ * probes of the target's headers.
  */
 #ifndef _MPNIC_COMPAT_H
 #define _MPNIC_COMPAT_H
 
 #ifdef __KERNEL__
-#include <linux/version.h>
+#include <linux/types.h>
 
-#ifdef MPNIC_HAVE_PP_HELPERS_H
-#define MPNIC_PAGE_POOL_H <net/page_pool/helpers.h>
-#else
-#define MPNIC_PAGE_POOL_H <net/page_pool.h>
-#endif
-
-#ifdef MPNIC_HAVE_NET_GSO_H
-#define MPNIC_GSO_H <net/gso.h>
-#else
-/* skb_gso_segment() is in netdevice.h; any header under net/ will do here
- * (a path under linux/ would be macro-expanded: "linux" is predefined)
- */
-#define MPNIC_GSO_H <net/checksum.h>
-#endif
+struct mpnic_card;
+struct mpnic_port;
 
 /*
  * ethtool RSS ops take a struct ethtool_rxfh_param since 6.8; before, the
@@ -123,13 +114,13 @@ static inline void mpnic_rss_ctx_free_all(struct mpnic_port *port)
 #endif
 
 /* Queues linked to their NAPI in the netdev family (6.8+); nothing before */
-#ifdef MPNIC_HAVE_QUEUE_SET_NAPI
-#define mpnic_queue_set_napi(dev, idx, napi) do {			\
-		netif_queue_set_napi(dev, idx, NETDEV_QUEUE_TYPE_RX, napi);	\
-		netif_queue_set_napi(dev, idx, NETDEV_QUEUE_TYPE_TX, napi);	\
-	} while (0)
-#else
-#define mpnic_queue_set_napi(dev, idx, napi) do { } while (0)
+#ifndef MPNIC_HAVE_QUEUE_SET_NAPI
+enum netdev_queue_type {
+	NETDEV_QUEUE_TYPE_RX,
+	NETDEV_QUEUE_TYPE_TX,
+};
+
+#define netif_queue_set_napi(dev, idx, type, napi)	do { } while (0)
 #endif
 
 /* Page pools named by their netdev, listed by netdev page-pool-get (6.8+) */
@@ -156,24 +147,26 @@ static inline void mpnic_rss_ctx_free_all(struct mpnic_port *port)
 
 /*
  * devlink ports: a netdev names its devlink port before registration since
- * 6.2 (SET_NETDEV_DEVLINK_PORT), and devlink follows it from its netdev
- * notifier. Before, the driver registers the port and sets its type after
- * the netdev registered, and both take RTNL themselves (their notification
- * reads the netdev under it): mpnic does that late, from mpnic_wq
- * (MPNIC_DEVLINK_PORTS_LATE). What devlink knows of a netdev that
- * unregisters must go under RTNL, before the netdev can be freed; the type
- * clear would take RTNL again, so the netdev is forgotten under the lock
- * devlink reads it under, as devlink's own netdev notifier does since 6.2.
+ * 6.2 (SET_NETDEV_DEVLINK_PORT). Before, they are registered late, from
+ * mpnic_wq, and devlink's hold on the netdev dropped by hand at its
+ * unregistration, under the lock devlink reads it under
+ * (compat/devlink_ports.c).
  */
 #ifdef MPNIC_HAVE_SET_NETDEV_DEVLINK_PORT
-#define MPNIC_DEVLINK_PORTS_LATE	false
-#define mpnic_netdev_devlink_port_set(dev, dl_port)	SET_NETDEV_DEVLINK_PORT(dev, dl_port)
-#define mpnic_devlink_port_type_eth_set(dl_port, dev)	do { } while (0)
+static inline bool mpnic_devlink_port_add_late(struct mpnic_port *port)
+{
+	return false;
+}
+
+static inline void mpnic_devlink_ports_late(struct mpnic_card *card)
+{
+}
+
 #define mpnic_devlink_port_forget_netdev(dl_port)	do { } while (0)
 #else
-#define MPNIC_DEVLINK_PORTS_LATE	true
-#define mpnic_netdev_devlink_port_set(dev, dl_port)	do { } while (0)
-#define mpnic_devlink_port_type_eth_set(dl_port, dev)	devlink_port_type_eth_set(dl_port, dev)
+bool mpnic_devlink_port_add_late(struct mpnic_port *port);
+void mpnic_devlink_ports_late(struct mpnic_card *card);
+#define SET_NETDEV_DEVLINK_PORT(dev, dl_port)		do { } while (0)
 #define mpnic_devlink_port_forget_netdev(dl_port)	do {	\
 	spin_lock_bh(&(dl_port)->type_lock);			\
 	(dl_port)->type_eth.netdev = NULL;			\
@@ -181,21 +174,35 @@ static inline void mpnic_rss_ctx_free_all(struct mpnic_port *port)
 } while (0)
 #endif
 
-/* devlink parameter set callbacks take an extack since 6.10 */
+/*
+ * devlink parameter set callbacks take an extack since 6.10. The driver
+ * writes the new form; MPNIC_DEVLINK_PARAM_SET(fn) names the callback to
+ * put in the table, after MPNIC_DEVLINK_PARAM_SET_ADAPTER(fn).
+ */
 #ifdef MPNIC_HAVE_DEVLINK_PARAM_SET_EXTACK
-#define MPNIC_DEVLINK_PARAM_SET_ARGS(dl, id, ctx, extack)		\
-	struct devlink *dl, u32 id, struct devlink_param_gset_ctx *ctx,	\
-	struct netlink_ext_ack *extack
+#define MPNIC_DEVLINK_PARAM_SET(fn)	fn
+#define MPNIC_DEVLINK_PARAM_SET_ADAPTER(fn)
 #else
-#define MPNIC_DEVLINK_PARAM_SET_ARGS(dl, id, ctx, extack)		\
-	struct devlink *dl, u32 id, struct devlink_param_gset_ctx *ctx
+#define MPNIC_DEVLINK_PARAM_SET(fn)	fn##_compat
+#define MPNIC_DEVLINK_PARAM_SET_ADAPTER(fn)				\
+static int fn##_compat(struct devlink *dl, u32 id,			\
+		       struct devlink_param_gset_ctx *ctx)		\
+{									\
+	return fn(dl, id, ctx, NULL);					\
+}
 #endif
 
-/* bus_type.match takes a const driver since 6.11 */
+/* bus_type.match takes a const driver since 6.11: the same, for it */
 #ifdef MPNIC_HAVE_BUS_MATCH_CONST
-#define MPNIC_BUS_DRV_CONST const
+#define MPNIC_BUS_MATCH(fn)	fn
+#define MPNIC_BUS_MATCH_ADAPTER(fn)
 #else
-#define MPNIC_BUS_DRV_CONST
+#define MPNIC_BUS_MATCH(fn)	fn##_compat
+#define MPNIC_BUS_MATCH_ADAPTER(fn)					\
+static int fn##_compat(struct device *dev, struct device_driver *drv)	\
+{									\
+	return fn(dev, drv);						\
+}
 #endif
 
 #ifndef MPNIC_HAVE_ETHTOOL_PUTS

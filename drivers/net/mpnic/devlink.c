@@ -101,12 +101,15 @@ static int mpnic_devlink_busy_poll_get(struct devlink *devlink, u32 id,
 	return 0;
 }
 
-static int mpnic_devlink_busy_poll_set(MPNIC_DEVLINK_PARAM_SET_ARGS(devlink, id, ctx, extack))
+static int mpnic_devlink_busy_poll_set(struct devlink *devlink, u32 id,
+				       struct devlink_param_gset_ctx *ctx,
+				       struct netlink_ext_ack *extack)
 {
 	/* the engines see it at their next pass with work */
 	WRITE_ONCE(mpnic_devlink_card(devlink)->busy_poll_us, ctx->val.vu32);
 	return 0;
 }
+MPNIC_DEVLINK_PARAM_SET_ADAPTER(mpnic_devlink_busy_poll_set)
 
 static int mpnic_devlink_adaptive_get(struct devlink *devlink, u32 id,
 				      struct devlink_param_gset_ctx *ctx)
@@ -115,12 +118,15 @@ static int mpnic_devlink_adaptive_get(struct devlink *devlink, u32 id,
 	return 0;
 }
 
-static int mpnic_devlink_adaptive_set(MPNIC_DEVLINK_PARAM_SET_ARGS(devlink, id, ctx, extack))
+static int mpnic_devlink_adaptive_set(struct devlink *devlink, u32 id,
+				      struct devlink_param_gset_ctx *ctx,
+				      struct netlink_ext_ack *extack)
 {
 	/* the engines see it the next time they run out of work */
 	WRITE_ONCE(mpnic_devlink_card(devlink)->busy_poll_adaptive, ctx->val.vbool);
 	return 0;
 }
+MPNIC_DEVLINK_PARAM_SET_ADAPTER(mpnic_devlink_adaptive_set)
 
 /*
  * engines and card_mem_mb are the card's "firmware" settings (cmode
@@ -136,7 +142,9 @@ static int mpnic_devlink_fw_get(struct devlink *devlink, u32 id,
 	return 0;
 }
 
-static int mpnic_devlink_fw_set(MPNIC_DEVLINK_PARAM_SET_ARGS(devlink, id, ctx, extack))
+static int mpnic_devlink_fw_set(struct devlink *devlink, u32 id,
+				struct devlink_param_gset_ctx *ctx,
+				struct netlink_ext_ack *extack)
 {
 	struct mpnic_card *card = mpnic_devlink_card(devlink);
 
@@ -146,22 +154,26 @@ static int mpnic_devlink_fw_set(MPNIC_DEVLINK_PARAM_SET_ARGS(devlink, id, ctx, e
 		card->fw_mem_mb = ctx->val.vu32;
 	return 0;
 }
+MPNIC_DEVLINK_PARAM_SET_ADAPTER(mpnic_devlink_fw_set)
 
 static const struct devlink_param mpnic_devlink_params[] = {
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_ENGINES, "engines", DEVLINK_PARAM_TYPE_U32,
 			     BIT(DEVLINK_PARAM_CMODE_PERMANENT), mpnic_devlink_fw_get,
-			     mpnic_devlink_fw_set, mpnic_devlink_engines_validate),
+			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_fw_set),
+			     mpnic_devlink_engines_validate),
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_CARD_MEM_MB, "card_mem_mb",
 			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_PERMANENT),
-			     mpnic_devlink_fw_get, mpnic_devlink_fw_set,
+			     mpnic_devlink_fw_get, MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_fw_set),
 			     mpnic_devlink_card_mem_validate),
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_BUSY_POLL_US, "busy_poll_us",
 			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
-			     mpnic_devlink_busy_poll_get, mpnic_devlink_busy_poll_set,
+			     mpnic_devlink_busy_poll_get,
+			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_busy_poll_set),
 			     mpnic_devlink_busy_poll_validate),
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_BUSY_POLL_ADAPTIVE, "busy_poll_adaptive",
 			     DEVLINK_PARAM_TYPE_BOOL, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
-			     mpnic_devlink_adaptive_get, mpnic_devlink_adaptive_set,
+			     mpnic_devlink_adaptive_get,
+			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_adaptive_set),
 			     NULL),
 };
 
@@ -246,7 +258,7 @@ static bool mpnic_devl_trylock(struct devlink *devlink)
 }
 
 /* Unregister and free the devlink port of index @idx. Context: instance lock held */
-static void mpnic_devlink_port_free(struct mpnic_card *card, u32 idx)
+void mpnic_devlink_port_free(struct mpnic_card *card, u32 idx)
 {
 	struct devlink_port *dl_port = card->dl_ports[idx];
 
@@ -265,8 +277,7 @@ static void mpnic_devlink_port_free(struct mpnic_card *card, u32 idx)
  *
  * A physical port numbered by the port's index. The devlink port of a port
  * that had the index before and is not yet gone goes first. Before 6.2
- * (compat.h: MPNIC_DEVLINK_PORTS_LATE) mpnic_wq registers it once the
- * netdev is.
+ * (compat/devlink_ports.c) mpnic_wq registers it once the netdev is.
  *
  * Context: process context, RTNL held: the instance lock, which comes
  * before RTNL, is only tried, and a port-new that finds it held (by a
@@ -284,11 +295,9 @@ int mpnic_devlink_port_add(struct mpnic_port *port, struct netlink_ext_ack *exta
 	int err;
 
 	ASSERT_RTNL();
-	if (MPNIC_DEVLINK_PORTS_LATE) {
-		/* It runs after RTNL, so after the netdev registered */
-		queue_work(mpnic_wq, &card->dl_ports_work);
+	/* Before 6.2, mpnic_wq registers it once the netdev is (compat) */
+	if (mpnic_devlink_port_add_late(port))
 		return 0;
-	}
 	dl_port = kzalloc(sizeof(*dl_port), GFP_KERNEL);
 	if (!dl_port)
 		return -ENOMEM;
@@ -324,66 +333,9 @@ void mpnic_devlink_port_del(struct mpnic_port *port)
 	if (!port->dl_port)
 		return;
 	/* Before 6.2 devlink's notifications read the netdev it was given */
-	if (MPNIC_DEVLINK_PORTS_LATE)
-		mpnic_devlink_port_forget_netdev(port->dl_port);
+	mpnic_devlink_port_forget_netdev(port->dl_port);
 	WRITE_ONCE(port->dl_port, NULL);
 	queue_work(mpnic_wq, &port->card->dl_ports_work);
-}
-
-/*
- * Before 6.2: the devlink port of each registered netdev that has none,
- * registered and typed outside RTNL, which both take. The netdev is held
- * in between; a port deleted meanwhile does not get it, and it goes.
- * Context: mpnic_wq, the instance lock held.
- */
-static void mpnic_devlink_ports_late(struct mpnic_card *card)
-{
-	struct devlink_port_attrs attrs = {
-		.flavour = DEVLINK_PORT_FLAVOUR_PHYSICAL,
-	};
-	struct devlink_port *dl_port;
-	struct mpnic_port *port;
-	struct net_device *dev;
-	bool linked;
-	u32 i;
-
-	devl_assert_locked(card->devlink);
-	for (i = 0; i < MPNIC_MAX_PORTS; i++) {
-		if (card->dl_ports[i])
-			continue;
-		dev = NULL;
-		rtnl_lock();
-		port = card->ports[i];
-		if (port && !port->dl_port && port->netdev->reg_state == NETREG_REGISTERED) {
-			dev = port->netdev;
-			dev_hold(dev);
-		}
-		rtnl_unlock();
-		if (!dev)
-			continue;
-		dl_port = kzalloc(sizeof(*dl_port), GFP_KERNEL);
-		attrs.phys.port_number = i;
-		if (dl_port)
-			devlink_port_attrs_set(dl_port, &attrs);
-		if (!dl_port || devl_port_register(card->devlink, dl_port, i)) {
-			dev_warn(card->dev, "no devlink port for %s\n", netdev_name(dev));
-			kfree(dl_port);
-			dev_put(dev);
-			continue;
-		}
-		card->dl_ports[i] = dl_port;
-		mpnic_devlink_port_type_eth_set(dl_port, dev);
-		rtnl_lock();
-		linked = card->ports[i] == port && dev->reg_state == NETREG_REGISTERED;
-		if (linked)
-			WRITE_ONCE(port->dl_port, dl_port);
-		else
-			mpnic_devlink_port_forget_netdev(dl_port);
-		rtnl_unlock();
-		dev_put(dev);
-		if (!linked)
-			mpnic_devlink_port_free(card, i);
-	}
 }
 
 /* mpnic_wq: the devlink ports whose port is gone, and before 6.2 new ones */
@@ -405,8 +357,7 @@ static void mpnic_devlink_ports_work(struct work_struct *work)
 		}
 	}
 	mutex_unlock(&mpnic_cards_lock);
-	if (MPNIC_DEVLINK_PORTS_LATE)
-		mpnic_devlink_ports_late(card);
+	mpnic_devlink_ports_late(card);
 	devl_unlock(card->devlink);
 }
 

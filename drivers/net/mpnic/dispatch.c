@@ -12,7 +12,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/tcp.h>
-#include MPNIC_GSO_H
+#include <net/gso.h>
 
 #include "mpnic.h"
 #include "arfs.h"

@@ -20,7 +20,7 @@
 
 #include <linux/etherdevice.h>
 #include <linux/in.h>
-#include MPNIC_PAGE_POOL_H
+#include <net/page_pool/helpers.h>
 
 #include <uapi/linux/mpnic.h>
 

@@ -615,6 +615,7 @@ void mpnic_devlink_unregister(struct mpnic_card *card);
 void mpnic_devlink_free(struct mpnic_card *card);
 int mpnic_devlink_port_add(struct mpnic_port *port, struct netlink_ext_ack *extack);
 void mpnic_devlink_port_del(struct mpnic_port *port);
+void mpnic_devlink_port_free(struct mpnic_card *card, u32 idx);
 
 /* health.c */
 void mpnic_health_init(struct mpnic_card *card);

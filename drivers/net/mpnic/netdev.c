@@ -237,7 +237,7 @@ int mpnic_port_init(struct mpnic_port *port, struct net_device *dev)
 	 */
 	port->wire_trains = true;
 	SET_NETDEV_DEV(dev, port->card->dev);
-	mpnic_netdev_devlink_port_set(dev, port->dl_port);
+	SET_NETDEV_DEVLINK_PORT(dev, port->dl_port);
 	port->num_hqs = port->card->num_engines;
 
 	port->dstats = netdev_alloc_pcpu_stats(struct mpnic_dispatch_stats);

@@ -13,12 +13,11 @@
 #include <linux/tcp.h>
 #include <net/checksum.h>
 #include <net/ip6_checksum.h>
+#include <net/page_pool/helpers.h>
 #include <net/tcp.h>
-#include MPNIC_PAGE_POOL_H
 #include <uapi/linux/mpnic.h>
 
 #include "mpnic.h"
-#include "tso.h"
 
 static u32 mpnic_hq_tx_space(const struct mpnic_hq *hq)
 {
@@ -338,7 +337,8 @@ static int mpnic_hq_open(struct mpnic_port *port, struct mpnic_hq *hq)
 	mpnic_hq_refill(hq);
 	local_bh_enable();
 	napi_enable(&hq->napi);
-	mpnic_queue_set_napi(dev, hq->idx, &hq->napi);
+	netif_queue_set_napi(dev, hq->idx, NETDEV_QUEUE_TYPE_RX, &hq->napi);
+	netif_queue_set_napi(dev, hq->idx, NETDEV_QUEUE_TYPE_TX, &hq->napi);
 	return 0;
 
 err_free_tx_cmpl:
@@ -362,7 +362,8 @@ static void mpnic_hq_close(struct mpnic_hq *hq)
 
 	/* No engine arms the timer any more: the queue has left it */
 	hrtimer_cancel(&hq->irq_timer);
-	mpnic_queue_set_napi(hq->port->netdev, hq->idx, NULL);
+	netif_queue_set_napi(hq->port->netdev, hq->idx, NETDEV_QUEUE_TYPE_RX, NULL);
+	netif_queue_set_napi(hq->port->netdev, hq->idx, NETDEV_QUEUE_TYPE_TX, NULL);
 	napi_disable(&hq->napi);
 	/*
 	 * Fence xmit out of the rings freed below: a running port rebuilds

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * devlink ports before 6.2, built only there. A netdev names its devlink
+ * port before registration since 6.2 (SET_NETDEV_DEVLINK_PORT), and
+ * devlink follows it from its netdev notifier. Before, the driver
+ * registers the port and sets its type after the netdev registered, and
+ * both take RTNL themselves (their notification reads the netdev under
+ * it): mpnic does that late, from mpnic_wq. What devlink knows of a netdev
+ * that unregisters must go under RTNL, before the netdev can be freed
+ * (mpnic_devlink_port_forget_netdev(), compat.h).
+ */
+
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <net/devlink.h>
+
+#include "../mpnic.h"
+
+/* It runs after RTNL, so after the netdev registered */
+bool mpnic_devlink_port_add_late(struct mpnic_port *port)
+{
+	queue_work(mpnic_wq, &port->card->dl_ports_work);
+	return true;
+}
+
+/*
+ * Before 6.2: the devlink port of each registered netdev that has none,
+ * registered and typed outside RTNL, which both take. The netdev is held
+ * in between; a port deleted meanwhile does not get it, and it goes.
+ * Context: mpnic_wq, the instance lock held.
+ */
+void mpnic_devlink_ports_late(struct mpnic_card *card)
+{
+	struct devlink_port_attrs attrs = {
+		.flavour = DEVLINK_PORT_FLAVOUR_PHYSICAL,
+	};
+	struct devlink_port *dl_port;
+	struct mpnic_port *port;
+	struct net_device *dev;
+	bool linked;
+	u32 i;
+
+	devl_assert_locked(card->devlink);
+	for (i = 0; i < MPNIC_MAX_PORTS; i++) {
+		if (card->dl_ports[i])
+			continue;
+		dev = NULL;
+		rtnl_lock();
+		port = card->ports[i];
+		if (port && !port->dl_port && port->netdev->reg_state == NETREG_REGISTERED) {
+			dev = port->netdev;
+			dev_hold(dev);
+		}
+		rtnl_unlock();
+		if (!dev)
+			continue;
+		dl_port = kzalloc(sizeof(*dl_port), GFP_KERNEL);
+		attrs.phys.port_number = i;
+		if (dl_port)
+			devlink_port_attrs_set(dl_port, &attrs);
+		if (!dl_port || devl_port_register(card->devlink, dl_port, i)) {
+			dev_warn(card->dev, "no devlink port for %s\n", netdev_name(dev));
+			kfree(dl_port);
+			dev_put(dev);
+			continue;
+		}
+		card->dl_ports[i] = dl_port;
+		devlink_port_type_eth_set(dl_port, dev);
+		rtnl_lock();
+		linked = card->ports[i] == port && dev->reg_state == NETREG_REGISTERED;
+		if (linked)
+			WRITE_ONCE(port->dl_port, dl_port);
+		else
+			mpnic_devlink_port_forget_netdev(dl_port);
+		rtnl_unlock();
+		dev_put(dev);
+		if (!linked)
+			mpnic_devlink_port_free(card, i);
+	}
+}
