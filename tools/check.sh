@@ -86,6 +86,10 @@ for k in $KERNELS; do
 	result $? "sparse for $rel"
 done
 
+echo "== checkpatch --strict: no finding tools/checkpatch-known.txt does not accept"
+make style
+result $? "checkpatch --strict, no new findings"
+
 echo "== the netlink family: generated code, mpnicctl"
 make regen-check
 result $? "generated netlink code matches its YNL spec"

@@ -14,6 +14,7 @@ static int mpnic_bus_match(struct device *dev, const struct device_driver *drv)
 {
 	return 1;	/* every device on the bus is a card */
 }
+
 MPNIC_BUS_MATCH_ADAPTER(mpnic_bus_match)
 
 static struct bus_type mpnic_bus = {

@@ -23,7 +23,6 @@
 
 #include "mpnic.h"
 
-
 static struct mpnic_card *mpnic_devlink_card(struct devlink *devlink)
 {
 	return *(struct mpnic_card **)devlink_priv(devlink);
@@ -109,6 +108,7 @@ static int mpnic_devlink_busy_poll_set(struct devlink *devlink, u32 id,
 	WRITE_ONCE(mpnic_devlink_card(devlink)->busy_poll_us, ctx->val.vu32);
 	return 0;
 }
+
 MPNIC_DEVLINK_PARAM_SET_ADAPTER(mpnic_devlink_busy_poll_set)
 
 static int mpnic_devlink_adaptive_get(struct devlink *devlink, u32 id,
@@ -126,6 +126,7 @@ static int mpnic_devlink_adaptive_set(struct devlink *devlink, u32 id,
 	WRITE_ONCE(mpnic_devlink_card(devlink)->busy_poll_adaptive, ctx->val.vbool);
 	return 0;
 }
+
 MPNIC_DEVLINK_PARAM_SET_ADAPTER(mpnic_devlink_adaptive_set)
 
 /*
@@ -154,6 +155,7 @@ static int mpnic_devlink_fw_set(struct devlink *devlink, u32 id,
 		card->fw_mem_mb = ctx->val.vu32;
 	return 0;
 }
+
 MPNIC_DEVLINK_PARAM_SET_ADAPTER(mpnic_devlink_fw_set)
 
 static const struct devlink_param mpnic_devlink_params[] = {

@@ -58,6 +58,7 @@ void mpnic_engine_irq_all(struct mpnic_engine *eng)
 	}
 	rcu_read_unlock();
 }
+
 /* Context: any (the kthread, the card's watchdog) */
 bool mpnic_engine_has_work(struct mpnic_engine *eng)
 {

@@ -39,7 +39,6 @@ void mpnic_engine_rx_irq(struct mpnic_hq *hq, u32 frames)
 	}
 }
 
-
 /*
  * DMA #2's copy: the MAC addresses, then the frame from @skip bytes on (an
  * 802.1Q tag left out); with MPNIC_CSUM_LATE the L4 header and payload are
@@ -160,7 +159,6 @@ void mpnic_engine_rx_delivered(struct mpnic_engine *eng, u32 len)
 	WRITE_ONCE(eng->stats.rx_delivered_bytes, eng->stats.rx_delivered_bytes + len);
 	u64_stats_update_end(&eng->stats.syncp);
 }
-
 
 /* A frame from the wire: validate it, then DMA #2. Return: 1 if delivered */
 static int mpnic_engine_rx_one(struct mpnic_engine *eng, struct mpnic_hq *hq,

@@ -54,8 +54,8 @@ static enum skb_drop_reason mpnic_engine_wire_out(struct mpnic_engine *eng,
 
 /* Put a frame built in card memory on the wire, in an skb of its own */
 static enum skb_drop_reason mpnic_engine_wire_send(struct mpnic_engine *eng,
-						  struct net_device *wire,
-						  const u8 *buf, u32 len)
+						   struct net_device *wire,
+						   const u8 *buf, u32 len)
 {
 	struct sk_buff *wskb;
 
@@ -167,8 +167,8 @@ static u32 mpnic_engine_copy_head(const struct sk_buff *skb, u8 *buf, u32 len)
  * each with its own headers and checksums, and send them.
  */
 static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 port,
-						 struct net_device *wire,
-						 struct sk_buff *skb, u32 tag, bool trains)
+						  struct net_device *wire,
+						  struct sk_buff *skb, u32 tag, bool trains)
 {
 	const struct skb_shared_info *shinfo = skb_shinfo(skb);
 	u32 hlen = skb_transport_offset(skb) + tcp_hdrlen(skb);
@@ -250,8 +250,8 @@ static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 p
 
 /* Send one host frame on the wire through card memory. */
 static enum skb_drop_reason mpnic_engine_xmit_one(struct mpnic_engine *eng, u8 port,
-						 struct net_device *wire,
-						 struct sk_buff *skb, bool trains)
+						  struct net_device *wire,
+						  struct sk_buff *skb, bool trains)
 {
 	u32 tag = skb_vlan_tag_present(skb) ? VLAN_HLEN : 0;
 	struct mpnic_engine_stats *st = &eng->stats;

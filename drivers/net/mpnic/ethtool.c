@@ -332,6 +332,7 @@ static int mpnic_get_rxfh(struct net_device *dev, struct ethtool_rxfh_param *rxf
 		memcpy(rxfh->key, cfg->rss.key, sizeof(cfg->rss.key));
 	return 0;
 }
+
 MPNIC_RXFH_GET_ADAPTER(mpnic_get_rxfh)
 
 /**
@@ -419,6 +420,7 @@ static int mpnic_set_rxfh(struct net_device *dev, struct ethtool_rxfh_param *rxf
 	mpnic_dispatch_cfg_publish(port, cfg);
 	return 0;
 }
+
 MPNIC_RXFH_SET_ADAPTER(mpnic_set_rxfh)
 
 /* Longest moderation delay the card takes: 100 ms */

@@ -87,12 +87,12 @@ static void mpnic_flow_tcp(struct mpnic_flow_entry *fe, const u8 *frame,
 	u32 payload = flow->l3_off + flow->l3_len - flow->l4_off - hlen;
 	u32 seq = mpnic_get_be32(th + 4);
 
-	fe->next_seq[dir] = seq + payload + !!(flags & MPNIC_TCP_SYN) + !!(flags & MPNIC_TCP_FIN);
-	if (flags & MPNIC_TCP_RST) {
+	fe->next_seq[dir] = seq + payload + !!(flags & MPNIC_TH_SYN) + !!(flags & MPNIC_TH_FIN);
+	if (flags & MPNIC_TH_RST) {
 		fe->state = MPNIC_TCP_CLOSED;
 		return;
 	}
-	if (flags & MPNIC_TCP_FIN)
+	if (flags & MPNIC_TH_FIN)
 		fe->fin_seen |= 1 << dir;
 	mpnic_flow_tcp_state(fe, flags, dir);
 }
@@ -103,7 +103,7 @@ static void mpnic_flow_tcp_state(struct mpnic_flow_entry *fe, u8 flags, enum mpn
 	switch (fe->state) {
 	case MPNIC_TCP_NONE:
 	case MPNIC_TCP_CLOSED:
-		if ((flags & (MPNIC_TCP_SYN | MPNIC_TCP_ACK)) == MPNIC_TCP_SYN) {
+		if ((flags & (MPNIC_TH_SYN | MPNIC_TH_ACK)) == MPNIC_TH_SYN) {
 			fe->state = MPNIC_TCP_SYN_SENT;
 			fe->syn_dir = dir;
 			fe->fin_seen = 0;
@@ -113,16 +113,17 @@ static void mpnic_flow_tcp_state(struct mpnic_flow_entry *fe, u8 flags, enum mpn
 		}
 		break;
 	case MPNIC_TCP_SYN_SENT:
-		if ((flags & (MPNIC_TCP_SYN | MPNIC_TCP_ACK)) == (MPNIC_TCP_SYN | MPNIC_TCP_ACK) && dir != fe->syn_dir)
+		if ((flags & (MPNIC_TH_SYN | MPNIC_TH_ACK)) == (MPNIC_TH_SYN | MPNIC_TH_ACK) &&
+		    dir != fe->syn_dir)
 			fe->state = MPNIC_TCP_SYN_RECV;
 		break;
 	case MPNIC_TCP_SYN_RECV:
-		if ((flags & MPNIC_TCP_ACK) && !(flags & MPNIC_TCP_SYN) && dir == fe->syn_dir)
+		if ((flags & MPNIC_TH_ACK) && !(flags & MPNIC_TH_SYN) && dir == fe->syn_dir)
 			fe->state = MPNIC_TCP_ESTABLISHED;
 		break;
 	case MPNIC_TCP_CLOSING:
 		/* The last ACK after both FINs */
-		if ((flags & MPNIC_TCP_ACK) && !(flags & MPNIC_TCP_FIN))
+		if ((flags & MPNIC_TH_ACK) && !(flags & MPNIC_TH_FIN))
 			fe->state = MPNIC_TCP_CLOSED;
 		break;
 	default:

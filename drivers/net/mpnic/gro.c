@@ -72,7 +72,7 @@ bool mpnic_gro_start(struct mpnic_engine *eng, u8 *hdr, const struct mpnic_flow 
 			    flow->l4_off != flow->l3_off + 40)
 		return false;
 	/* A plain ACK carrying data: anything else is the host's to see alone */
-	if (hdr[flow->l4_off + 13] != MPNIC_TCP_ACK)
+	if (hdr[flow->l4_off + 13] != MPNIC_TH_ACK)
 		return false;
 	pay = mpnic_gro_payload(hdr, flow, &thlen);
 	if (!pay || flow->l4_off + thlen + pay > MPNIC_GRO_MAX_LEN)
@@ -125,7 +125,7 @@ static bool mpnic_gro_same(const struct mpnic_gro *gro, const u8 *frame)
 static bool mpnic_gro_continues(const struct mpnic_gro *gro, const u8 *frame, u32 pay)
 {
 	return !gro->closed && pay && pay <= gro->mss && gro->len + pay <= MPNIC_GRO_MAX_LEN &&
-	       (frame[gro->l4_off + 13] & ~MPNIC_TCP_PSH) == MPNIC_TCP_ACK &&
+	       (frame[gro->l4_off + 13] & ~MPNIC_TH_PSH) == MPNIC_TH_ACK &&
 	       mpnic_gro_get32(frame + gro->l4_off + 4) == gro->next_seq &&
 	       mpnic_gro_same(gro, frame);
 }
@@ -209,7 +209,7 @@ static int mpnic_gro_add(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8
 	gro->nsegs++;
 	gro->len += pay;
 	gro->next_seq += pay;
-	if (flags & MPNIC_TCP_PSH)
+	if (flags & MPNIC_TH_PSH)
 		gro->psh = true;
 	/* A short segment or a push ends the packet */
 	gro->closed = pay < gro->mss || gro->psh;
@@ -324,7 +324,7 @@ void mpnic_gro_flush(struct mpnic_engine *eng, struct mpnic_hq *hq)
 	if (gro->followed) {
 		/* Plain ACKs (PSH aside) with the next sequence numbers */
 		mpnic_stack_follow(eng, gro->fe, MPNIC_DIR_IN, gro->followed,
-				   gro->followed_bytes, gro->next_seq, MPNIC_TCP_ACK);
+				   gro->followed_bytes, gro->next_seq, MPNIC_TH_ACK);
 		mpnic_stat_add(&eng->stats, rx_gro_followed, gro->followed);
 		gro->followed = 0;
 		gro->followed_bytes = 0;
@@ -340,7 +340,7 @@ void mpnic_gro_flush(struct mpnic_engine *eng, struct mpnic_hq *hq)
 			*(__be16 *)(ip + 4) = htons(gro->len - gro->l3_off - 40);
 		}
 		if (gro->psh)
-			gro->hdr[gro->l4_off + 13] |= MPNIC_TCP_PSH;
+			gro->hdr[gro->l4_off + 13] |= MPNIC_TH_PSH;
 		first->l4_off = gro->l4_off;
 		first->gso_size = gro->mss;
 		first->gso_segs = segs;

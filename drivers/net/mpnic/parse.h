@@ -12,17 +12,18 @@
 #define MPNIC_ETH_HLEN		14
 #define MPNIC_VLAN_HLEN		4
 #define MPNIC_MAX_VLANS		2
-/* Extension headers walked before an IPv6 packet counts as unparseable */
-/* TCP header flag bits (byte 13), as the parser and the engine read them */
-#define MPNIC_TCP_FIN		0x01
-#define MPNIC_TCP_SYN		0x02
-#define MPNIC_TCP_RST		0x04
-#define MPNIC_TCP_PSH		0x08
-#define MPNIC_TCP_ACK		0x10
-#define MPNIC_TCP_URG		0x20
-#define MPNIC_TCP_ECE		0x40
-#define MPNIC_TCP_CWR		0x80
 
+/* TCP header flag bits (byte 13); MPNIC_TCP_* name the flow table's states */
+#define MPNIC_TH_FIN		0x01
+#define MPNIC_TH_SYN		0x02
+#define MPNIC_TH_RST		0x04
+#define MPNIC_TH_PSH		0x08
+#define MPNIC_TH_ACK		0x10
+#define MPNIC_TH_URG		0x20
+#define MPNIC_TH_ECE		0x40
+#define MPNIC_TH_CWR		0x80
+
+/* Extension headers walked before an IPv6 packet counts as unparseable */
 #define MPNIC_MAX_EXTHDRS	16
 
 /* How far mpnic_parse() got; the stack instance turns these into counters. */

@@ -75,9 +75,9 @@ void mpnic_tso_fixup(const struct mpnic_tso *tso, u8 *frame, u32 idx, u32 payloa
 	}
 	mpnic_tso_put32(th + 4, tso->seq + idx * tso->mss);
 	if (!last)
-		flags &= ~(MPNIC_TCP_FIN | MPNIC_TCP_PSH);
+		flags &= ~(MPNIC_TH_FIN | MPNIC_TH_PSH);
 	if (idx)
-		flags &= ~MPNIC_TCP_CWR;
+		flags &= ~MPNIC_TH_CWR;
 	th[13] = flags;
 }
 
