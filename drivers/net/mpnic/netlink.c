@@ -8,7 +8,9 @@
  * A card is seen from the namespace that made it (card-new) and from those
  * of its ports (mpnic_card_visible()). Handlers hold mpnic_cards_lock
  * while they look at a card, so it cannot be torn down under them;
- * engine-set and card-del take RTNL before it, as ip link add does.
+ * engine-set, card-del and port-get take RTNL before it, as ip link add
+ * does. The do handlers get their card or engine from the spec's pre_doit
+ * hooks, which take the locks and look it up; post_doit drops the locks.
  */
 
 #include <linux/cpumask.h>
@@ -188,21 +190,115 @@ static int mpnic_nl_reply(struct sk_buff *rsp, struct genl_info *info, int err)
 	return genlmsg_reply(rsp, info);
 }
 
+/* The attributes that name a do's card and engine, by command */
+static const struct {
+	u32 card;
+	u32 engine;
+} mpnic_nl_do_ids[MPNIC_CMD_MAX + 1] = {
+	[MPNIC_CMD_CARD_GET]	= { MPNIC_A_CARD_ID },
+	[MPNIC_CMD_CARD_DEL]	= { MPNIC_A_CARD_ID },
+	[MPNIC_CMD_PORT_GET]	= { MPNIC_A_PORT_CARD_ID },
+	[MPNIC_CMD_ENGINE_GET]	= { MPNIC_A_ENGINE_CARD_ID, MPNIC_A_ENGINE_ID },
+	[MPNIC_CMD_ENGINE_SET]	= { MPNIC_A_ENGINE_CARD_ID, MPNIC_A_ENGINE_ID },
+	[MPNIC_CMD_FLOW_GET]	= { MPNIC_A_FLOW_CARD_ID,
+				    MPNIC_A_FLOW_ENGINE_ID },
+	[MPNIC_CMD_FAULT_SET]	= { MPNIC_A_FAULT_CARD_ID,
+				    MPNIC_A_FAULT_ENGINE_ID },
+};
+
+/*
+ * Take mpnic_cards_lock and find the do's card, and its engine if
+ * @engine, for the handler: info->user_ptr[0] is the card, [1] the engine.
+ * The lock stays held until post_doit, unless the lookup fails.
+ */
+static int mpnic_nl_lock_lookup(const struct genl_split_ops *ops,
+				struct genl_info *info, bool engine)
+{
+	u32 card_attr = mpnic_nl_do_ids[ops->cmd].card;
+	struct mpnic_engine *eng;
+	struct mpnic_card *card;
+
+	mutex_lock(&mpnic_cards_lock);
+	if (engine) {
+		eng = mpnic_nl_engine_get(info, card_attr,
+					  mpnic_nl_do_ids[ops->cmd].engine);
+		if (IS_ERR(eng)) {
+			mutex_unlock(&mpnic_cards_lock);
+			return PTR_ERR(eng);
+		}
+		info->user_ptr[0] = eng->card;
+		info->user_ptr[1] = eng;
+		return 0;
+	}
+	card = mpnic_nl_card_get(info, card_attr);
+	if (IS_ERR(card)) {
+		mutex_unlock(&mpnic_cards_lock);
+		return PTR_ERR(card);
+	}
+	info->user_ptr[0] = card;
+	return 0;
+}
+
+int mpnic_nl_pre_doit_card(const struct genl_split_ops *ops,
+			   struct sk_buff *skb, struct genl_info *info)
+{
+	return mpnic_nl_lock_lookup(ops, info, false);
+}
+
+int mpnic_nl_pre_doit_engine(const struct genl_split_ops *ops,
+			     struct sk_buff *skb, struct genl_info *info)
+{
+	return mpnic_nl_lock_lookup(ops, info, true);
+}
+
+/* RTNL comes before mpnic_cards_lock */
+int mpnic_nl_pre_doit_card_rtnl(const struct genl_split_ops *ops,
+				struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	rtnl_lock();
+	err = mpnic_nl_lock_lookup(ops, info, false);
+	if (err)
+		rtnl_unlock();
+	return err;
+}
+
+int mpnic_nl_pre_doit_engine_rtnl(const struct genl_split_ops *ops,
+				  struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	rtnl_lock();
+	err = mpnic_nl_lock_lookup(ops, info, true);
+	if (err)
+		rtnl_unlock();
+	return err;
+}
+
+void mpnic_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+			struct genl_info *info)
+{
+	mutex_unlock(&mpnic_cards_lock);
+}
+
+void mpnic_nl_post_doit_rtnl(const struct genl_split_ops *ops,
+			     struct sk_buff *skb, struct genl_info *info)
+{
+	mutex_unlock(&mpnic_cards_lock);
+	rtnl_unlock();
+}
+
 int mpnic_nl_card_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mpnic_card *card;
 	struct sk_buff *rsp;
 	int err;
 
 	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!rsp)
 		return -ENOMEM;
-	mutex_lock(&mpnic_cards_lock);
-	card = mpnic_nl_card_get(info, MPNIC_A_CARD_ID);
-	err = IS_ERR(card) ? PTR_ERR(card) :
-	      mpnic_nl_card_fill(rsp, card, genl_info_net(info), info->snd_portid,
-				 info->snd_seq, 0);
-	mutex_unlock(&mpnic_cards_lock);
+	err = mpnic_nl_card_fill(rsp, info->user_ptr[0], genl_info_net(info),
+				 info->snd_portid, info->snd_seq, 0);
 	return mpnic_nl_reply(rsp, info, err);
 }
 
@@ -229,18 +325,14 @@ int mpnic_nl_card_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 int mpnic_nl_engine_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mpnic_engine *eng;
 	struct sk_buff *rsp;
 	int err;
 
 	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!rsp)
 		return -ENOMEM;
-	mutex_lock(&mpnic_cards_lock);
-	eng = mpnic_nl_engine_get(info, MPNIC_A_ENGINE_CARD_ID, MPNIC_A_ENGINE_ID);
-	err = IS_ERR(eng) ? PTR_ERR(eng) :
-	      mpnic_nl_engine_fill(rsp, eng, info->snd_portid, info->snd_seq, 0);
-	mutex_unlock(&mpnic_cards_lock);
+	err = mpnic_nl_engine_fill(rsp, info->user_ptr[1], info->snd_portid,
+				   info->snd_seq, 0);
 	return mpnic_nl_reply(rsp, info, err);
 }
 
@@ -279,27 +371,20 @@ int mpnic_nl_engine_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *cpu = info->attrs[MPNIC_A_ENGINE_CPU];
 	struct nlattr *profile = info->attrs[MPNIC_A_ENGINE_PROFILE];
-	struct mpnic_engine *eng;
-	int err = 0;
+	struct mpnic_engine *eng = info->user_ptr[1];
+	int err;
 	u32 i;
 
 	if (!cpu && !profile) {
 		NL_SET_ERR_MSG(info->extack, "Nothing to set: give a cpu or a profile");
 		return -EINVAL;
 	}
-	/* RTNL for the port's CPU-to-queue map (aRFS); it comes first */
-	rtnl_lock();
-	mutex_lock(&mpnic_cards_lock);
-	eng = mpnic_nl_engine_get(info, MPNIC_A_ENGINE_CARD_ID, MPNIC_A_ENGINE_ID);
-	if (IS_ERR(eng)) {
-		err = PTR_ERR(eng);
-		goto out_unlock;
-	}
+	/* RTNL (pre_doit) for the port's CPU-to-queue map (aRFS) */
 	if (cpu) {
 		err = mpnic_engine_set_cpu(eng, nla_get_u32(cpu), info->extack);
 		if (err) {
 			NL_SET_BAD_ATTR(info->extack, cpu);
-			goto out_unlock;
+			return err;
 		}
 		for (i = 0; i < MPNIC_MAX_PORTS; i++)
 			if (eng->card->ports[i])
@@ -308,10 +393,7 @@ int mpnic_nl_engine_set_doit(struct sk_buff *skb, struct genl_info *info)
 	/* The policy bounds it; the kthread reads it once per frame */
 	if (profile)
 		WRITE_ONCE(eng->profile, nla_get_u32(profile));
-out_unlock:
-	mutex_unlock(&mpnic_cards_lock);
-	rtnl_unlock();
-	return err;
+	return 0;
 }
 
 /* Whether entry @idx of @tbl holds a flow: it is on its bucket's chain */
@@ -328,7 +410,7 @@ static bool mpnic_nl_flow_live(const struct mpnic_flow_table *tbl, u32 idx)
 
 int mpnic_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mpnic_engine *eng;
+	struct mpnic_engine *eng = info->user_ptr[1];
 	struct sk_buff *rsp;
 	u32 idx;
 	int err;
@@ -339,12 +421,6 @@ int mpnic_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!rsp)
 		return -ENOMEM;
-	mutex_lock(&mpnic_cards_lock);
-	eng = mpnic_nl_engine_get(info, MPNIC_A_FLOW_CARD_ID, MPNIC_A_FLOW_ENGINE_ID);
-	if (IS_ERR(eng)) {
-		err = PTR_ERR(eng);
-		goto out_unlock;
-	}
 	spin_lock(&eng->flows_lock);
 	if (idx < eng->flows.max && mpnic_nl_flow_live(&eng->flows, idx)) {
 		err = mpnic_nl_flow_fill(rsp, eng, idx, (u32)ktime_get_seconds(),
@@ -355,8 +431,6 @@ int mpnic_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 	}
 	spin_unlock(&eng->flows_lock);
-out_unlock:
-	mutex_unlock(&mpnic_cards_lock);
 	return mpnic_nl_reply(rsp, info, err);
 }
 
@@ -427,28 +501,19 @@ out_unlock:
 
 int mpnic_nl_fault_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mpnic_engine *eng;
-	int err = 0;
+	struct mpnic_engine *eng = info->user_ptr[1];
 	bool on;
 
 	if (GENL_REQ_ATTR_CHECK(info, MPNIC_A_FAULT_TYPE) ||
 	    GENL_REQ_ATTR_CHECK(info, MPNIC_A_FAULT_ACTIVE))
 		return -EINVAL;
-	mutex_lock(&mpnic_cards_lock);
-	eng = mpnic_nl_engine_get(info, MPNIC_A_FAULT_CARD_ID, MPNIC_A_FAULT_ENGINE_ID);
-	if (IS_ERR(eng)) {
-		err = PTR_ERR(eng);
-		goto out_unlock;
-	}
 	on = nla_get_u8(info->attrs[MPNIC_A_FAULT_ACTIVE]);
 	/* The policy lets only the enum's values through */
 	WRITE_ONCE(*mpnic_engine_fault(eng, nla_get_u32(info->attrs[MPNIC_A_FAULT_TYPE])), on);
 	/* The kthread undoes what a fault left at its next pass */
 	if (!on)
 		wake_up_process(eng->task);
-out_unlock:
-	mutex_unlock(&mpnic_cards_lock);
-	return err;
+	return 0;
 }
 
 int mpnic_nl_card_new_doit(struct sk_buff *skb, struct genl_info *info)
@@ -503,37 +568,28 @@ out_free_cpus:
 
 int mpnic_nl_card_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mpnic_card *card;
+	struct mpnic_card *card = info->user_ptr[0];
 
-	/* RTNL for the ports' unregistration; it comes first */
-	rtnl_lock();
-	mutex_lock(&mpnic_cards_lock);
-	card = mpnic_nl_card_get(info, MPNIC_A_CARD_ID);
-	if (IS_ERR(card))
-		goto out_unlock;
 	if (!card->net || card->deleting) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MPNIC_A_CARD_ID],
 				    "The card goes with its last port (ip link del)");
-		card = ERR_PTR(-EOPNOTSUPP);
-		goto out_unlock;
+		return -EOPNOTSUPP;
 	}
 	/* A host that only has a port of it may not take the others' away */
 	if (!net_eq(card->net, genl_info_net(info))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MPNIC_A_CARD_ID],
 				    "Only the namespace that made the card deletes it");
-		card = ERR_PTR(-EPERM);
-		goto out_unlock;
+		return -EPERM;
 	}
 	card->deleting = true;
+	/*
+	 * Under RTNL (pre_doit), for the ports' unregistration; they take
+	 * mpnic_cards_lock as they go, and post_doit drops it again
+	 */
 	mutex_unlock(&mpnic_cards_lock);
 	mpnic_card_del(card);
-	rtnl_unlock();
+	mutex_lock(&mpnic_cards_lock);
 	return 0;
-
-out_unlock:
-	mutex_unlock(&mpnic_cards_lock);
-	rtnl_unlock();
-	return PTR_ERR(card);
 }
 
 static int mpnic_nl_port_fill(struct sk_buff *skb, const struct mpnic_port *port,
@@ -563,7 +619,7 @@ err_cancel_msg:
 
 int mpnic_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mpnic_card *card;
+	struct mpnic_card *card = info->user_ptr[0];
 	struct sk_buff *rsp;
 	u32 idx;
 	int err;
@@ -571,25 +627,17 @@ int mpnic_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, MPNIC_A_PORT_INDEX))
 		return -EINVAL;
 	idx = nla_get_u32(info->attrs[MPNIC_A_PORT_INDEX]);
+	if (idx >= MPNIC_MAX_PORTS || !card->ports[idx]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MPNIC_A_PORT_INDEX],
+				    "No such port on the card");
+		return -ENOENT;
+	}
 	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!rsp)
 		return -ENOMEM;
-	/* RTNL keeps the interface names steady while they are copied */
-	rtnl_lock();
-	mutex_lock(&mpnic_cards_lock);
-	card = mpnic_nl_card_get(info, MPNIC_A_PORT_CARD_ID);
-	if (IS_ERR(card)) {
-		err = PTR_ERR(card);
-	} else if (idx >= MPNIC_MAX_PORTS || !card->ports[idx]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MPNIC_A_PORT_INDEX],
-				    "No such port on the card");
-		err = -ENOENT;
-	} else {
-		err = mpnic_nl_port_fill(rsp, card->ports[idx], genl_info_net(info),
-					 info->snd_portid, info->snd_seq, 0);
-	}
-	mutex_unlock(&mpnic_cards_lock);
-	rtnl_unlock();
+	/* RTNL (pre_doit) keeps the interface names steady while copied */
+	err = mpnic_nl_port_fill(rsp, card->ports[idx], genl_info_net(info),
+				 info->snd_portid, info->snd_seq, 0);
 	return mpnic_nl_reply(rsp, info, err);
 }
 
