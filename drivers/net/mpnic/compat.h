@@ -209,37 +209,108 @@ static int fn##_compat(struct device *dev, struct device_driver *drv)	\
 #define ethtool_puts(data, str)	ethtool_sprintf(data, "%s", str)
 #endif
 
+/* ---- genetlink: the generated family on kernels before split ops ---- */
 /*
  * Generic netlink: the family is generated from its YNL spec with split
- * ops (6.2+), one entry for a command's do and one for its dump. Before
- * them a family has one struct genl_ops per command, with the same
- * fields: the generated table compiles as genl_ops, and the halves of a
- * command are merged before registration.
+ * ops (6.2+), one entry for a command's do and one for its dump, each do
+ * with its own pre_doit and post_doit. Before them a family has one
+ * struct genl_ops per command and one pre_doit and post_doit for all.
+ * Here the generated table and family compile as the 6.2 structures
+ * below; registration merges the halves of each command into the 6.1
+ * family inside, whose pre_doit and post_doit call the command's own.
  */
 #ifdef MPNIC_HAVE_GENL_SPLIT_OPS
 #define mpnic_genl_register_family(family)	genl_register_family(family)
 #else
 #include <net/genetlink.h>
 
-#define genl_split_ops	genl_ops
-#define split_ops	ops
-#define n_split_ops	n_ops
+struct mpnic_genl_split_ops {
+	int (*pre_doit)(const struct mpnic_genl_split_ops *ops,
+			struct sk_buff *skb, struct genl_info *info);
+	int (*doit)(struct sk_buff *skb, struct genl_info *info);
+	void (*post_doit)(const struct mpnic_genl_split_ops *ops,
+			  struct sk_buff *skb, struct genl_info *info);
+	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
+	const struct nla_policy *policy;
+	unsigned int maxattr;
+	u8 cmd;
+	u8 flags;
+};
 
-static inline int mpnic_genl_register_family(struct genl_family *family)
+struct mpnic_genl_family {
+	struct genl_family family;	/* what is registered */
+	struct genl_ops ops[32];	/* its ops, merged from split_ops */
+	char name[GENL_NAMSIZ];
+	unsigned int version;
+	bool netnsok;
+	bool parallel_ops;
+	struct module *module;
+	const struct mpnic_genl_split_ops *split_ops;
+	unsigned int n_split_ops;
+};
+
+/* From here on, the generated code and the callers see the above */
+#define genl_split_ops	mpnic_genl_split_ops
+#define genl_family	mpnic_genl_family
+#define genlmsg_put(skb, portid, seq, fam, flags, cmd)			\
+	genlmsg_put(skb, portid, seq, &(fam)->family, flags, cmd)
+#define genl_unregister_family(fam)	genl_unregister_family(&(fam)->family)
+
+/*
+ * The split op of @cmd's do. 6.1's hooks get neither the family nor its
+ * op table, so registration records the family here (@set).
+ */
+static inline const struct mpnic_genl_split_ops *
+mpnic_genl_split_do(const struct mpnic_genl_family *set, u8 cmd)
 {
-	static struct genl_ops merged[32];
+	static const struct mpnic_genl_family *family;
+	unsigned int i;
+
+	if (set)
+		family = set;
+	for (i = 0; i < family->n_split_ops; i++)
+		if (family->split_ops[i].cmd == cmd &&
+		    family->split_ops[i].flags & GENL_CMD_CAP_DO)
+			return &family->split_ops[i];
+	return NULL;
+}
+
+/* 6.1 calls these around every do, with a copy of its merged op */
+static inline int mpnic_genl_pre_doit(const struct genl_ops *op,
+				      struct sk_buff *skb,
+				      struct genl_info *info)
+{
+	const struct mpnic_genl_split_ops *split;
+
+	split = mpnic_genl_split_do(NULL, op->cmd);
+	return split->pre_doit ? split->pre_doit(split, skb, info) : 0;
+}
+
+static inline void mpnic_genl_post_doit(const struct genl_ops *op,
+					struct sk_buff *skb,
+					struct genl_info *info)
+{
+	const struct mpnic_genl_split_ops *split;
+
+	split = mpnic_genl_split_do(NULL, op->cmd);
+	if (split->post_doit)
+		split->post_doit(split, skb, info);
+}
+
+static inline int mpnic_genl_register_family(struct mpnic_genl_family *f)
+{
+	struct genl_ops *merged = f->ops;
 	unsigned int i, j, n = 0;
 
-	for (i = 0; i < family->n_ops; i++) {
-		const struct genl_ops *op = &family->ops[i];
+	for (i = 0; i < f->n_split_ops; i++) {
+		const struct mpnic_genl_split_ops *op = &f->split_ops[i];
 
 		for (j = 0; j < n && merged[j].cmd != op->cmd; j++)
 			;
 		if (j == n) {
-			if (WARN_ON(n == ARRAY_SIZE(merged)))
+			if (WARN_ON(n == ARRAY_SIZE(f->ops)))
 				return -E2BIG;
-			merged[n++] = *op;
-			continue;
+			merged[n++].cmd = op->cmd;
 		}
 		merged[j].doit = merged[j].doit ?: op->doit;
 		merged[j].dumpit = merged[j].dumpit ?: op->dumpit;
@@ -250,11 +321,20 @@ static inline int mpnic_genl_register_family(struct genl_family *family)
 			merged[j].maxattr = op->maxattr;
 		}
 	}
-	family->ops = merged;
-	family->n_ops = n;
-	return genl_register_family(family);
+	mpnic_genl_split_do(f, 0);
+	memcpy(f->family.name, f->name, GENL_NAMSIZ);
+	f->family.version = f->version;
+	f->family.netnsok = f->netnsok;
+	f->family.parallel_ops = f->parallel_ops;
+	f->family.module = f->module;
+	f->family.pre_doit = mpnic_genl_pre_doit;
+	f->family.post_doit = mpnic_genl_post_doit;
+	f->family.ops = merged;
+	f->family.n_ops = n;
+	return genl_register_family(&f->family);
 }
 #endif
+/* ---- end of genetlink ---- */
 
 /* A dump's parsed request: struct genl_info since 6.7 */
 #ifndef MPNIC_HAVE_GENL_INFO_DUMP

@@ -82,7 +82,9 @@ static const struct nla_policy mpnic_port_get_dump_nl_policy[MPNIC_A_PORT_CARD_I
 static const struct genl_split_ops mpnic_nl_ops[] = {
 	{
 		.cmd		= MPNIC_CMD_CARD_GET,
+		.pre_doit	= mpnic_nl_pre_doit_card,
 		.doit		= mpnic_nl_card_get_doit,
+		.post_doit	= mpnic_nl_post_doit,
 		.policy		= mpnic_card_get_nl_policy,
 		.maxattr	= MPNIC_A_CARD_ID,
 		.flags		= GENL_CMD_CAP_DO,
@@ -94,7 +96,9 @@ static const struct genl_split_ops mpnic_nl_ops[] = {
 	},
 	{
 		.cmd		= MPNIC_CMD_ENGINE_GET,
+		.pre_doit	= mpnic_nl_pre_doit_engine,
 		.doit		= mpnic_nl_engine_get_doit,
+		.post_doit	= mpnic_nl_post_doit,
 		.policy		= mpnic_engine_get_do_nl_policy,
 		.maxattr	= MPNIC_A_ENGINE_ID,
 		.flags		= GENL_CMD_CAP_DO,
@@ -108,14 +112,18 @@ static const struct genl_split_ops mpnic_nl_ops[] = {
 	},
 	{
 		.cmd		= MPNIC_CMD_ENGINE_SET,
+		.pre_doit	= mpnic_nl_pre_doit_engine_rtnl,
 		.doit		= mpnic_nl_engine_set_doit,
+		.post_doit	= mpnic_nl_post_doit_rtnl,
 		.policy		= mpnic_engine_set_nl_policy,
 		.maxattr	= MPNIC_A_ENGINE_PROFILE,
 		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= MPNIC_CMD_FLOW_GET,
+		.pre_doit	= mpnic_nl_pre_doit_engine,
 		.doit		= mpnic_nl_flow_get_doit,
+		.post_doit	= mpnic_nl_post_doit,
 		.policy		= mpnic_flow_get_do_nl_policy,
 		.maxattr	= MPNIC_A_FLOW_INDEX,
 		.flags		= GENL_CMD_CAP_DO,
@@ -129,7 +137,9 @@ static const struct genl_split_ops mpnic_nl_ops[] = {
 	},
 	{
 		.cmd		= MPNIC_CMD_FAULT_SET,
+		.pre_doit	= mpnic_nl_pre_doit_engine,
 		.doit		= mpnic_nl_fault_set_doit,
+		.post_doit	= mpnic_nl_post_doit,
 		.policy		= mpnic_fault_set_nl_policy,
 		.maxattr	= MPNIC_A_FAULT_ACTIVE,
 		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
@@ -143,14 +153,18 @@ static const struct genl_split_ops mpnic_nl_ops[] = {
 	},
 	{
 		.cmd		= MPNIC_CMD_CARD_DEL,
+		.pre_doit	= mpnic_nl_pre_doit_card_rtnl,
 		.doit		= mpnic_nl_card_del_doit,
+		.post_doit	= mpnic_nl_post_doit_rtnl,
 		.policy		= mpnic_card_del_nl_policy,
 		.maxattr	= MPNIC_A_CARD_ID,
 		.flags		= GENL_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= MPNIC_CMD_PORT_GET,
+		.pre_doit	= mpnic_nl_pre_doit_card_rtnl,
 		.doit		= mpnic_nl_port_get_doit,
+		.post_doit	= mpnic_nl_post_doit_rtnl,
 		.policy		= mpnic_port_get_do_nl_policy,
 		.maxattr	= MPNIC_A_PORT_INDEX,
 		.flags		= GENL_CMD_CAP_DO,

@@ -11,6 +11,21 @@
 
 #include <uapi/linux/mpnic.h>
 
+int mpnic_nl_pre_doit_card(const struct genl_split_ops *ops,
+			   struct sk_buff *skb, struct genl_info *info);
+int mpnic_nl_pre_doit_engine(const struct genl_split_ops *ops,
+			     struct sk_buff *skb, struct genl_info *info);
+int mpnic_nl_pre_doit_engine_rtnl(const struct genl_split_ops *ops,
+				  struct sk_buff *skb, struct genl_info *info);
+int mpnic_nl_pre_doit_card_rtnl(const struct genl_split_ops *ops,
+				struct sk_buff *skb, struct genl_info *info);
+void
+mpnic_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+		   struct genl_info *info);
+void
+mpnic_nl_post_doit_rtnl(const struct genl_split_ops *ops, struct sk_buff *skb,
+			struct genl_info *info);
+
 int mpnic_nl_card_get_doit(struct sk_buff *skb, struct genl_info *info);
 int mpnic_nl_card_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int mpnic_nl_engine_get_doit(struct sk_buff *skb, struct genl_info *info);

@@ -8,7 +8,9 @@
  * A card is seen from the namespace that made it (card-new) and from those
  * of its ports (mpnic_card_visible()). Handlers hold mpnic_cards_lock
  * while they look at a card, so it cannot be torn down under them;
- * engine-set and card-del take RTNL before it, as ip link add does.
+ * engine-set, card-del and port-get take RTNL before it, as ip link add
+ * does. The do handlers get their card or engine from the spec's pre_doit
+ * hooks, which take the locks and look it up; post_doit drops the locks.
  */
 
 #include <linux/cpumask.h>
@@ -20,7 +22,7 @@
 #include "mpnic.h"
 #include "mpnic_nl.h"
 
-/* A dump's place: card, engine (or port), then flow bucket and chain position */
+/* A dump's place: card, engine (or port), then flow bucket, chain position */
 struct mpnic_nl_dump_ctx {
 	u32 card;
 	u32 engine;			/* the port, in a port dump */
@@ -43,14 +45,15 @@ static struct mpnic_card *mpnic_nl_card_get(struct genl_info *info, u32 attr)
 		return ERR_PTR(-EINVAL);
 	card = mpnic_card_find(nla_get_u32(info->attrs[attr]));
 	if (!card || !mpnic_card_visible(card, genl_info_net(info))) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr], "No such card");
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
+				    "No such card");
 		return ERR_PTR(-ENODEV);
 	}
 	return card;
 }
 
-static struct mpnic_engine *mpnic_nl_engine_get(struct genl_info *info, u32 card_attr,
-						u32 engine_attr)
+static struct mpnic_engine *mpnic_nl_engine_get(struct genl_info *info,
+						u32 card_attr, u32 engine_attr)
 {
 	struct mpnic_card *card = mpnic_nl_card_get(info, card_attr);
 	u32 id;
@@ -75,13 +78,16 @@ static struct mpnic_port *mpnic_nl_card_port_in(const struct mpnic_card *card,
 	u32 i;
 
 	for (i = 0; i < MPNIC_MAX_PORTS; i++)
-		if (card->ports[i] && net_eq(dev_net(card->ports[i]->netdev), net))
+		if (card->ports[i] &&
+		    net_eq(dev_net(card->ports[i]->netdev), net))
 			return card->ports[i];
 	return NULL;
 }
 
-static int mpnic_nl_card_fill(struct sk_buff *skb, const struct mpnic_card *card,
-			      const struct net *net, u32 portid, u32 seq, int flags)
+static int mpnic_nl_card_fill(struct sk_buff *skb,
+			      const struct mpnic_card *card,
+			      const struct net *net, u32 portid, u32 seq,
+			      int flags)
 {
 	struct mpnic_port *port = mpnic_nl_card_port_in(card, net);
 	u32 i, nports = 0;
@@ -89,11 +95,13 @@ static int mpnic_nl_card_fill(struct sk_buff *skb, const struct mpnic_card *card
 
 	for (i = 0; i < MPNIC_MAX_PORTS; i++)
 		nports += !!card->ports[i];
-	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags, MPNIC_CMD_CARD_GET);
+	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags,
+			  MPNIC_CMD_CARD_GET);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, MPNIC_A_CARD_ID, card->id) ||
-	    (port && nla_put_u32(skb, MPNIC_A_CARD_IFINDEX, port->netdev->ifindex)) ||
+	    (port && nla_put_u32(skb, MPNIC_A_CARD_IFINDEX,
+				 port->netdev->ifindex)) ||
 	    nla_put_u32(skb, MPNIC_A_CARD_ENGINES, card->num_engines) ||
 	    nla_put_u64_64bit(skb, MPNIC_A_CARD_MEM_SIZE, card->mem_size, 0) ||
 	    nla_put_u32(skb, MPNIC_A_CARD_SERIAL, card->serial) ||
@@ -107,14 +115,16 @@ err_cancel_msg:
 	return -EMSGSIZE;
 }
 
-static int mpnic_nl_engine_fill(struct sk_buff *skb, const struct mpnic_engine *eng,
+static int mpnic_nl_engine_fill(struct sk_buff *skb,
+				const struct mpnic_engine *eng,
 				u32 portid, u32 seq, int flags)
 {
 	struct mpnic_engine_stats es;
 	void *hdr;
 
 	mpnic_engine_get_stats(eng, &es);
-	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags, MPNIC_CMD_ENGINE_GET);
+	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags,
+			  MPNIC_CMD_ENGINE_GET);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, MPNIC_A_ENGINE_CARD_ID, eng->card->id) ||
@@ -122,13 +132,17 @@ static int mpnic_nl_engine_fill(struct sk_buff *skb, const struct mpnic_engine *
 	    nla_put_u32(skb, MPNIC_A_ENGINE_CPU, READ_ONCE(eng->cpu)) ||
 	    nla_put_u32(skb, MPNIC_A_ENGINE_PROFILE, READ_ONCE(eng->profile)) ||
 	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_RX_FRAMES, es.rx_frames, 0) ||
-	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_RX_DELIVERED, es.rx_delivered, 0) ||
-	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_RX_PASSTHROUGH, es.rx_passthrough, 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_RX_DELIVERED,
+			      es.rx_delivered, 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_RX_PASSTHROUGH,
+			      es.rx_passthrough, 0) ||
 	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_TX_FRAMES, es.tx_frames, 0) ||
 	    nla_put_u32(skb, MPNIC_A_ENGINE_FLOWS_ACTIVE, es.flows_active) ||
-	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_FLOWS_CREATED, es.flows_created, 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_FLOWS_CREATED,
+			      es.flows_created, 0) ||
 	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_RESTARTS, es.restarts, 0) ||
-	    nla_put_u8(skb, MPNIC_A_ENGINE_STALLED, READ_ONCE(eng->fault_stall)))
+	    nla_put_u8(skb, MPNIC_A_ENGINE_STALLED,
+		       READ_ONCE(eng->fault_stall)))
 		goto err_cancel_msg;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -142,7 +156,8 @@ static_assert((int)MPNIC_FLOW_STATE_CLOSED == (int)MPNIC_TCP_CLOSED);
 static_assert((int)MPNIC_FLOW_STATE_ESTABLISHED == (int)MPNIC_TCP_ESTABLISHED);
 
 /* One flow; the caller holds the engine's flows_lock */
-static int mpnic_nl_flow_fill(struct sk_buff *skb, const struct mpnic_engine *eng, u32 idx,
+static int mpnic_nl_flow_fill(struct sk_buff *skb,
+			      const struct mpnic_engine *eng, u32 idx,
 			      u32 now, u32 portid, u32 seq, int flags)
 {
 	const struct mpnic_flow_entry *fe = &eng->flows.entries[idx];
@@ -150,23 +165,29 @@ static int mpnic_nl_flow_fill(struct sk_buff *skb, const struct mpnic_engine *en
 	int alen = k->l3 == 4 ? 4 : 16;
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags, MPNIC_CMD_FLOW_GET);
+	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags,
+			  MPNIC_CMD_FLOW_GET);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, MPNIC_A_FLOW_CARD_ID, eng->card->id) ||
 	    nla_put_u32(skb, MPNIC_A_FLOW_ENGINE_ID, eng->id) ||
 	    nla_put_u32(skb, MPNIC_A_FLOW_INDEX, idx) ||
-	    nla_put_u8(skb, MPNIC_A_FLOW_FAMILY, k->l3 == 4 ? AF_INET : AF_INET6) ||
+	    nla_put_u8(skb, MPNIC_A_FLOW_FAMILY,
+		       k->l3 == 4 ? AF_INET : AF_INET6) ||
 	    nla_put_u8(skb, MPNIC_A_FLOW_PROTO, k->proto) ||
 	    nla_put(skb, MPNIC_A_FLOW_REMOTE_ADDR, alen, k->saddr) ||
 	    nla_put(skb, MPNIC_A_FLOW_LOCAL_ADDR, alen, k->daddr) ||
 	    nla_put_be16(skb, MPNIC_A_FLOW_REMOTE_PORT, k->sport) ||
 	    nla_put_be16(skb, MPNIC_A_FLOW_LOCAL_PORT, k->dport) ||
 	    nla_put_u32(skb, MPNIC_A_FLOW_STATE, fe->state) ||
-	    nla_put_u64_64bit(skb, MPNIC_A_FLOW_IN_PACKETS, fe->pkts[MPNIC_DIR_IN], 0) ||
-	    nla_put_u64_64bit(skb, MPNIC_A_FLOW_IN_BYTES, fe->bytes[MPNIC_DIR_IN], 0) ||
-	    nla_put_u64_64bit(skb, MPNIC_A_FLOW_OUT_PACKETS, fe->pkts[MPNIC_DIR_OUT], 0) ||
-	    nla_put_u64_64bit(skb, MPNIC_A_FLOW_OUT_BYTES, fe->bytes[MPNIC_DIR_OUT], 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_FLOW_IN_PACKETS,
+			      fe->pkts[MPNIC_DIR_IN], 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_FLOW_IN_BYTES,
+			      fe->bytes[MPNIC_DIR_IN], 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_FLOW_OUT_PACKETS,
+			      fe->pkts[MPNIC_DIR_OUT], 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_FLOW_OUT_BYTES,
+			      fe->bytes[MPNIC_DIR_OUT], 0) ||
 	    nla_put_u32(skb, MPNIC_A_FLOW_IDLE, now - fe->last_seen) ||
 	    nla_put_u32(skb, MPNIC_A_FLOW_PORT, k->port))
 		goto err_cancel_msg;
@@ -188,21 +209,115 @@ static int mpnic_nl_reply(struct sk_buff *rsp, struct genl_info *info, int err)
 	return genlmsg_reply(rsp, info);
 }
 
+/* The attributes that name a do's card and engine, by command */
+static const struct {
+	u32 card;
+	u32 engine;
+} mpnic_nl_do_ids[MPNIC_CMD_MAX + 1] = {
+	[MPNIC_CMD_CARD_GET]	= { MPNIC_A_CARD_ID },
+	[MPNIC_CMD_CARD_DEL]	= { MPNIC_A_CARD_ID },
+	[MPNIC_CMD_PORT_GET]	= { MPNIC_A_PORT_CARD_ID },
+	[MPNIC_CMD_ENGINE_GET]	= { MPNIC_A_ENGINE_CARD_ID, MPNIC_A_ENGINE_ID },
+	[MPNIC_CMD_ENGINE_SET]	= { MPNIC_A_ENGINE_CARD_ID, MPNIC_A_ENGINE_ID },
+	[MPNIC_CMD_FLOW_GET]	= { MPNIC_A_FLOW_CARD_ID,
+				    MPNIC_A_FLOW_ENGINE_ID },
+	[MPNIC_CMD_FAULT_SET]	= { MPNIC_A_FAULT_CARD_ID,
+				    MPNIC_A_FAULT_ENGINE_ID },
+};
+
+/*
+ * Take mpnic_cards_lock and find the do's card, and its engine if
+ * @engine, for the handler: info->user_ptr[0] is the card, [1] the engine.
+ * The lock stays held until post_doit, unless the lookup fails.
+ */
+static int mpnic_nl_lock_lookup(const struct genl_split_ops *ops,
+				struct genl_info *info, bool engine)
+{
+	u32 card_attr = mpnic_nl_do_ids[ops->cmd].card;
+	struct mpnic_engine *eng;
+	struct mpnic_card *card;
+
+	mutex_lock(&mpnic_cards_lock);
+	if (engine) {
+		eng = mpnic_nl_engine_get(info, card_attr,
+					  mpnic_nl_do_ids[ops->cmd].engine);
+		if (IS_ERR(eng)) {
+			mutex_unlock(&mpnic_cards_lock);
+			return PTR_ERR(eng);
+		}
+		info->user_ptr[0] = eng->card;
+		info->user_ptr[1] = eng;
+		return 0;
+	}
+	card = mpnic_nl_card_get(info, card_attr);
+	if (IS_ERR(card)) {
+		mutex_unlock(&mpnic_cards_lock);
+		return PTR_ERR(card);
+	}
+	info->user_ptr[0] = card;
+	return 0;
+}
+
+int mpnic_nl_pre_doit_card(const struct genl_split_ops *ops,
+			   struct sk_buff *skb, struct genl_info *info)
+{
+	return mpnic_nl_lock_lookup(ops, info, false);
+}
+
+int mpnic_nl_pre_doit_engine(const struct genl_split_ops *ops,
+			     struct sk_buff *skb, struct genl_info *info)
+{
+	return mpnic_nl_lock_lookup(ops, info, true);
+}
+
+/* RTNL comes before mpnic_cards_lock */
+int mpnic_nl_pre_doit_card_rtnl(const struct genl_split_ops *ops,
+				struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	rtnl_lock();
+	err = mpnic_nl_lock_lookup(ops, info, false);
+	if (err)
+		rtnl_unlock();
+	return err;
+}
+
+int mpnic_nl_pre_doit_engine_rtnl(const struct genl_split_ops *ops,
+				  struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	rtnl_lock();
+	err = mpnic_nl_lock_lookup(ops, info, true);
+	if (err)
+		rtnl_unlock();
+	return err;
+}
+
+void mpnic_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+			struct genl_info *info)
+{
+	mutex_unlock(&mpnic_cards_lock);
+}
+
+void mpnic_nl_post_doit_rtnl(const struct genl_split_ops *ops,
+			     struct sk_buff *skb, struct genl_info *info)
+{
+	mutex_unlock(&mpnic_cards_lock);
+	rtnl_unlock();
+}
+
 int mpnic_nl_card_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mpnic_card *card;
 	struct sk_buff *rsp;
 	int err;
 
 	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!rsp)
 		return -ENOMEM;
-	mutex_lock(&mpnic_cards_lock);
-	card = mpnic_nl_card_get(info, MPNIC_A_CARD_ID);
-	err = IS_ERR(card) ? PTR_ERR(card) :
-	      mpnic_nl_card_fill(rsp, card, genl_info_net(info), info->snd_portid,
-				 info->snd_seq, 0);
-	mutex_unlock(&mpnic_cards_lock);
+	err = mpnic_nl_card_fill(rsp, info->user_ptr[0], genl_info_net(info),
+				 info->snd_portid, info->snd_seq, 0);
 	return mpnic_nl_reply(rsp, info, err);
 }
 
@@ -217,7 +332,8 @@ int mpnic_nl_card_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	list_for_each_entry(card, &mpnic_cards, list) {
 		if (card->id < ctx->card || !mpnic_card_visible(card, net))
 			continue;
-		err = mpnic_nl_card_fill(skb, card, net, NETLINK_CB(cb->skb).portid,
+		err = mpnic_nl_card_fill(skb, card, net,
+					 NETLINK_CB(cb->skb).portid,
 					 cb->nlh->nlmsg_seq, NLM_F_MULTI);
 		if (err)
 			break;
@@ -229,18 +345,14 @@ int mpnic_nl_card_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 int mpnic_nl_engine_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mpnic_engine *eng;
 	struct sk_buff *rsp;
 	int err;
 
 	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!rsp)
 		return -ENOMEM;
-	mutex_lock(&mpnic_cards_lock);
-	eng = mpnic_nl_engine_get(info, MPNIC_A_ENGINE_CARD_ID, MPNIC_A_ENGINE_ID);
-	err = IS_ERR(eng) ? PTR_ERR(eng) :
-	      mpnic_nl_engine_fill(rsp, eng, info->snd_portid, info->snd_seq, 0);
-	mutex_unlock(&mpnic_cards_lock);
+	err = mpnic_nl_engine_fill(rsp, info->user_ptr[1], info->snd_portid,
+				   info->snd_seq, 0);
 	return mpnic_nl_reply(rsp, info, err);
 }
 
@@ -261,9 +373,11 @@ int mpnic_nl_engine_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			ctx->engine = 0;
 		ctx->card = card->id;
 		for (; ctx->engine < card->num_engines; ctx->engine++) {
-			err = mpnic_nl_engine_fill(skb, card->engines[ctx->engine],
+			err = mpnic_nl_engine_fill(skb,
+						   card->engines[ctx->engine],
 						   NETLINK_CB(cb->skb).portid,
-						   cb->nlh->nlmsg_seq, NLM_F_MULTI);
+						   cb->nlh->nlmsg_seq,
+						   NLM_F_MULTI);
 			if (err)
 				goto out_unlock;
 		}
@@ -279,27 +393,21 @@ int mpnic_nl_engine_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *cpu = info->attrs[MPNIC_A_ENGINE_CPU];
 	struct nlattr *profile = info->attrs[MPNIC_A_ENGINE_PROFILE];
-	struct mpnic_engine *eng;
-	int err = 0;
+	struct mpnic_engine *eng = info->user_ptr[1];
+	int err;
 	u32 i;
 
 	if (!cpu && !profile) {
-		NL_SET_ERR_MSG(info->extack, "Nothing to set: give a cpu or a profile");
+		NL_SET_ERR_MSG(info->extack,
+			       "Nothing to set: give a cpu or a profile");
 		return -EINVAL;
 	}
-	/* RTNL for the port's CPU-to-queue map (aRFS); it comes first */
-	rtnl_lock();
-	mutex_lock(&mpnic_cards_lock);
-	eng = mpnic_nl_engine_get(info, MPNIC_A_ENGINE_CARD_ID, MPNIC_A_ENGINE_ID);
-	if (IS_ERR(eng)) {
-		err = PTR_ERR(eng);
-		goto out_unlock;
-	}
+	/* RTNL (pre_doit) for the port's CPU-to-queue map (aRFS) */
 	if (cpu) {
 		err = mpnic_engine_set_cpu(eng, nla_get_u32(cpu), info->extack);
 		if (err) {
 			NL_SET_BAD_ATTR(info->extack, cpu);
-			goto out_unlock;
+			return err;
 		}
 		for (i = 0; i < MPNIC_MAX_PORTS; i++)
 			if (eng->card->ports[i])
@@ -308,10 +416,7 @@ int mpnic_nl_engine_set_doit(struct sk_buff *skb, struct genl_info *info)
 	/* The policy bounds it; the kthread reads it once per frame */
 	if (profile)
 		WRITE_ONCE(eng->profile, nla_get_u32(profile));
-out_unlock:
-	mutex_unlock(&mpnic_cards_lock);
-	rtnl_unlock();
-	return err;
+	return 0;
 }
 
 /* Whether entry @idx of @tbl holds a flow: it is on its bucket's chain */
@@ -328,7 +433,7 @@ static bool mpnic_nl_flow_live(const struct mpnic_flow_table *tbl, u32 idx)
 
 int mpnic_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mpnic_engine *eng;
+	struct mpnic_engine *eng = info->user_ptr[1];
 	struct sk_buff *rsp;
 	u32 idx;
 	int err;
@@ -339,30 +444,26 @@ int mpnic_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!rsp)
 		return -ENOMEM;
-	mutex_lock(&mpnic_cards_lock);
-	eng = mpnic_nl_engine_get(info, MPNIC_A_FLOW_CARD_ID, MPNIC_A_FLOW_ENGINE_ID);
-	if (IS_ERR(eng)) {
-		err = PTR_ERR(eng);
-		goto out_unlock;
-	}
 	spin_lock(&eng->flows_lock);
 	if (idx < eng->flows.max && mpnic_nl_flow_live(&eng->flows, idx)) {
-		err = mpnic_nl_flow_fill(rsp, eng, idx, (u32)ktime_get_seconds(),
+		err = mpnic_nl_flow_fill(rsp, eng, idx,
+					 (u32)ktime_get_seconds(),
 					 info->snd_portid, info->snd_seq, 0);
 	} else {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MPNIC_A_FLOW_INDEX],
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[MPNIC_A_FLOW_INDEX],
 				    "No flow in that slot");
 		err = -ENOENT;
 	}
 	spin_unlock(&eng->flows_lock);
-out_unlock:
-	mutex_unlock(&mpnic_cards_lock);
 	return mpnic_nl_reply(rsp, info, err);
 }
 
 /* Dump one engine's flows from ctx->bucket/ctx->pos on. */
-static int mpnic_nl_flow_dump_engine(struct sk_buff *skb, struct mpnic_engine *eng,
-				     struct mpnic_nl_dump_ctx *ctx, struct netlink_callback *cb)
+static int mpnic_nl_flow_dump_engine(struct sk_buff *skb,
+				     struct mpnic_engine *eng,
+				     struct mpnic_nl_dump_ctx *ctx,
+				     struct netlink_callback *cb)
 {
 	const struct mpnic_flow_table *tbl = &eng->flows;
 	u32 now = (u32)ktime_get_seconds();
@@ -372,12 +473,14 @@ static int mpnic_nl_flow_dump_engine(struct sk_buff *skb, struct mpnic_engine *e
 	for (; ctx->bucket <= tbl->mask; ctx->bucket++, ctx->pos = 0) {
 		u32 i, pos = 0;
 
-		for (i = tbl->buckets[ctx->bucket]; i; i = tbl->entries[i - 1].next, pos++) {
+		for (i = tbl->buckets[ctx->bucket]; i;
+		     i = tbl->entries[i - 1].next, pos++) {
 			if (pos < ctx->pos)
 				continue;
 			err = mpnic_nl_flow_fill(skb, eng, i - 1, now,
 						 NETLINK_CB(cb->skb).portid,
-						 cb->nlh->nlmsg_seq, NLM_F_MULTI);
+						 cb->nlh->nlmsg_seq,
+						 NLM_F_MULTI);
 			if (err)
 				goto out_unlock;
 			ctx->pos = pos + 1;
@@ -391,8 +494,9 @@ out_unlock:
 int mpnic_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct mpnic_nl_dump_ctx *ctx = mpnic_nl_dump_ctx(cb);
-	struct nlattr *card_attr = genl_info_dump(cb)->attrs[MPNIC_A_FLOW_CARD_ID];
-	struct nlattr *eng_attr = genl_info_dump(cb)->attrs[MPNIC_A_FLOW_ENGINE_ID];
+	struct nlattr **attrs = genl_info_dump(cb)->attrs;
+	struct nlattr *card_attr = attrs[MPNIC_A_FLOW_CARD_ID];
+	struct nlattr *eng_attr = attrs[MPNIC_A_FLOW_ENGINE_ID];
 	struct net *net = sock_net(skb->sk);
 	struct mpnic_card *card;
 	int err = 0;
@@ -409,9 +513,11 @@ int mpnic_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		ctx->card = card->id;
 		for (; ctx->engine < card->num_engines; ctx->engine++) {
+			struct mpnic_engine *eng = card->engines[ctx->engine];
+
 			if (eng_attr && ctx->engine != nla_get_u32(eng_attr))
 				continue;
-			err = mpnic_nl_flow_dump_engine(skb, card->engines[ctx->engine], ctx, cb);
+			err = mpnic_nl_flow_dump_engine(skb, eng, ctx, cb);
 			if (err)
 				goto out_unlock;
 			ctx->bucket = 0;
@@ -427,28 +533,21 @@ out_unlock:
 
 int mpnic_nl_fault_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mpnic_engine *eng;
-	int err = 0;
+	struct mpnic_engine *eng = info->user_ptr[1];
+	u32 type;
 	bool on;
 
 	if (GENL_REQ_ATTR_CHECK(info, MPNIC_A_FAULT_TYPE) ||
 	    GENL_REQ_ATTR_CHECK(info, MPNIC_A_FAULT_ACTIVE))
 		return -EINVAL;
-	mutex_lock(&mpnic_cards_lock);
-	eng = mpnic_nl_engine_get(info, MPNIC_A_FAULT_CARD_ID, MPNIC_A_FAULT_ENGINE_ID);
-	if (IS_ERR(eng)) {
-		err = PTR_ERR(eng);
-		goto out_unlock;
-	}
+	type = nla_get_u32(info->attrs[MPNIC_A_FAULT_TYPE]);
 	on = nla_get_u8(info->attrs[MPNIC_A_FAULT_ACTIVE]);
 	/* The policy lets only the enum's values through */
-	WRITE_ONCE(*mpnic_engine_fault(eng, nla_get_u32(info->attrs[MPNIC_A_FAULT_TYPE])), on);
+	WRITE_ONCE(*mpnic_engine_fault(eng, type), on);
 	/* The kthread undoes what a fault left at its next pass */
 	if (!on)
 		wake_up_process(eng->task);
-out_unlock:
-	mutex_unlock(&mpnic_cards_lock);
-	return err;
+	return 0;
 }
 
 int mpnic_nl_card_new_doit(struct sk_buff *skb, struct genl_info *info)
@@ -474,8 +573,10 @@ int mpnic_nl_card_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (!zalloc_cpumask_var(&cpus, GFP_KERNEL))
 		return -ENOMEM;
-	if (cpus_attr && (cpulist_parse(nla_data(cpus_attr), cpus) || cpumask_empty(cpus))) {
-		NL_SET_ERR_MSG_ATTR(info->extack, cpus_attr, "Not a list of CPUs this machine has");
+	if (cpus_attr && (cpulist_parse(nla_data(cpus_attr), cpus) ||
+			  cpumask_empty(cpus))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, cpus_attr,
+				    "Not a list of CPUs this machine has");
 		err = -EINVAL;
 		goto out_free_cpus;
 	}
@@ -484,16 +585,16 @@ int mpnic_nl_card_new_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOMEM;
 		goto out_free_cpus;
 	}
-	card = mpnic_card_create(engines, mem, cpus_attr ? cpus : NULL, genl_info_net(info),
-				 info->extack);
+	card = mpnic_card_create(engines, mem, cpus_attr ? cpus : NULL,
+				 genl_info_net(info), info->extack);
 	if (IS_ERR(card)) {
 		err = PTR_ERR(card);
 		nlmsg_free(rsp);
 		goto out_free_cpus;
 	}
 	mutex_lock(&mpnic_cards_lock);
-	err = mpnic_nl_card_fill(rsp, card, genl_info_net(info), info->snd_portid,
-				 info->snd_seq, 0);
+	err = mpnic_nl_card_fill(rsp, card, genl_info_net(info),
+				 info->snd_portid, info->snd_seq, 0);
 	mutex_unlock(&mpnic_cards_lock);
 	err = mpnic_nl_reply(rsp, info, err);
 out_free_cpus:
@@ -503,46 +604,40 @@ out_free_cpus:
 
 int mpnic_nl_card_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mpnic_card *card;
+	struct mpnic_card *card = info->user_ptr[0];
 
-	/* RTNL for the ports' unregistration; it comes first */
-	rtnl_lock();
-	mutex_lock(&mpnic_cards_lock);
-	card = mpnic_nl_card_get(info, MPNIC_A_CARD_ID);
-	if (IS_ERR(card))
-		goto out_unlock;
 	if (!card->net || card->deleting) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MPNIC_A_CARD_ID],
 				    "The card goes with its last port (ip link del)");
-		card = ERR_PTR(-EOPNOTSUPP);
-		goto out_unlock;
+		return -EOPNOTSUPP;
 	}
 	/* A host that only has a port of it may not take the others' away */
 	if (!net_eq(card->net, genl_info_net(info))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MPNIC_A_CARD_ID],
 				    "Only the namespace that made the card deletes it");
-		card = ERR_PTR(-EPERM);
-		goto out_unlock;
+		return -EPERM;
 	}
 	card->deleting = true;
+	/*
+	 * Under RTNL (pre_doit), for the ports' unregistration; they take
+	 * mpnic_cards_lock as they go, and post_doit drops it again
+	 */
 	mutex_unlock(&mpnic_cards_lock);
 	mpnic_card_del(card);
-	rtnl_unlock();
+	mutex_lock(&mpnic_cards_lock);
 	return 0;
-
-out_unlock:
-	mutex_unlock(&mpnic_cards_lock);
-	rtnl_unlock();
-	return PTR_ERR(card);
 }
 
-static int mpnic_nl_port_fill(struct sk_buff *skb, const struct mpnic_port *port,
-			      const struct net *net, u32 portid, u32 seq, int flags)
+static int mpnic_nl_port_fill(struct sk_buff *skb,
+			      const struct mpnic_port *port,
+			      const struct net *net, u32 portid, u32 seq,
+			      int flags)
 {
 	const struct net_device *dev = port->netdev;
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags, MPNIC_CMD_PORT_GET);
+	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags,
+			  MPNIC_CMD_PORT_GET);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, MPNIC_A_PORT_CARD_ID, port->card->id) ||
@@ -563,7 +658,7 @@ err_cancel_msg:
 
 int mpnic_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mpnic_card *card;
+	struct mpnic_card *card = info->user_ptr[0];
 	struct sk_buff *rsp;
 	u32 idx;
 	int err;
@@ -571,25 +666,18 @@ int mpnic_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, MPNIC_A_PORT_INDEX))
 		return -EINVAL;
 	idx = nla_get_u32(info->attrs[MPNIC_A_PORT_INDEX]);
+	if (idx >= MPNIC_MAX_PORTS || !card->ports[idx]) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[MPNIC_A_PORT_INDEX],
+				    "No such port on the card");
+		return -ENOENT;
+	}
 	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!rsp)
 		return -ENOMEM;
-	/* RTNL keeps the interface names steady while they are copied */
-	rtnl_lock();
-	mutex_lock(&mpnic_cards_lock);
-	card = mpnic_nl_card_get(info, MPNIC_A_PORT_CARD_ID);
-	if (IS_ERR(card)) {
-		err = PTR_ERR(card);
-	} else if (idx >= MPNIC_MAX_PORTS || !card->ports[idx]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[MPNIC_A_PORT_INDEX],
-				    "No such port on the card");
-		err = -ENOENT;
-	} else {
-		err = mpnic_nl_port_fill(rsp, card->ports[idx], genl_info_net(info),
-					 info->snd_portid, info->snd_seq, 0);
-	}
-	mutex_unlock(&mpnic_cards_lock);
-	rtnl_unlock();
+	/* RTNL (pre_doit) keeps the interface names steady while copied */
+	err = mpnic_nl_port_fill(rsp, card->ports[idx], genl_info_net(info),
+				 info->snd_portid, info->snd_seq, 0);
 	return mpnic_nl_reply(rsp, info, err);
 }
 
@@ -611,11 +699,14 @@ int mpnic_nl_port_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			ctx->engine = 0;
 		ctx->card = card->id;
 		for (; ctx->engine < MPNIC_MAX_PORTS; ctx->engine++) {
-			if (!card->ports[ctx->engine])
+			struct mpnic_port *port = card->ports[ctx->engine];
+
+			if (!port)
 				continue;
-			err = mpnic_nl_port_fill(skb, card->ports[ctx->engine], net,
+			err = mpnic_nl_port_fill(skb, port, net,
 						 NETLINK_CB(cb->skb).portid,
-						 cb->nlh->nlmsg_seq, NLM_F_MULTI);
+						 cb->nlh->nlmsg_seq,
+						 NLM_F_MULTI);
 			if (err)
 				goto out_unlock;
 		}

@@ -9,8 +9,8 @@
  *	one per online CPU.
  * IFLA_MPNIC_CARD_MEM (u32): card memory in MiB, split evenly over the
  *	engines; absent for the module's default.
- * IFLA_MPNIC_CARD (u32): add the port to this existing card (claims
- *	44-45) instead of creating a card; not with the two above.
+ * IFLA_MPNIC_CARD (u32): add the port to this existing card instead of
+ *	creating a card; not with the two above.
  */
 #ifndef _UAPI_LINUX_IF_MPNIC_H
 #define _UAPI_LINUX_IF_MPNIC_H

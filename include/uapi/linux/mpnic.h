@@ -10,10 +10,10 @@
 #define MPNIC_FAMILY_VERSION	1
 
 /**
- * enum mpnic_profile - The protocols an engine's stack instance processes
- *   (claims 41-43). What its profile does not handle, the engine passes to the
- *   host unprocessed (no checksum check, no flow tracking, no hardware GRO)
- *   and counts in rx-passthrough.
+ * enum mpnic_profile - The protocols an engine's stack instance processes.
+ *   What its profile does not handle, the engine passes to the host
+ *   unprocessed (no checksum check, no flow tracking, no hardware GRO) and
+ *   counts in rx-passthrough.
  * @MPNIC_PROFILE_FULL: IPv4 and IPv6, TCP and UDP (the default).
  * @MPNIC_PROFILE_UDP: IPv4 and IPv6 UDP; TCP passes through.
  * @MPNIC_PROFILE_L2: Nothing; every frame passes through.
