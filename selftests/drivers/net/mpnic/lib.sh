@@ -25,23 +25,33 @@ H6=2001:db8::1
 P6=2001:db8::2
 PEER=""
 
-# A failed command's own exit status may be 2 or 4, which log_test would
-# take for XFAIL or SKIP: any failure is 1 here
-check_err()
-{
-	if [ "$RET" -eq 0 ] && [ "$1" -ne 0 ]; then
-		RET=1
-		retmsg=$2
-	fi
-}
+# check_err STATUS MSG and check_fail STATUS MSG are net/lib.sh's. Kernels
+# after 6.12 have them there; the 6.12 copy (tools/selftests-fw.sh) still
+# keeps them in forwarding/lib.sh, which builds a topology of its own when
+# sourced. Where net/lib.sh lacks them, these are forwarding/lib.sh's (but
+# for FAIL_TO_XFAIL, which nothing here sets): any non-zero STATUS is a
+# FAIL, so a command's exit status 2 or 4 is not taken for XFAIL or SKIP.
+if ! declare -F check_err >/dev/null; then
+	check_err()
+	{
+		local err=$1
+		local msg=$2
 
-check_fail()
-{
-	if [ "$RET" -eq 0 ] && [ "$1" -eq 0 ]; then
-		RET=1
-		retmsg=$2
-	fi
-}
+		if ((err)); then
+			ret_set_ksft_status "$ksft_fail" "$msg"
+		fi
+	}
+fi
+
+if ! declare -F check_fail >/dev/null; then
+	check_fail()
+	{
+		local err=$1
+		local msg=$2
+
+		check_err $((!err)) "$msg"
+	}
+fi
 
 require_cmd()
 {
