@@ -180,4 +180,4 @@ PY
 	log_test "ethtool -L under traffic: no stream stuck, no data lost"
 }
 
-tests_run
+mpnic_tests_run

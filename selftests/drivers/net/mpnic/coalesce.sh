@@ -93,4 +93,4 @@ coalesce_frames()
 	log_test "rx-frames raises the interrupt before rx-usecs"
 }
 
-tests_run
+mpnic_tests_run

@@ -393,4 +393,4 @@ ports()
 	log_test "devlink ports: one per port with its netdev, across a reload"
 }
 
-tests_run
+mpnic_tests_run

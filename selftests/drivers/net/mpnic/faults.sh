@@ -180,4 +180,4 @@ fault_off()
 	log_test "faults cleared by fault-set: buffers and completions come back"
 }
 
-tests_run
+mpnic_tests_run

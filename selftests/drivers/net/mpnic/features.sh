@@ -227,4 +227,4 @@ ntuple_switch()
 	log_test "ntuple-filters: rules apply only when on, and survive off"
 }
 
-tests_run
+mpnic_tests_run

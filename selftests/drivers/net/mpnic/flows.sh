@@ -73,4 +73,4 @@ flow_aging()
 	log_test "idle flows age out"
 }
 
-tests_run
+mpnic_tests_run

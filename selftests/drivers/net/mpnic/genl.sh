@@ -468,4 +468,4 @@ card_lifecycle()
 	log_test "card-new and card-del: refusals, CPUs, four ports, namespace end"
 }
 
-tests_run
+mpnic_tests_run

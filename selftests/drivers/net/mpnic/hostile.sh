@@ -232,4 +232,4 @@ print(" ".join(str(c["id"]) for c in json.load(sys.stdin) if c["port"] == "-"))'
 	log_test "$NL_FUZZ fuzzed netlink messages and concurrent churn: errors only"
 }
 
-tests_run
+mpnic_tests_run

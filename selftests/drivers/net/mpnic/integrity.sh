@@ -71,4 +71,4 @@ integrity()
 integrity_1500() { integrity 1500; }
 integrity_9000() { integrity 9000; }
 
-tests_run
+mpnic_tests_run

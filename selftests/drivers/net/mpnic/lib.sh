@@ -463,8 +463,9 @@ reap_children()
 # Run every test named in $ALL_TESTS (or in $TESTS, to pick some), then
 # check the module's memory and exit with the merged status. Each test is
 # named as it starts, so that a hang shows where it is; each test's time
-# and the script's are printed at their ends.
-tests_run()
+# and the script's are printed at their ends. (Not tests_run: that is the
+# kernel's plain loop, in forwarding/lib.sh and in later net/lib.sh.)
+mpnic_tests_run()
 {
 	local t t0
 

@@ -119,4 +119,4 @@ create_refused()
 	log_test "refused configurations"
 }
 
-tests_run
+mpnic_tests_run

@@ -266,4 +266,4 @@ unprivileged()
 	log_test "changes refused without CAP_NET_ADMIN, reads allowed"
 }
 
-tests_run
+mpnic_tests_run

@@ -254,4 +254,4 @@ arfs()
 	log_test "aRFS: flows follow their reader's CPU; filters are released"
 }
 
-tests_run
+mpnic_tests_run

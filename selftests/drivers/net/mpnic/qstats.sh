@@ -161,4 +161,4 @@ qstats_agree()
 	log_test "qstats-get per queue = ethtool -S, per device = ip -s link, across -L"
 }
 
-tests_run
+mpnic_tests_run

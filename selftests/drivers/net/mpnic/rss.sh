@@ -373,4 +373,4 @@ symmetric_xor()
 	log_test "xfrm symmetric-xor (and -or-xor) follows the model"
 }
 
-tests_run
+mpnic_tests_run

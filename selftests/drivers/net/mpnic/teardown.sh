@@ -192,4 +192,4 @@ cleanup()
 }
 trap cleanup EXIT
 
-tests_run
+mpnic_tests_run

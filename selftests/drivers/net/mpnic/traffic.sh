@@ -368,4 +368,4 @@ engine_busy_time()
 	log_test "engine busy time: its own work, the host's softirqs excluded"
 }
 
-tests_run
+mpnic_tests_run

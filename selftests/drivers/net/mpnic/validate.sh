@@ -138,4 +138,4 @@ gro_bad_segment()
 	log_test "hardware GRO: a segment with a bad checksum is dropped, the packet goes on"
 }
 
-tests_run
+mpnic_tests_run

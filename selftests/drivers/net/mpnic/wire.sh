@@ -96,4 +96,4 @@ wire_deleted()
 	log_test "deleting the wire leaves the card"
 }
 
-tests_run
+mpnic_tests_run
