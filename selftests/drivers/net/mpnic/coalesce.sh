@@ -11,6 +11,7 @@ ALL_TESTS="
 	coalesce_frames
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd ping
 
 coalesce_params()

@@ -24,6 +24,7 @@ ALL_TESTS="
 	${HOSTILE_CONFIG:+hostile_config}
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd /usr/bin/python3 dmesg
 /usr/bin/python3 -c 'import scapy' 2>/dev/null || { echo "SKIP: no scapy"; exit "$ksft_skip"; }
 

@@ -84,7 +84,12 @@ mpnic_unload()
 	rmmod mpnic
 }
 
-mpnic_load || { echo "SKIP: cannot load mpnic"; exit "$ksft_skip"; }
+# Sourcing this file loads nothing: each script loads the module first,
+# and skips where it cannot
+mpnic_load_or_skip()
+{
+	mpnic_load "$@" || { echo "SKIP: cannot load mpnic"; exit "$ksft_skip"; }
+}
 
 # ethtool -X DEV ARGS. ethtool 6.14 fills input_xfrm in ETHTOOL_SRSSH, which
 # kernels before 6.8 refuse as a reserved field: there, use an older ethtool

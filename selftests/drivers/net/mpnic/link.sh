@@ -13,6 +13,7 @@ ALL_TESTS="
 	unprivileged
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd ping
 
 link_down_up()

@@ -18,6 +18,7 @@ ALL_TESTS="
 	balance
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd iperf3 /usr/bin/python3
 
 RSS_PY="$(dirname "$0")/rss.py"

@@ -19,6 +19,7 @@
 
 ALL_TESTS="soak"
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd /usr/bin/python3 iperf3 ping devlink "$MPNICCTL"
 
 SOAK_SECS=${SOAK_SECS:-600}

@@ -16,6 +16,7 @@ ALL_TESTS="
 	engine_busy_time
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd ping iperf3
 
 IPERF_T=${IPERF_T:-3}

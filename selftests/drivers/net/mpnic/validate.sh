@@ -11,6 +11,7 @@ ALL_TESTS="
 	gro_bad_segment
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd /usr/bin/python3 ping
 
 CRAFT="$(dirname "$0")/craft.py"

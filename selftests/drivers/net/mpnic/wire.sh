@@ -10,6 +10,7 @@ ALL_TESTS="
 	wire_deleted
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 
 attach_detach()
 {
