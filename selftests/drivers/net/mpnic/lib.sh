@@ -91,10 +91,38 @@ mpnic_load_or_skip()
 	mpnic_load "$@" || { echo "SKIP: cannot load mpnic"; exit "$ksft_skip"; }
 }
 
-# ethtool -X DEV ARGS. ethtool 6.14 fills input_xfrm in ETHTOOL_SRSSH, which
-# kernels before 6.8 refuse as a reserved field: there, use an older ethtool
-# (ETHTOOL_OLD; make deps and tools/selftests-fw.sh put bookworm's in build/bin)
-# for this one command.
+# Whether the kernel takes struct ethtool_rxfh's input_xfrm (6.8; before,
+# the byte was reserved and had to be 0): rxfh_xfrm_known DEV. Asked with
+# a read of DEV's RSS (ETHTOOL_GRSSH, which changes nothing) carrying
+# input_xfrm = RXH_XFRM_NO_CHANGE, which a kernel without the field refuses
+# with EINVAL. The answer is the kernel's, kept for the script; another
+# error (DEV has no RSS, or is gone) tells nothing and is not kept.
+RXFH_XFRM_KNOWN=
+rxfh_xfrm_known()
+{
+	if [ -z "$RXFH_XFRM_KNOWN" ]; then
+		/usr/bin/python3 -c '
+import array, errno, fcntl, socket, struct, sys
+SIOCETHTOOL, ETHTOOL_GRSSH, RXH_XFRM_NO_CHANGE = 0x8946, 0x46, 0xff
+# cmd, rss_context, indir_size, key_size, hfunc, input_xfrm, rsvd8[2], rsvd32
+rxfh = array.array("B", struct.pack("4I2B2xI", ETHTOOL_GRSSH, 0, 0, 0, 0,
+                                    RXH_XFRM_NO_CHANGE, 0))
+ifr = struct.pack("16sP16x", sys.argv[1].encode(), rxfh.buffer_info()[0])
+try:
+    fcntl.ioctl(socket.socket(), SIOCETHTOOL, ifr)
+except OSError as e:
+    sys.exit(1 if e.errno == errno.EINVAL else 2)' "$1"
+		case $? in
+		0) RXFH_XFRM_KNOWN=yes ;;
+		1) RXFH_XFRM_KNOWN=no ;;
+		esac
+	fi
+	[ "$RXFH_XFRM_KNOWN" != no ]
+}
+
+# ethtool -X DEV ARGS. ethtool 6.14 fills input_xfrm in ETHTOOL_SRSSH: where
+# the kernel refuses that field, use an older ethtool (ETHTOOL_OLD; make deps
+# and tools/selftests-fw.sh put bookworm's in build/bin) for this one command.
 ETHTOOL_OLD=${ETHTOOL_OLD:-${MPNIC_TOP:-$lib_dir/../../../..}/build/bin/ethtool-6.1}
 # The running kernel as MAJOR * 100 + MINOR: 601, 612
 MPNIC_KVER=$(uname -r | awk -F. '{ print $1 * 100 + $2 }')
@@ -105,7 +133,7 @@ kver()
 
 rxfh_set()
 {
-	if [ "$(kver)" -lt 608 ] && [ -x "$ETHTOOL_OLD" ]; then
+	if ! rxfh_xfrm_known "$1" && [ -x "$ETHTOOL_OLD" ]; then
 		"$ETHTOOL_OLD" -X "$@"
 	else
 		ethtool -X "$@"
