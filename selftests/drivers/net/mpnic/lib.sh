@@ -120,6 +120,16 @@ except OSError as e:
 	[ "$RXFH_XFRM_KNOWN" != no ]
 }
 
+# Whether the running kernel's own types name NAME (a struct member, a
+# function), as its BTF lists them: kernel_btf_has NAME. The question
+# Kbuild's probes ask of the headers, asked of the kernel under test.
+# A kernel without BTF cannot say: yes.
+kernel_btf_has()
+{
+	[ -r /sys/kernel/btf/vmlinux ] || return 0
+	grep -qaw -- "$1" /sys/kernel/btf/vmlinux
+}
+
 # ethtool -X DEV ARGS. ethtool 6.14 fills input_xfrm in ETHTOOL_SRSSH: where
 # the kernel refuses that field, use an older ethtool (ETHTOOL_OLD; make deps
 # and tools/selftests-fw.sh put bookworm's in build/bin) for this one command.

@@ -260,7 +260,9 @@ send_7777()
 }
 
 # Additional RSS contexts (6.11+ ethtool API): at least 32, each its own
-# table; ntuple rules hash with one and add their action to its queue
+# table; ntuple rules hash with one and add their action to its queue.
+# mpnic offers them where the kernel's ethtool_ops has create_rxfh_context
+# (a Kbuild probe): the same is asked of the kernel here.
 rss_contexts()
 {
 	local ctx i got n=0
@@ -268,10 +270,10 @@ rss_contexts()
 	RET=0
 	topo_create
 	if ! ethtool -X "$DEV" context new equal 2 >/dev/null 2>&1; then
-		[ "$(kver)" -lt 611 ]
+		! kernel_btf_has create_rxfh_context
 		check_err $? "this kernel has the context API, and context new failed"
 		topo_destroy
-		echo "# rss_contexts: not run, no RSS context ops before 6.11"
+		echo "# rss_contexts: not run, the kernel has no RSS context ops (6.11)"
 		log_test "RSS contexts (refused cleanly before 6.11)"
 		return 0
 	fi
