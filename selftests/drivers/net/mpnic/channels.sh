@@ -9,6 +9,7 @@ ALL_TESTS="
 	channels_under_traffic
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd iperf3 /usr/bin/python3
 
 combined()
@@ -180,4 +181,4 @@ PY
 	log_test "ethtool -L under traffic: no stream stuck, no data lost"
 }
 
-tests_run
+mpnic_tests_run

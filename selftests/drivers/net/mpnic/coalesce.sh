@@ -11,6 +11,7 @@ ALL_TESTS="
 	coalesce_frames
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd ping
 
 coalesce_params()
@@ -93,4 +94,4 @@ coalesce_frames()
 	log_test "rx-frames raises the interrupt before rx-usecs"
 }
 
-tests_run
+mpnic_tests_run

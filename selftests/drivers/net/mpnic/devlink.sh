@@ -21,6 +21,7 @@ ALL_TESTS="
 RECOVER_MS=${RECOVER_MS:-10000}
 
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd devlink iperf3 /usr/bin/python3
 devlink dev help 2>&1 | grep -q info || { echo "SKIP: devlink has no dev info"; exit "$ksft_skip"; }
 
@@ -393,4 +394,4 @@ ports()
 	log_test "devlink ports: one per port with its netdev, across a reload"
 }
 
-tests_run
+mpnic_tests_run

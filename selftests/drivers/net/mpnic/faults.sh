@@ -16,6 +16,7 @@ ALL_TESTS="
 	fault_off
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd devlink iperf3 ping
 [ -x "$MPNICCTL" ] || { echo "SKIP: no $MPNICCTL (make mpnicctl)"; exit "$ksft_skip"; }
 
@@ -180,4 +181,4 @@ fault_off()
 	log_test "faults cleared by fault-set: buffers and completions come back"
 }
 
-tests_run
+mpnic_tests_run

@@ -12,6 +12,7 @@ ALL_TESTS="
 	ntuple_switch
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd /usr/bin/python3 ping iperf3
 
 CRAFT="$(dirname "$0")/craft.py"
@@ -227,4 +228,4 @@ ntuple_switch()
 	log_test "ntuple-filters: rules apply only when on, and survive off"
 }
 
-tests_run
+mpnic_tests_run

@@ -10,6 +10,7 @@ ALL_TESTS="
 	flow_aging
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd iperf3
 
 DFS=/sys/kernel/debug/mpnic
@@ -73,4 +74,4 @@ flow_aging()
 	log_test "idle flows age out"
 }
 
-tests_run
+mpnic_tests_run

@@ -17,6 +17,7 @@ ALL_TESTS="
 	card_lifecycle
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd /usr/bin/python3 iperf3 ping "$MPNICCTL"
 [ "$(nproc)" -ge 2 ] || { echo "SKIP: needs 2 CPUs (2 engines)"; exit "$ksft_skip"; }
 
@@ -468,4 +469,4 @@ card_lifecycle()
 	log_test "card-new and card-del: refusals, CPUs, four ports, namespace end"
 }
 
-tests_run
+mpnic_tests_run

@@ -24,6 +24,7 @@ ALL_TESTS="
 	${HOSTILE_CONFIG:+hostile_config}
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd /usr/bin/python3 dmesg
 /usr/bin/python3 -c 'import scapy' 2>/dev/null || { echo "SKIP: no scapy"; exit "$ksft_skip"; }
 
@@ -232,4 +233,4 @@ print(" ".join(str(c["id"]) for c in json.load(sys.stdin) if c["port"] == "-"))'
 	log_test "$NL_FUZZ fuzzed netlink messages and concurrent churn: errors only"
 }
 
-tests_run
+mpnic_tests_run

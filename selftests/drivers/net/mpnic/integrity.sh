@@ -12,6 +12,7 @@ ALL_TESTS="
 	${MPNIC_LONG:+integrity_9000}
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd /usr/bin/python3
 
 XFER_MIB=${XFER_MIB:-$([ -n "${MPNIC_LONG:-}" ] && echo 256 || echo 64)}
@@ -71,4 +72,4 @@ integrity()
 integrity_1500() { integrity 1500; }
 integrity_9000() { integrity 9000; }
 
-tests_run
+mpnic_tests_run

@@ -25,23 +25,33 @@ H6=2001:db8::1
 P6=2001:db8::2
 PEER=""
 
-# A failed command's own exit status may be 2 or 4, which log_test would
-# take for XFAIL or SKIP: any failure is 1 here
-check_err()
-{
-	if [ "$RET" -eq 0 ] && [ "$1" -ne 0 ]; then
-		RET=1
-		retmsg=$2
-	fi
-}
+# check_err STATUS MSG and check_fail STATUS MSG are net/lib.sh's. Kernels
+# after 6.12 have them there; the 6.12 copy (tools/selftests-fw.sh) still
+# keeps them in forwarding/lib.sh, which builds a topology of its own when
+# sourced. Where net/lib.sh lacks them, these are forwarding/lib.sh's (but
+# for FAIL_TO_XFAIL, which nothing here sets): any non-zero STATUS is a
+# FAIL, so a command's exit status 2 or 4 is not taken for XFAIL or SKIP.
+if ! declare -F check_err >/dev/null; then
+	check_err()
+	{
+		local err=$1
+		local msg=$2
 
-check_fail()
-{
-	if [ "$RET" -eq 0 ] && [ "$1" -eq 0 ]; then
-		RET=1
-		retmsg=$2
-	fi
-}
+		if ((err)); then
+			ret_set_ksft_status "$ksft_fail" "$msg"
+		fi
+	}
+fi
+
+if ! declare -F check_fail >/dev/null; then
+	check_fail()
+	{
+		local err=$1
+		local msg=$2
+
+		check_err $((!err)) "$msg"
+	}
+fi
 
 require_cmd()
 {
@@ -74,23 +84,59 @@ mpnic_unload()
 	rmmod mpnic
 }
 
-mpnic_load || { echo "SKIP: cannot load mpnic"; exit "$ksft_skip"; }
-
-# ethtool -X DEV ARGS. ethtool 6.14 fills input_xfrm in ETHTOOL_SRSSH, which
-# kernels before 6.8 refuse as a reserved field: there, use an older ethtool
-# (ETHTOOL_OLD; make deps and tools/selftests-fw.sh put bookworm's in build/bin)
-# for this one command.
-ETHTOOL_OLD=${ETHTOOL_OLD:-${MPNIC_TOP:-$lib_dir/../../../..}/build/bin/ethtool-6.1}
-# The running kernel as MAJOR * 100 + MINOR: 601, 612
-MPNIC_KVER=$(uname -r | awk -F. '{ print $1 * 100 + $2 }')
-kver()
+# Sourcing this file loads nothing: each script loads the module first,
+# and skips where it cannot
+mpnic_load_or_skip()
 {
-	echo "$MPNIC_KVER"
+	mpnic_load "$@" || { echo "SKIP: cannot load mpnic"; exit "$ksft_skip"; }
 }
 
+# Whether the kernel takes struct ethtool_rxfh's input_xfrm (6.8; before,
+# the byte was reserved and had to be 0): rxfh_xfrm_known DEV. Asked with
+# a read of DEV's RSS (ETHTOOL_GRSSH, which changes nothing) carrying
+# input_xfrm = RXH_XFRM_NO_CHANGE, which a kernel without the field refuses
+# with EINVAL. The answer is the kernel's, kept for the script; another
+# error (DEV has no RSS, or is gone) tells nothing and is not kept.
+RXFH_XFRM_KNOWN=
+rxfh_xfrm_known()
+{
+	if [ -z "$RXFH_XFRM_KNOWN" ]; then
+		/usr/bin/python3 -c '
+import array, errno, fcntl, socket, struct, sys
+SIOCETHTOOL, ETHTOOL_GRSSH, RXH_XFRM_NO_CHANGE = 0x8946, 0x46, 0xff
+# cmd, rss_context, indir_size, key_size, hfunc, input_xfrm, rsvd8[2], rsvd32
+rxfh = array.array("B", struct.pack("4I2B2xI", ETHTOOL_GRSSH, 0, 0, 0, 0,
+                                    RXH_XFRM_NO_CHANGE, 0))
+ifr = struct.pack("16sP16x", sys.argv[1].encode(), rxfh.buffer_info()[0])
+try:
+    fcntl.ioctl(socket.socket(), SIOCETHTOOL, ifr)
+except OSError as e:
+    sys.exit(1 if e.errno == errno.EINVAL else 2)' "$1"
+		case $? in
+		0) RXFH_XFRM_KNOWN=yes ;;
+		1) RXFH_XFRM_KNOWN=no ;;
+		esac
+	fi
+	[ "$RXFH_XFRM_KNOWN" != no ]
+}
+
+# Whether the running kernel's own types name NAME (a struct member, a
+# function), as its BTF lists them: kernel_btf_has NAME. The question
+# Kbuild's probes ask of the headers, asked of the kernel under test.
+# A kernel without BTF cannot say: yes.
+kernel_btf_has()
+{
+	[ -r /sys/kernel/btf/vmlinux ] || return 0
+	grep -qaw -- "$1" /sys/kernel/btf/vmlinux
+}
+
+# ethtool -X DEV ARGS. ethtool 6.14 fills input_xfrm in ETHTOOL_SRSSH: where
+# the kernel refuses that field, use an older ethtool (ETHTOOL_OLD; make deps
+# and tools/selftests-fw.sh put bookworm's in build/bin) for this one command.
+ETHTOOL_OLD=${ETHTOOL_OLD:-${MPNIC_TOP:-$lib_dir/../../../..}/build/bin/ethtool-6.1}
 rxfh_set()
 {
-	if [ "$(kver)" -lt 608 ] && [ -x "$ETHTOOL_OLD" ]; then
+	if ! rxfh_xfrm_known "$1" && [ -x "$ETHTOOL_OLD" ]; then
 		"$ETHTOOL_OLD" -X "$@"
 	else
 		ethtool -X "$@"
@@ -337,11 +383,15 @@ mem_slab()
 	awk '$1 == "SUnreclaim:" { print $2 }' /proc/meminfo
 }
 
-# Detached page pools, "POOLS PAGES"
+# Detached page pools, "POOLS PAGES", as netdev page-pool-get (6.8) lists
+# them. Where the kernel has no such op, pools.py finds none and exits 3;
+# the runner's baseline notes it (mem_pools_listed=no) and later counts
+# are "0 0" without asking again (each pools.py is most of a second in
+# the VM)
+mem_pools_listed=yes
 mem_pools()
 {
-	# netdev page-pool-get came with 6.8: before, pools.py finds none
-	if [ "$MPNIC_KVER" -lt 608 ]; then
+	if [ "$mem_pools_listed" = no ]; then
 		echo "0 0"
 	else
 		/usr/bin/python3 "$lib_dir/pools.py"
@@ -453,12 +503,15 @@ reap_children()
 # Run every test named in $ALL_TESTS (or in $TESTS, to pick some), then
 # check the module's memory and exit with the merged status. Each test is
 # named as it starts, so that a hang shows where it is; each test's time
-# and the script's are printed at their ends.
-tests_run()
+# and the script's are printed at their ends. (Not tests_run: that is the
+# kernel's plain loop, in forwarding/lib.sh and in later net/lib.sh.)
+mpnic_tests_run()
 {
 	local t t0
 
-	mem_vmalloc0=$(mem_vmalloc) mem_slab0=$(mem_slab) mem_pools0=$(mem_pools)
+	mem_vmalloc0=$(mem_vmalloc) mem_slab0=$(mem_slab)
+	mem_pools0=$(mem_pools)
+	[ $? = 3 ] && mem_pools_listed=no
 	mem_pools_now=$mem_pools0
 	for t in ${TESTS:-$ALL_TESTS}; do
 		echo "run: $t"

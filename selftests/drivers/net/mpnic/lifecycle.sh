@@ -12,6 +12,7 @@ ALL_TESTS="
 	create_refused
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 
 load_unload_loop()
 {
@@ -119,4 +120,4 @@ create_refused()
 	log_test "refused configurations"
 }
 
-tests_run
+mpnic_tests_run

@@ -13,6 +13,7 @@ ALL_TESTS="
 	unprivileged
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd ping
 
 link_down_up()
@@ -266,4 +267,4 @@ unprivileged()
 	log_test "changes refused without CAP_NET_ADMIN, reads allowed"
 }
 
-tests_run
+mpnic_tests_run

@@ -15,6 +15,7 @@ ALL_TESTS="
 	arfs
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd /usr/bin/python3 iperf3
 [ "$(nproc)" -ge 2 ] || { echo "SKIP: needs 2 CPUs (2 engines)"; exit "$ksft_skip"; }
 
@@ -254,4 +255,4 @@ arfs()
 	log_test "aRFS: flows follow their reader's CPU; filters are released"
 }
 
-tests_run
+mpnic_tests_run

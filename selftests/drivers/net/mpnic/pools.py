@@ -10,8 +10,10 @@ A page pool whose driver destroyed it while pages were still in flight
 lingers, with a detach time, until they come back: netdev page-pool-get
 (kernel 6.8 and later) lists it. This is that dump in raw generic netlink,
 without YNL's spec parsing, which takes seconds under emulation. Prints
-"0 0" where the kernel has no netdev family or no page-pool-get.
+"0 0" where the kernel has no netdev family or no page-pool-get, and then
+exits with status 3 (NO_POOL_GET): no later call can find a pool either.
 """
+import errno
 import socket
 import struct
 import sys
@@ -23,6 +25,7 @@ GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 16, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 NETDEV_CMD_PAGE_POOL_GET = 5
 NETDEV_A_PAGE_POOL_INFLIGHT, NETDEV_A_PAGE_POOL_DETACH_TIME = 4, 6
+NO_POOL_GET = 3
 
 
 def attrs(buf):
@@ -66,7 +69,13 @@ def main():
         fam = request(sock, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK, nla)
         family = struct.unpack("H", fam[0][CTRL_ATTR_FAMILY_ID][:2])[0]
         pools = request(sock, family, NETDEV_CMD_PAGE_POOL_GET, NLM_F_DUMP)
-    except (OSError, IndexError, KeyError):
+    except OSError as e:
+        print("0 0")
+        # no netdev family (before 6.3), or no page-pool-get in it (6.8)
+        if e.errno in (errno.ENOENT, errno.EOPNOTSUPP):
+            sys.exit(NO_POOL_GET)
+        return
+    except (IndexError, KeyError):
         print("0 0")
         return
     detached = [p for p in pools

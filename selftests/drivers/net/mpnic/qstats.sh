@@ -10,6 +10,7 @@ ALL_TESTS="
 	qstats_agree
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd /usr/bin/python3 iperf3
 [ -f "$YNL_DIR/cli.py" ] || { echo "SKIP: no YNL tool in $YNL_DIR (tools/selftests-fw.sh)"; exit "$ksft_skip"; }
 ynl netdev --list-ops 2>/dev/null | grep -q qstats-get || { echo "SKIP: no netdev family with qstats"; exit "$ksft_skip"; }
@@ -161,4 +162,4 @@ qstats_agree()
 	log_test "qstats-get per queue = ethtool -S, per device = ip -s link, across -L"
 }
 
-tests_run
+mpnic_tests_run

@@ -18,6 +18,7 @@ ALL_TESTS="
 	balance
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd iperf3 /usr/bin/python3
 
 RSS_PY="$(dirname "$0")/rss.py"
@@ -259,7 +260,9 @@ send_7777()
 }
 
 # Additional RSS contexts (6.11+ ethtool API): at least 32, each its own
-# table; ntuple rules hash with one and add their action to its queue
+# table; ntuple rules hash with one and add their action to its queue.
+# mpnic offers them where the kernel's ethtool_ops has create_rxfh_context
+# (a Kbuild probe): the same is asked of the kernel here.
 rss_contexts()
 {
 	local ctx i got n=0
@@ -267,10 +270,10 @@ rss_contexts()
 	RET=0
 	topo_create
 	if ! ethtool -X "$DEV" context new equal 2 >/dev/null 2>&1; then
-		[ "$(kver)" -lt 611 ]
+		! kernel_btf_has create_rxfh_context
 		check_err $? "this kernel has the context API, and context new failed"
 		topo_destroy
-		echo "# rss_contexts: not run, no RSS context ops before 6.11"
+		echo "# rss_contexts: not run, the kernel has no RSS context ops (6.11)"
 		log_test "RSS contexts (refused cleanly before 6.11)"
 		return 0
 	fi
@@ -338,11 +341,11 @@ symmetric_xor()
 
 	RET=0
 	topo_create
-	if [ "$(kver)" -lt 608 ]; then
+	if ! rxfh_xfrm_known "$DEV"; then
 		# A SKIP would make the whole script SKIP (net/lib.sh merges it
 		# above a pass): say it in a comment
 		topo_destroy
-		echo "# symmetric_xor: not run, no input_xfrm before 6.8"
+		echo "# symmetric_xor: not run, the kernel has no input_xfrm (6.8)"
 		return 0
 	fi
 	echo 120 > /sys/module/mpnic/parameters/flow_closed_timeout
@@ -373,4 +376,4 @@ symmetric_xor()
 	log_test "xfrm symmetric-xor (and -or-xor) follows the model"
 }
 
-tests_run
+mpnic_tests_run

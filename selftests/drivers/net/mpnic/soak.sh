@@ -13,11 +13,13 @@
 # matched, every frame the card took is accounted for, and memory is flat:
 # idle again, the unreclaimable slab is within MEM_SLAB_KB of the idle
 # card's before the soak (sampled every 30 s under traffic too, where
-# socket buffers fill it, and reported); after the card goes, tests_run checks
-# the module's memory against its baseline as for every script.
+# socket buffers fill it, and reported); after the card goes,
+# mpnic_tests_run checks the module's memory against its baseline as for
+# every script.
 
 ALL_TESTS="soak"
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd /usr/bin/python3 iperf3 ping devlink "$MPNICCTL"
 
 SOAK_SECS=${SOAK_SECS:-600}
@@ -202,4 +204,4 @@ soak()
 	log_test "soak: ${SOAK_SECS} s of traffic and churn, seed $SOAK_SEED"
 }
 
-tests_run
+mpnic_tests_run

@@ -14,6 +14,7 @@ ALL_TESTS="
 	module_unload
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd /usr/bin/python3 iperf3 ping "$MPNICCTL"
 
 CPU1=/sys/devices/system/cpu/cpu1/online
@@ -192,4 +193,4 @@ cleanup()
 }
 trap cleanup EXIT
 
-tests_run
+mpnic_tests_run

@@ -16,6 +16,7 @@ ALL_TESTS="
 	engine_busy_time
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd ping iperf3
 
 IPERF_T=${IPERF_T:-3}
@@ -368,4 +369,4 @@ engine_busy_time()
 	log_test "engine busy time: its own work, the host's softirqs excluded"
 }
 
-tests_run
+mpnic_tests_run

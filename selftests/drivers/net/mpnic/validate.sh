@@ -11,6 +11,7 @@ ALL_TESTS="
 	gro_bad_segment
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 require_cmd /usr/bin/python3 ping
 
 CRAFT="$(dirname "$0")/craft.py"
@@ -138,4 +139,4 @@ gro_bad_segment()
 	log_test "hardware GRO: a segment with a bad checksum is dropped, the packet goes on"
 }
 
-tests_run
+mpnic_tests_run

@@ -10,6 +10,7 @@ ALL_TESTS="
 	wire_deleted
 "
 source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
 
 attach_detach()
 {
@@ -96,4 +97,4 @@ wire_deleted()
 	log_test "deleting the wire leaves the card"
 }
 
-tests_run
+mpnic_tests_run
