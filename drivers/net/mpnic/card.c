@@ -27,6 +27,25 @@ struct workqueue_struct *mpnic_wq;
 static const struct mpnic_card_ops *mpnic_card_ops;
 LIST_HEAD(mpnic_cards);
 
+/*
+ * Load-time defaults of every new card's own settings, which are devlink
+ * parameters (devlink.c)
+ */
+static unsigned int flow_timeout = 120;
+module_param(flow_timeout, uint, 0444);
+MODULE_PARM_DESC(flow_timeout,
+		 "Default of devlink param flow_timeout: seconds after which an idle flow leaves its engine's table");
+
+static unsigned int flow_closed_timeout = 5;
+module_param(flow_closed_timeout, uint, 0444);
+MODULE_PARM_DESC(flow_closed_timeout,
+		 "Default of devlink param flow_closed_timeout: seconds after which a closed (RST, or both FINs acked) TCP flow leaves its table");
+
+static unsigned int stall_timeout_ms = 1000;
+module_param(stall_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(stall_timeout_ms,
+		 "Default of devlink param stall_timeout_ms: an engine with work and no progress this long is stalled");
+
 static char *engine_cpus;
 module_param(engine_cpus, charp, 0644);
 MODULE_PARM_DESC(engine_cpus,
@@ -278,6 +297,12 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 		goto err_bus_dev_del;
 	/* busy_poll_us 0 keeps it off; once on, it adapts */
 	card->busy_poll_adaptive = true;
+	card->flow_timeout = clamp_val(flow_timeout, MPNIC_FLOW_TIMEOUT_MIN,
+				       MPNIC_FLOW_TIMEOUT_MAX);
+	card->flow_closed_timeout = clamp_val(flow_closed_timeout, MPNIC_FLOW_TIMEOUT_MIN,
+					      MPNIC_FLOW_TIMEOUT_MAX);
+	card->stall_timeout_ms = clamp_val(stall_timeout_ms, MPNIC_STALL_TIMEOUT_MIN,
+					   MPNIC_STALL_TIMEOUT_MAX);
 	card->engines = mpnic_card_engines_create(card, num_engines, mem_size, extack);
 	if (IS_ERR(card->engines)) {
 		err = PTR_ERR(card->engines);

@@ -2,8 +2,7 @@
 /*
  * debugfs: what a developer wants to see while debugging.
  *   mpnic/card<ID>/engine<N>/flows         the engine's flow table
- *   mpnic/card<ID>/engine<N>/fault_stall   fault injection: 1 stalls the
- *                                          engine until a health recover
+ * Faults are injected through the netlink family's fault-set alone.
  */
 
 #include <linux/debugfs.h>
@@ -60,7 +59,6 @@ void mpnic_debugfs_card_add(struct mpnic_card *card)
 		snprintf(name, sizeof(name), "engine%u", i);
 		eng->dfs = debugfs_create_dir(name, card->dfs);
 		debugfs_create_file("flows", 0400, eng->dfs, eng, &mpnic_flows_fops);
-		debugfs_create_bool("fault_stall", 0600, eng->dfs, &eng->fault_stall);
 	}
 }
 

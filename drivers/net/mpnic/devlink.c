@@ -55,6 +55,9 @@ enum mpnic_devlink_param_id {
 	MPNIC_DEVLINK_PARAM_ID_CARD_MEM_MB,
 	MPNIC_DEVLINK_PARAM_ID_BUSY_POLL_US,
 	MPNIC_DEVLINK_PARAM_ID_BUSY_POLL_ADAPTIVE,
+	MPNIC_DEVLINK_PARAM_ID_FLOW_TIMEOUT,
+	MPNIC_DEVLINK_PARAM_ID_FLOW_CLOSED_TIMEOUT,
+	MPNIC_DEVLINK_PARAM_ID_STALL_TIMEOUT_MS,
 };
 
 /* An engine may spin at most this long: 10 ms, two jiffies at HZ=250 */
@@ -158,6 +161,53 @@ static int mpnic_devlink_fw_set(struct devlink *devlink, u32 id,
 
 MPNIC_DEVLINK_PARAM_SET_ADAPTER(mpnic_devlink_fw_set)
 
+/* The card's runtime timeouts: the field a parameter id names */
+static u32 *mpnic_devlink_timeout(struct mpnic_card *card, u32 id)
+{
+	switch (id) {
+	case MPNIC_DEVLINK_PARAM_ID_FLOW_TIMEOUT:
+		return &card->flow_timeout;
+	case MPNIC_DEVLINK_PARAM_ID_FLOW_CLOSED_TIMEOUT:
+		return &card->flow_closed_timeout;
+	default:
+		return &card->stall_timeout_ms;
+	}
+}
+
+static int mpnic_devlink_timeout_validate(struct devlink *devlink, u32 id,
+					  union devlink_param_value val,
+					  struct netlink_ext_ack *extack)
+{
+	if (id == MPNIC_DEVLINK_PARAM_ID_STALL_TIMEOUT_MS) {
+		if (val.vu32 < MPNIC_STALL_TIMEOUT_MIN || val.vu32 > MPNIC_STALL_TIMEOUT_MAX) {
+			NL_SET_ERR_MSG_MOD(extack, "stall_timeout_ms is 100 to 3600000");
+			return -EINVAL;
+		}
+	} else if (val.vu32 < MPNIC_FLOW_TIMEOUT_MIN || val.vu32 > MPNIC_FLOW_TIMEOUT_MAX) {
+		NL_SET_ERR_MSG_MOD(extack, "Flow timeouts are 1 to 86400 s");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int mpnic_devlink_timeout_get(struct devlink *devlink, u32 id,
+				     struct devlink_param_gset_ctx *ctx)
+{
+	ctx->val.vu32 = READ_ONCE(*mpnic_devlink_timeout(mpnic_devlink_card(devlink), id));
+	return 0;
+}
+
+/* The engines (flow aging) and the watchdog see it at their next look */
+static int mpnic_devlink_timeout_set(struct devlink *devlink, u32 id,
+				     struct devlink_param_gset_ctx *ctx,
+				     struct netlink_ext_ack *extack)
+{
+	WRITE_ONCE(*mpnic_devlink_timeout(mpnic_devlink_card(devlink), id), ctx->val.vu32);
+	return 0;
+}
+
+MPNIC_DEVLINK_PARAM_SET_ADAPTER(mpnic_devlink_timeout_set)
+
 static const struct devlink_param mpnic_devlink_params[] = {
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_ENGINES, "engines", DEVLINK_PARAM_TYPE_U32,
 			     BIT(DEVLINK_PARAM_CMODE_PERMANENT), mpnic_devlink_fw_get,
@@ -177,6 +227,21 @@ static const struct devlink_param mpnic_devlink_params[] = {
 			     mpnic_devlink_adaptive_get,
 			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_adaptive_set),
 			     NULL),
+	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_FLOW_TIMEOUT, "flow_timeout",
+			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     mpnic_devlink_timeout_get,
+			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_timeout_set),
+			     mpnic_devlink_timeout_validate),
+	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_FLOW_CLOSED_TIMEOUT, "flow_closed_timeout",
+			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     mpnic_devlink_timeout_get,
+			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_timeout_set),
+			     mpnic_devlink_timeout_validate),
+	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_STALL_TIMEOUT_MS, "stall_timeout_ms",
+			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     mpnic_devlink_timeout_get,
+			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_timeout_set),
+			     mpnic_devlink_timeout_validate),
 };
 
 /*

@@ -14,11 +14,6 @@
 
 #include "mpnic.h"
 
-static unsigned int stall_timeout_ms = 1000;
-module_param(stall_timeout_ms, uint, 0644);
-MODULE_PARM_DESC(stall_timeout_ms,
-		 "An engine with work and no progress this long is stalled (health reporter)");
-
 #define MPNIC_WATCHDOG_MS	100
 /*
  * A pass takes at most a budget per ring: an engine whose input ring
@@ -298,7 +293,7 @@ static void mpnic_watchdog(struct work_struct *work)
 {
 	struct mpnic_card *card = container_of(to_delayed_work(work), struct mpnic_card,
 					       watchdog);
-	u32 limit = READ_ONCE(stall_timeout_ms), i, n;
+	u32 limit = READ_ONCE(card->stall_timeout_ms), i, n;
 	struct mpnic_engine **engines;
 
 	/*

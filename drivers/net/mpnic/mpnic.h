@@ -51,6 +51,13 @@
 #define MPNIC_CARD_MEM_DEFAULT	(32U << 20)	/* bytes per card */
 #define MPNIC_CARD_MEM_MIN	(1U << 20)
 #define MPNIC_CARD_MEM_MAX	(4ULL << 30)
+/* Ranges of the devlink params flow_timeout, flow_closed_timeout (s) and
+ * stall_timeout_ms
+ */
+#define MPNIC_FLOW_TIMEOUT_MIN	1
+#define MPNIC_FLOW_TIMEOUT_MAX	86400
+#define MPNIC_STALL_TIMEOUT_MIN	100
+#define MPNIC_STALL_TIMEOUT_MAX	3600000
 #define MPNIC_RING_DEFAULT	512		/* descriptors per host ring */
 #define MPNIC_RING_MIN		64
 #define MPNIC_RING_MAX		4096
@@ -459,6 +466,16 @@ struct mpnic_card {
 	 */
 	u32 busy_poll_us;
 	bool busy_poll_adaptive;
+	/*
+	 * devlink params flow_timeout and flow_closed_timeout (seconds):
+	 * when an idle, and a closed, flow leaves its engine's table; and
+	 * stall_timeout_ms, how long an engine with work and no pass is
+	 * stalled. The params' set writes them, the engines and the
+	 * watchdog read them (READ_ONCE).
+	 */
+	u32 flow_timeout;
+	u32 flow_closed_timeout;
+	u32 stall_timeout_ms;
 	struct delayed_work watchdog;	/* finds stalled engines (devlink.c) */
 	/*
 	 * devlink permanent params engines and card_mem_mb, which the next

@@ -18,13 +18,6 @@
 
 #include "mpnic.h"
 
-static unsigned int flow_timeout = 120;
-module_param(flow_timeout, uint, 0644);
-MODULE_PARM_DESC(flow_timeout, "Seconds after which an idle flow leaves its engine's table");
-
-static unsigned int flow_closed_timeout = 5;
-module_param(flow_closed_timeout, uint, 0644);
-MODULE_PARM_DESC(flow_closed_timeout, "Seconds after which a closed (RST, or both FINs acked) TCP flow leaves its table");
 /* Aging passes per second while the engine is busy; together they sweep
  * the whole table once a second, however many passes there were.
  */
@@ -174,8 +167,9 @@ void mpnic_stack_age(struct mpnic_engine *eng)
 	if (!eng->flows.active)
 		return;
 	spin_lock(&eng->flows_lock);
-	expired = mpnic_flow_age(&eng->flows, (u32)ktime_get_seconds(), READ_ONCE(flow_timeout),
-				 READ_ONCE(flow_closed_timeout),
+	expired = mpnic_flow_age(&eng->flows, (u32)ktime_get_seconds(),
+				 READ_ONCE(eng->card->flow_timeout),
+				 READ_ONCE(eng->card->flow_closed_timeout),
 				 max_t(u32, 1, DIV_ROUND_UP(buckets * elapsed, HZ)));
 	spin_unlock(&eng->flows_lock);
 	/* The engine may sleep for good now: publish before it does */

@@ -26,16 +26,15 @@ table_engines()
 # A card of 4 engines on the VM's CPUs, wired and up
 topo_create4()
 {
-	echo 120 > /sys/module/mpnic/parameters/flow_closed_timeout
 	echo 4 > /sys/module/mpnic/parameters/engines
 	topo_create
 	echo 0 > /sys/module/mpnic/parameters/engines
+	card_param flow_closed_timeout 120
 }
 
 topo_destroy4()
 {
 	topo_destroy
-	echo 5 > /sys/module/mpnic/parameters/flow_closed_timeout
 }
 
 # TCP segments each engine took in during 48 streams: engine_load

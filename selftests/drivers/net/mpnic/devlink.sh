@@ -55,10 +55,10 @@ dev_info()
 
 stall_all()
 {
-	local f
+	local e
 
-	for f in "$(card_dir "$DEV")"/engine*/fault_stall; do
-		echo Y > "$f"
+	for e in $(seq 0 $(($(ethtool -l "$DEV" | awk '/^Combined:/ { n = $2 } END { print n }') - 1))); do
+		fault "$e" stall on
 	done
 }
 
@@ -69,9 +69,8 @@ health_auto_recover()
 	local h out=/tmp/mpnic-dl.$$ xfer_pid r0
 
 	RET=0
-	echo 500 > /sys/module/mpnic/parameters/stall_timeout_ms
 	topo_create
-	busywait 5000 registered
+	card_param stall_timeout_ms 500
 	h=$(handle)
 	r0=$(stat_sum "$DEV" restarts)
 	( xfer "" "$PEER" $H4 128 || { echo "$xfer_msg"; exit 1; } ) > $out &
@@ -95,7 +94,6 @@ recover $(reporter_field recover)"
 	check_err $? "no traffic after the recovery"
 	rm -f $out
 	topo_destroy
-	echo 1000 > /sys/module/mpnic/parameters/stall_timeout_ms
 	log_test "health: a stalled engine is reported, dumped and recovered under traffic"
 }
 
@@ -106,9 +104,8 @@ health_manual_recover()
 	local h e0
 
 	RET=0
-	echo 500 > /sys/module/mpnic/parameters/stall_timeout_ms
 	topo_create
-	busywait 5000 registered
+	card_param stall_timeout_ms 500
 	h=$(handle)
 	devlink health set "$h" reporter engine auto_recover false
 	check_err $? "auto_recover cannot be turned off"
@@ -131,7 +128,6 @@ health_manual_recover()
 	ping -c 2 -W 5 $P4 >/dev/null
 	check_err $? "no traffic after devlink health recover"
 	topo_destroy
-	echo 1000 > /sys/module/mpnic/parameters/stall_timeout_ms
 	log_test "health: auto_recover off, the stall stays until devlink health recover"
 }
 

@@ -22,8 +22,8 @@ flow_affinity()
 
 	RET=0
 	# the closed flows stay until counted: a slow kernel takes longer than 5 s
-	echo 120 > /sys/module/mpnic/parameters/flow_closed_timeout
 	topo_create
+	card_param flow_closed_timeout 120
 	dir=$(card_dir "$DEV")
 	iperf_server
 	iperf_client 60 -c $P4 -t 2 -P 8 >/dev/null
@@ -48,28 +48,23 @@ flow_affinity()
 	[ "$(stat_sum "$DEV" tcp_out_segs)" -gt 1000 ] && [ "$(stat_sum "$DEV" tcp_in_segs)" -gt 100 ]
 	check_err $? "TCP segment counters did not move"
 	topo_destroy
-	echo 5 > /sys/module/mpnic/parameters/flow_closed_timeout
 	log_test "each TCP flow lives in one engine, both directions"
 }
 
 flow_aging()
 {
-	local old
-
 	RET=0
-	old=$(cat /sys/module/mpnic/parameters/flow_timeout)
 	topo_create
 	iperf_server
 	iperf_client 60 -c $P4 -t 1 >/dev/null
 	wait
 	[ "$(stat_sum "$DEV" flows_active)" -ge 1 ]
 	check_err $? "no active flow after traffic"
-	echo 2 > /sys/module/mpnic/parameters/flow_timeout
+	card_param flow_timeout 2
 	busywait 20000 until_counter_is "== 0" stat_sum "$DEV" flows_active >/dev/null
 	check_err $? "flows did not age out: $(stat_sum "$DEV" flows_active) active"
 	[ "$(stat_sum "$DEV" flows_expired)" -ge 2 ]
 	check_err $? "flows_expired did not count them"
-	echo "$old" > /sys/module/mpnic/parameters/flow_timeout
 	topo_destroy
 	log_test "idle flows age out"
 }

@@ -158,8 +158,8 @@ flow_table()
 
 	RET=0
 	# the closed iperf3 flows stay in the table while we look
-	echo 120 > /sys/module/mpnic/parameters/flow_closed_timeout
 	topo2
+	card_param flow_closed_timeout 120
 	id=$(card_id "$DEV")
 	iperf_server
 	iperf_client 30 -c $P4 -t 1 --cport 40001 >/dev/null
@@ -185,7 +185,6 @@ flow_table()
 	check_err $? "flow-get of slot $idx: $out"
 	$MPNICCTL flow show card "$id" | grep -q "$H4:40001"
 	check_err $? "mpnicctl flow show (table) lacks the flow"
-	echo 5 > /sys/module/mpnic/parameters/flow_closed_timeout
 	topo_destroy
 	log_test "flow tables through YNL and mpnicctl"
 }
@@ -216,8 +215,8 @@ fault_stall()
 
 	RET=0
 	# the health reporter would recover it before we look
-	echo 600000 > /sys/module/mpnic/parameters/stall_timeout_ms
 	topo2
+	card_param stall_timeout_ms 600000
 	id=$(card_id "$DEV")
 	ethtool -X "$DEV" equal 1 2>/dev/null || rxfh_set "$DEV" equal 1
 	$MPNICCTL fault set card "$id" engine 0 stall on
@@ -231,7 +230,6 @@ fault_stall()
 	check_err $? "fault-set active 0 failed"
 	ping -c 2 -W 2 $P4 >/dev/null
 	check_err $? "no ping after the stall was cleared"
-	echo 1000 > /sys/module/mpnic/parameters/stall_timeout_ms
 	topo_destroy
 	log_test "fault injection: a stall, and its end"
 }
@@ -374,7 +372,8 @@ card_ports()
 	[ "$(ip netns exec "$nsb" "$MPNICCTL" -j card show "$id" | jget "j[0]['ports']")" = 2 ]
 	check_err $? "card-get does not count 2 ports"
 	# traffic through both at once, on identical addresses and ports
-	echo 120 > /sys/module/mpnic/parameters/flow_closed_timeout
+	devlink dev param set "mpnic/mpnic$id" name flow_closed_timeout value 120 cmode runtime
+	check_err $? "devlink param flow_closed_timeout of the card-new card"
 	ip netns exec "$pa" timeout $IPERF_SERVER_SECS iperf3 -s -1 >/dev/null 2>&1 &
 	ip netns exec "$pb" timeout $IPERF_SERVER_SECS iperf3 -s -1 >/dev/null 2>&1 &
 	busywait 5000 ip netns exec "$pa" sh -c "ss -ltn | grep -q ':5201 '"
@@ -395,7 +394,6 @@ card_ports()
 		f['remote-port'] == 5201 and f['in-packets'] > 100)")
 	[ "$fl" = "[0, 1]" ]
 	check_err $? "the two ports' iperf3 flows are not tracked apart: $fl"
-	echo 5 > /sys/module/mpnic/parameters/flow_closed_timeout
 	# a third namespace does not see the card; card-del takes both ports
 	[ "$(ynl mpnic --dump card-get | jget "[c['id'] for c in j].count($id)")" = 0 ]
 	check_err $? "card $id is seen from a namespace with no port of it"

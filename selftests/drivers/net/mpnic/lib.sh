@@ -274,6 +274,21 @@ r = json.load(sys.stdin)["health"]
 print(list(r.values())[0][0][sys.argv[1]])' "$1"
 }
 
+# A runtime devlink parameter of the port's card, once its devlink
+# instance is up: card_param NAME VALUE
+card_param()
+{
+	busywait 5000 registered || return 1
+	devlink dev param set "$(handle)" name "$1" value "$2" cmode runtime
+}
+
+# Inject or end a fault on an engine of the port's card (the family's
+# fault-set): fault ENGINE stall|card-mem|host-rx|slow|tx-cmpl on|off
+fault()
+{
+	"$MPNICCTL" fault set card "$(card_id "$DEV")" engine "$1" "$2" "$3"
+}
+
 # topo_create for a card of N engines whose devlink instance is up:
 # devlink_topo N
 devlink_topo()

@@ -119,9 +119,9 @@ ntuple_tx_affinity()
 		echo "$out" | awk -v e=$e 'NF && ($1 != e || $2 == 0 || $3 == 0) { bad = 1 } END { exit bad || !NR }'
 		check_err $? "with the rule to engine $e, flows were: $(echo $out)"
 		# next round: old flows would still be listed; they close and age
-		echo 1 > /sys/module/mpnic/parameters/flow_timeout
+		card_param flow_timeout 1
 		busywait 15000 until_counter_is "== 0" stat_sum "$DEV" flows_active >/dev/null
-		echo 120 > /sys/module/mpnic/parameters/flow_timeout
+		card_param flow_timeout 120
 	done
 	topo_destroy
 	log_test "a steered flow's sent frames go through the rule's engine"

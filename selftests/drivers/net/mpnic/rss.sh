@@ -25,14 +25,17 @@ RSS_PY="$(dirname "$0")/rss.py"
 
 # Crafted TCP frames meet a closed port: the host's RST closes each flow,
 # which would leave its table after flow_closed_timeout (5 s), before a
-# slow run reads the tables. Closed flows stay for the whole script.
-closed_timeout=$(cat /sys/module/mpnic/parameters/flow_closed_timeout)
-echo 600 > /sys/module/mpnic/parameters/flow_closed_timeout
+# slow run reads the tables. Closed flows stay for the whole test: every
+# card of this script gets closed_timeout (devlink param).
+closed_timeout=600
+rss_topo_create()
+{
+	topo_create "$@" && card_param flow_closed_timeout "$closed_timeout"
+}
+
 cleanup()
 {
 	topo_destroy
-	[ -w /sys/module/mpnic/parameters/flow_closed_timeout ] &&
-		echo "$closed_timeout" > /sys/module/mpnic/parameters/flow_closed_timeout
 }
 trap cleanup EXIT
 # Microsoft's key of the RSS verification suite
@@ -107,7 +110,7 @@ flow_placement()
 	local cport want got before after i e n
 
 	RET=0
-	topo_create
+	rss_topo_create
 	n=$(nproc)
 	for i in 1 2 3 4 5 6; do
 		cport=$((40000 + i * 7919 % 20000))
@@ -138,7 +141,7 @@ flow_placement()
 placement_256()
 {
 	RET=0
-	topo_create
+	rss_topo_create
 	placed tcp4,udp4,tcp6,udp6 64 30000
 	check_err $? "flows not where Toeplitz puts them"
 	echo "$placed_out" | grep '^#'
@@ -151,7 +154,7 @@ hash_functions()
 	local hf base=31000
 
 	RET=0
-	topo_create
+	rss_topo_create
 	rxfh_set "$DEV" hkey $MS_KEY weight 1 3
 	check_err $? "setting the key and a weighted table failed"
 	ethtool -x "$DEV" | grep -q '^RSS hash key:' &&
@@ -180,7 +183,7 @@ hash_functions()
 hash_fields()
 {
 	RET=0
-	topo_create
+	rss_topo_create
 	ethtool -N "$DEV" rx-flow-hash udp4 sd
 	check_err $? "rx-flow-hash udp4 sd refused"
 	ethtool -N "$DEV" rx-flow-hash tcp6 sdn
@@ -203,9 +206,9 @@ balance()
 	local spread busy e
 
 	RET=0
-	echo 120 > /sys/module/mpnic/parameters/flow_closed_timeout
+	closed_timeout=120
 	echo 4 > /sys/module/mpnic/parameters/engines
-	topo_create
+	rss_topo_create
 	echo 0 > /sys/module/mpnic/parameters/engines
 	[ "$(ethtool -l "$DEV" | awk '/^Combined:/ { print $2 }' | tail -n 1)" = 4 ]
 	check_err $? "the card does not have 4 engines"
@@ -227,7 +230,7 @@ balance()
 	[ "$busy" = 4 ]
 	check_err $? "only $busy of 4 engines carried the 64 streams"
 	topo_destroy
-	echo 600 > /sys/module/mpnic/parameters/flow_closed_timeout
+	closed_timeout=600
 	log_test "1024 flows spread over 4 engines within 15%, 64 streams reach all"
 }
 
@@ -268,7 +271,7 @@ rss_contexts()
 	local ctx i got n=0
 
 	RET=0
-	topo_create
+	rss_topo_create
 	if ! ethtool -X "$DEV" context new equal 2 >/dev/null 2>&1; then
 		! kernel_btf_has create_rxfh_context
 		check_err $? "this kernel has the context API, and context new failed"
@@ -340,7 +343,7 @@ symmetric_xor()
 	local x base=33000
 
 	RET=0
-	topo_create
+	rss_topo_create
 	if ! rxfh_xfrm_known "$DEV"; then
 		# A SKIP would make the whole script SKIP (net/lib.sh merges it
 		# above a pass): say it in a comment
@@ -348,7 +351,7 @@ symmetric_xor()
 		echo "# symmetric_xor: not run, the kernel has no input_xfrm (6.8)"
 		return 0
 	fi
-	echo 120 > /sys/module/mpnic/parameters/flow_closed_timeout
+	card_param flow_closed_timeout 120
 	rxfh_set "$DEV" hkey $MS_KEY
 	for x in symmetric-xor symmetric-or-xor; do
 		# ethtool learnt symmetric-or-xor after the kernel did
@@ -371,7 +374,6 @@ symmetric_xor()
 	check_err $? "xfrm none refused"
 	placed tcp4,udp6 32 $base
 	check_err $? "after xfrm none: flows not where the model puts them"
-	echo 600 > /sys/module/mpnic/parameters/flow_closed_timeout
 	topo_destroy
 	log_test "xfrm symmetric-xor (and -or-xor) follows the model"
 }

@@ -122,16 +122,17 @@ gro_bad_segment()
 	done
 	steered=$(stat "$DEV" rx_ntuple_steered)
 	# no health report of the stall: it is over before the watchdog looks
-	tmo=$(cat /sys/module/mpnic/parameters/stall_timeout_ms)
-	echo 600000 > /sys/module/mpnic/parameters/stall_timeout_ms
-	echo Y > "$(card_dir "$DEV")/engine1/fault_stall"
+	tmo=$(devlink -j dev param show "$(handle)" name stall_timeout_ms |
+	      /usr/bin/python3 -c 'import json, sys; print(list(json.load(sys.stdin)["param"].values())[0][0]["values"][0]["value"])')
+	card_param stall_timeout_ms 600000
+	fault 1 stall on
 	ip netns exec "$PEER" /usr/bin/python3 "$CRAFT" "$PEER_IF" "$mac" 4 gro_bad_middle
 	check_err $? "craft.py could not send the frames"
 	busywait 10000 stat_at_least "$DEV" rx_ntuple_steered $((steered + 4))
 	check_err $? "the frames did not reach engine 1: rx_ntuple_steered $steered -> $(stat "$DEV" rx_ntuple_steered)"
-	echo N > "$(card_dir "$DEV")/engine1/fault_stall"
+	fault 1 stall off
 	busywait 10000 all_counted engine1_stat
-	echo "$tmo" > /sys/module/mpnic/parameters/stall_timeout_ms
+	card_param stall_timeout_ms "$tmo"
 	check_counted engine1_stat
 	busywait 20000 balanced
 	check_err $? "$(unaccounted) frames from the wire neither delivered nor dropped"
