@@ -63,56 +63,48 @@ enum mpnic_devlink_param_id {
 /* An engine may spin at most this long: 10 ms, two jiffies at HZ=250 */
 #define MPNIC_BUSY_POLL_MAX_US	10000
 
-static int mpnic_devlink_engines_validate(struct devlink *devlink, u32 id,
-					  union devlink_param_value val,
-					  struct netlink_ext_ack *extack)
+#define MPNIC_DEVLINK_RANGE(id, lo, hi) \
+	[MPNIC_DEVLINK_PARAM_ID_##id - MPNIC_DEVLINK_PARAM_ID_ENGINES] = { lo, hi }
+
+/* The range of each u32 parameter */
+static const struct mpnic_devlink_range {
+	u32 min, max;
+} mpnic_devlink_ranges[] = {
+	MPNIC_DEVLINK_RANGE(ENGINES, 1, MPNIC_MAX_ENGINES),
+	MPNIC_DEVLINK_RANGE(CARD_MEM_MB, MPNIC_CARD_MEM_MIN >> 20, MPNIC_CARD_MEM_MAX >> 20),
+	MPNIC_DEVLINK_RANGE(BUSY_POLL_US, 0, MPNIC_BUSY_POLL_MAX_US),
+	MPNIC_DEVLINK_RANGE(FLOW_TIMEOUT, MPNIC_FLOW_TIMEOUT_MIN, MPNIC_FLOW_TIMEOUT_MAX),
+	MPNIC_DEVLINK_RANGE(FLOW_CLOSED_TIMEOUT, MPNIC_FLOW_TIMEOUT_MIN, MPNIC_FLOW_TIMEOUT_MAX),
+	MPNIC_DEVLINK_RANGE(STALL_TIMEOUT_MS, MPNIC_STALL_TIMEOUT_MIN, MPNIC_STALL_TIMEOUT_MAX),
+};
+
+static int mpnic_devlink_u32_validate(struct devlink *devlink, u32 id,
+				      union devlink_param_value val,
+				      struct netlink_ext_ack *extack)
 {
-	if (!val.vu32 || val.vu32 > MPNIC_MAX_ENGINES) {
+	const struct mpnic_devlink_range *r;
+
+	r = &mpnic_devlink_ranges[id - MPNIC_DEVLINK_PARAM_ID_ENGINES];
+	if (val.vu32 >= r->min && val.vu32 <= r->max)
+		return 0;
+	switch (id) {
+	case MPNIC_DEVLINK_PARAM_ID_ENGINES:
 		NL_SET_ERR_MSG_MOD(extack, "A card has 1 to 64 engines");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int mpnic_devlink_card_mem_validate(struct devlink *devlink, u32 id,
-					   union devlink_param_value val,
-					   struct netlink_ext_ack *extack)
-{
-	if (val.vu32 < MPNIC_CARD_MEM_MIN >> 20 || val.vu32 > MPNIC_CARD_MEM_MAX >> 20) {
+		break;
+	case MPNIC_DEVLINK_PARAM_ID_CARD_MEM_MB:
 		NL_SET_ERR_MSG_MOD(extack, "Card memory must be 1 MiB to 4 GiB");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int mpnic_devlink_busy_poll_validate(struct devlink *devlink, u32 id,
-					    union devlink_param_value val,
-					    struct netlink_ext_ack *extack)
-{
-	if (val.vu32 > MPNIC_BUSY_POLL_MAX_US) {
+		break;
+	case MPNIC_DEVLINK_PARAM_ID_BUSY_POLL_US:
 		NL_SET_ERR_MSG_MOD(extack, "Engines busy-poll for at most 10000 us");
-		return -EINVAL;
+		break;
+	case MPNIC_DEVLINK_PARAM_ID_STALL_TIMEOUT_MS:
+		NL_SET_ERR_MSG_MOD(extack, "stall_timeout_ms is 100 to 3600000");
+		break;
+	default:
+		NL_SET_ERR_MSG_MOD(extack, "Flow timeouts are 1 to 86400 s");
 	}
-	return 0;
+	return -EINVAL;
 }
-
-static int mpnic_devlink_busy_poll_get(struct devlink *devlink, u32 id,
-				       struct devlink_param_gset_ctx *ctx)
-{
-	ctx->val.vu32 = READ_ONCE(mpnic_devlink_card(devlink)->busy_poll_us);
-	return 0;
-}
-
-static int mpnic_devlink_busy_poll_set(struct devlink *devlink, u32 id,
-				       struct devlink_param_gset_ctx *ctx,
-				       struct netlink_ext_ack *extack)
-{
-	/* the engines see it at their next pass with work */
-	WRITE_ONCE(mpnic_devlink_card(devlink)->busy_poll_us, ctx->val.vu32);
-	return 0;
-}
-
-MPNIC_DEVLINK_PARAM_SET_ADAPTER(mpnic_devlink_busy_poll_set)
 
 static int mpnic_devlink_adaptive_get(struct devlink *devlink, u32 id,
 				      struct devlink_param_gset_ctx *ctx)
@@ -161,10 +153,12 @@ static int mpnic_devlink_fw_set(struct devlink *devlink, u32 id,
 
 MPNIC_DEVLINK_PARAM_SET_ADAPTER(mpnic_devlink_fw_set)
 
-/* The card's runtime timeouts: the field a parameter id names */
-static u32 *mpnic_devlink_timeout(struct mpnic_card *card, u32 id)
+/* The card's runtime u32 parameters: the field a parameter id names */
+static u32 *mpnic_devlink_u32(struct mpnic_card *card, u32 id)
 {
 	switch (id) {
+	case MPNIC_DEVLINK_PARAM_ID_BUSY_POLL_US:
+		return &card->busy_poll_us;
 	case MPNIC_DEVLINK_PARAM_ID_FLOW_TIMEOUT:
 		return &card->flow_timeout;
 	case MPNIC_DEVLINK_PARAM_ID_FLOW_CLOSED_TIMEOUT:
@@ -174,54 +168,41 @@ static u32 *mpnic_devlink_timeout(struct mpnic_card *card, u32 id)
 	}
 }
 
-static int mpnic_devlink_timeout_validate(struct devlink *devlink, u32 id,
-					  union devlink_param_value val,
-					  struct netlink_ext_ack *extack)
+static int mpnic_devlink_u32_get(struct devlink *devlink, u32 id,
+				 struct devlink_param_gset_ctx *ctx)
 {
-	if (id == MPNIC_DEVLINK_PARAM_ID_STALL_TIMEOUT_MS) {
-		if (val.vu32 < MPNIC_STALL_TIMEOUT_MIN || val.vu32 > MPNIC_STALL_TIMEOUT_MAX) {
-			NL_SET_ERR_MSG_MOD(extack, "stall_timeout_ms is 100 to 3600000");
-			return -EINVAL;
-		}
-	} else if (val.vu32 < MPNIC_FLOW_TIMEOUT_MIN || val.vu32 > MPNIC_FLOW_TIMEOUT_MAX) {
-		NL_SET_ERR_MSG_MOD(extack, "Flow timeouts are 1 to 86400 s");
-		return -EINVAL;
-	}
+	ctx->val.vu32 = READ_ONCE(*mpnic_devlink_u32(mpnic_devlink_card(devlink), id));
 	return 0;
 }
 
-static int mpnic_devlink_timeout_get(struct devlink *devlink, u32 id,
-				     struct devlink_param_gset_ctx *ctx)
+/*
+ * The engines see busy_poll_us at their next pass with work and the flow
+ * timeouts at their next aging; the watchdog its timeout at its next look
+ */
+static int mpnic_devlink_u32_set(struct devlink *devlink, u32 id,
+				 struct devlink_param_gset_ctx *ctx,
+				 struct netlink_ext_ack *extack)
 {
-	ctx->val.vu32 = READ_ONCE(*mpnic_devlink_timeout(mpnic_devlink_card(devlink), id));
+	WRITE_ONCE(*mpnic_devlink_u32(mpnic_devlink_card(devlink), id), ctx->val.vu32);
 	return 0;
 }
 
-/* The engines (flow aging) and the watchdog see it at their next look */
-static int mpnic_devlink_timeout_set(struct devlink *devlink, u32 id,
-				     struct devlink_param_gset_ctx *ctx,
-				     struct netlink_ext_ack *extack)
-{
-	WRITE_ONCE(*mpnic_devlink_timeout(mpnic_devlink_card(devlink), id), ctx->val.vu32);
-	return 0;
-}
-
-MPNIC_DEVLINK_PARAM_SET_ADAPTER(mpnic_devlink_timeout_set)
+MPNIC_DEVLINK_PARAM_SET_ADAPTER(mpnic_devlink_u32_set)
 
 static const struct devlink_param mpnic_devlink_params[] = {
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_ENGINES, "engines", DEVLINK_PARAM_TYPE_U32,
 			     BIT(DEVLINK_PARAM_CMODE_PERMANENT), mpnic_devlink_fw_get,
 			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_fw_set),
-			     mpnic_devlink_engines_validate),
+			     mpnic_devlink_u32_validate),
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_CARD_MEM_MB, "card_mem_mb",
 			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_PERMANENT),
 			     mpnic_devlink_fw_get, MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_fw_set),
-			     mpnic_devlink_card_mem_validate),
+			     mpnic_devlink_u32_validate),
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_BUSY_POLL_US, "busy_poll_us",
 			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
-			     mpnic_devlink_busy_poll_get,
-			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_busy_poll_set),
-			     mpnic_devlink_busy_poll_validate),
+			     mpnic_devlink_u32_get,
+			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_u32_set),
+			     mpnic_devlink_u32_validate),
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_BUSY_POLL_ADAPTIVE, "busy_poll_adaptive",
 			     DEVLINK_PARAM_TYPE_BOOL, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
 			     mpnic_devlink_adaptive_get,
@@ -229,19 +210,19 @@ static const struct devlink_param mpnic_devlink_params[] = {
 			     NULL),
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_FLOW_TIMEOUT, "flow_timeout",
 			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
-			     mpnic_devlink_timeout_get,
-			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_timeout_set),
-			     mpnic_devlink_timeout_validate),
+			     mpnic_devlink_u32_get,
+			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_u32_set),
+			     mpnic_devlink_u32_validate),
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_FLOW_CLOSED_TIMEOUT, "flow_closed_timeout",
 			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
-			     mpnic_devlink_timeout_get,
-			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_timeout_set),
-			     mpnic_devlink_timeout_validate),
+			     mpnic_devlink_u32_get,
+			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_u32_set),
+			     mpnic_devlink_u32_validate),
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_STALL_TIMEOUT_MS, "stall_timeout_ms",
 			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
-			     mpnic_devlink_timeout_get,
-			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_timeout_set),
-			     mpnic_devlink_timeout_validate),
+			     mpnic_devlink_u32_get,
+			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_u32_set),
+			     mpnic_devlink_u32_validate),
 };
 
 /*
