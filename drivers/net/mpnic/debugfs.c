@@ -1,10 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * debugfs: what a developer wants to see while debugging.
- *   mpnic/card<ID>/engine<N>/flows         the engine's flow table
- *   mpnic/card<ID>/engine<N>/fault_stall   fault injection: 1 stalls the
- *                                          engine until a health recover
- */
+/* debugfs: mpnic/card<ID>/engine<N>/{flows,fault_stall} */
 
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
