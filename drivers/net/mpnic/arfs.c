@@ -1,13 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Accelerated RFS (ndo_rx_flow_steer). With RFS on (rps_sock_flow_entries
- * and the queues' rps_flow_cnt) and ntuple on, the stack asks the card to
- * move a TCP or UDP flow to the queue whose engine runs where the flow's
- * socket is read: the port's rx_cpu_rmap maps CPUs to queues by their
- * engines' CPUs. The card keeps one filter per flow, which dispatch
- * checks after the ntuple rules and before RSS, for the flow's received
- * frames and, reversed, its sent ones. A work releases every second the
- * filters whose flows RFS no longer steers (rps_may_expire_flow()).
+ * Accelerated RFS: one filter per flow, which dispatch checks after the
+ * ntuple rules and before RSS, both ways. The rx_cpu_rmap maps CPUs to
+ * queues by their engines' CPUs.
  */
 
 #include <linux/cpu_rmap.h>
@@ -20,7 +15,6 @@
 #include "mpnic.h"
 #include "arfs.h"
 
-/* The flow an skb of the port belongs to, as the card's key; false if none */
 static bool mpnic_arfs_key_of(const struct sk_buff *skb, struct mpnic_flow_key *key)
 {
 	struct flow_keys keys;
@@ -77,7 +71,6 @@ int mpnic_rx_flow_steer(struct net_device *dev, const struct sk_buff *skb, u16 r
 	spin_lock_bh(&arfs->lock);
 	hlist_for_each_entry(f, head, node) {
 		if (!memcmp(&f->key, &key, sizeof(key))) {
-			/* the flow's reader moved: follow it */
 			WRITE_ONCE(f->rxq, rxq);
 			f->flow_id = flow_id;
 			id = f->id;
@@ -108,7 +101,7 @@ out_unlock:
 	return id;
 }
 
-/* Release the filters RFS let go of, or (@all) every one; returns how many remain */
+/* Returns how many filters remain */
 static u32 mpnic_arfs_release(struct mpnic_arfs *arfs, bool all)
 {
 	struct net_device *dev = arfs->port->netdev;
@@ -133,7 +126,6 @@ static u32 mpnic_arfs_release(struct mpnic_arfs *arfs, bool all)
 	return left;
 }
 
-/* Every second while there are filters: release those RFS let go of */
 static void mpnic_arfs_expire(struct work_struct *work)
 {
 	struct mpnic_arfs *arfs = container_of(to_delayed_work(work), struct mpnic_arfs,
@@ -148,8 +140,7 @@ static void mpnic_arfs_expire(struct work_struct *work)
  * mpnic_arfs_rmap_update - tell RFS which CPU each queue's engine runs on
  * @port: the port
  *
- * Queues that do not serve the port get no CPU, so no flow is steered to
- * them. Context: RTNL held.
+ * Context: RTNL held.
  */
 void mpnic_arfs_rmap_update(struct mpnic_port *port)
 {
@@ -166,7 +157,6 @@ void mpnic_arfs_rmap_update(struct mpnic_port *port)
 		mpnic_arfs_release(port->arfs, true);
 }
 
-/* Engines moved to other CPUs (hotplug.c): every port's map follows */
 static void mpnic_arfs_rmap_work_fn(struct work_struct *work)
 {
 	struct mpnic_card *card;

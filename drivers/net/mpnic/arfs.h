@@ -1,8 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * The card's aRFS filter table: arfs.c (the control plane) writes it,
- * dispatch reads it for every frame, after the ntuple rules and before RSS.
- */
+/* The aRFS filter table: arfs.c writes it, dispatch reads it */
 #ifndef _MPNIC_ARFS_H
 #define _MPNIC_ARFS_H
 
@@ -56,14 +53,12 @@ static inline int mpnic_arfs_queue(struct mpnic_port *port,
 	struct mpnic_arfs_filter *f;
 	struct mpnic_flow_key key;
 
-	/* Nothing to look up for most ports, most of the time */
 	if (!arfs || !READ_ONCE(arfs->count) || !flow->sport)
 		return -1;
 	mpnic_flow_key_of(&key, flow, dir);
 	hlist_for_each_entry_rcu(f, mpnic_arfs_bucket(arfs, &key), node,
 				 rcu_read_lock_bh_held()) {
 		if (!memcmp(&f->key, &key, sizeof(key))) {
-			/* steer moves a filter to its flow's new reader */
 			u16 rxq = READ_ONCE(f->rxq);
 
 			return rxq < READ_ONCE(port->num_hqs) ? rxq : -1;

@@ -1,9 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The virtual mpnic bus: each card is a device on it (mpnic<ID>), bound to
- * the mpnic driver, the parent of its ports and of its devlink instance
- * (devlink handle mpnic/mpnic<ID>).
- */
+/* The virtual mpnic bus: each card is a device on it (mpnic<ID>) */
 
 #include <linux/device.h>
 #include <linux/slab.h>

@@ -1,30 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Adaptive busy-poll: how long an engine that just ran out of work keeps
- * polling its rings before it sleeps. Pure logic (tools/unit/test_busy.c).
- *
- * The card gives a bound B (devlink param busy_poll_us). With the adaptive
- * mode off the engine spins B each time it runs out of work. With it on (the
- * default) it spins a window W between B/16 and B, which follows the idle
- * gaps it measures, each from the pass that first found no work to the next
- * pass that found some, whether the engine spun or slept meanwhile:
- *  - a gap within B: W becomes twice the gap (a spin that long would have
- *    caught it), or three quarters of W if that is more, so that one quick
- *    answer does not shrink W below the next slower one;
- *  - a gap past B: no spin within the bound would have caught it, W halves.
- * A request/response flow whose answers come within B keeps W just above
- * its gaps; frames further apart than B leave the engine spinning B/16,
- * which still finds out when they come closer again.
+ * Adaptive busy-poll: how long an engine that ran out of work polls before
+ * it sleeps. The window follows the measured idle gaps within the devlink
+ * bound busy_poll_us (Documentation/networking/mpnic.rst). Pure logic, so
+ * tools/unit/test_busy.c can run it.
  */
 #ifndef _MPNIC_BUSY_H
 #define _MPNIC_BUSY_H
 
 #include "pure.h"
 
-/* The shortest window, as a fraction of the bound: 1/16 */
+/* The shortest window: 1/16 of the bound */
 #define MPNIC_BUSY_FLOOR_SHIFT	4
 
-/* @win within [@bound / 16, @bound] */
 static inline u64 mpnic_busy_clamp(u64 win, u64 bound)
 {
 	u64 floor = bound >> MPNIC_BUSY_FLOOR_SHIFT;

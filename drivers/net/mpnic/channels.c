@@ -1,20 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * How many engines serve a port: ethtool -L, and a devlink reload's side
- * on each port of the card (through the card's ops, main.c). The port's
- * queues follow, with its indirection table, RSS contexts, ntuple rules
- * and aRFS map.
- */
+/* How many engines serve a port: ethtool -L and a devlink reload */
 
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 
 #include "mpnic.h"
 
-/*
- * Re-spread an indirection table the user did not set over @n engines,
- * and publish it. Return: 0, or -ENOMEM with nothing changed.
- */
+/* Return: 0, or -ENOMEM with nothing changed */
 static int mpnic_port_respread(struct mpnic_port *port, u32 n)
 {
 	struct mpnic_dispatch_cfg *cfg;
@@ -34,9 +26,6 @@ static int mpnic_port_respread(struct mpnic_port *port, u32 n)
  * @port: the port
  * @n: queues left
  * @extack: why not
- *
- * A table the user set, an RSS context or an ntuple rule that names a
- * queue from @n on refuses it.
  *
  * Context: RTNL held.
  * Return: 0 or -EINVAL.
@@ -69,9 +58,7 @@ int mpnic_port_engines_check(struct mpnic_port *port, u32 n, struct netlink_ext_
  * @port: the port, not running
  * @old_engines: the card's engine count before
  *
- * A port that had every engine gets every new one; else it keeps its
- * count, at most the new engine count. A table the user did not set is
- * re-spread; aRFS starts over with the new CPU map.
+ * A port that had every engine gets every new one; else it keeps its count.
  *
  * Context: RTNL held, during a devlink reload (mpnic_card_reload()).
  */
@@ -103,11 +90,8 @@ void mpnic_port_engines_swap(struct mpnic_port *port, u32 old_engines)
  * @n: engines, 1 to the card's engine count
  * @extack: why a change is refused
  *
- * A running port keeps running. Growing, the new queues open before
- * dispatch sends them anything. Shrinking, dispatch stops choosing the
- * leaving engines first; what they hold for the host is then delivered or
- * counted (rx_no_queue, tx_flushed) as at a stop. A table the user set
- * (or a rule) that names a leaving engine refuses the change.
+ * A running port keeps running: new queues open before dispatch can pick
+ * them, and dispatch stops picking leaving engines before they close.
  *
  * Context: RTNL held.
  * Return: 0 or a negative errno.

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * debugfs: what a developer wants to see while debugging.
- *   mpnic/card<ID>/engine<N>/flows         the engine's flow table
+ * debugfs: mpnic/card<ID>/engine<N>/flows, the engine's flow table.
  * Faults are injected through the netlink family's fault-set alone.
  */
 

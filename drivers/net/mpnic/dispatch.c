@@ -1,10 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The card's dispatch logic: frames from the wire are
- * parsed, hashed and placed in card memory on the input ring of the engine
- * that owns their flow; frames from the host are steered to the queue of
- * that same engine.
- */
+/* Dispatch: steer each frame, either way, to the engine owning its flow */
 
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
@@ -21,7 +16,6 @@
 /* Header bytes dispatch looks at; deeper headers hash as far as found */
 #define MPNIC_DISPATCH_HDR	256
 
-/* Count a drop under its name and free the frame with the kernel's reason */
 static void mpnic_dispatch_drop(struct mpnic_dispatch_stats *ds, u64 *counter,
 				struct sk_buff *skb, enum skb_drop_reason reason)
 {
@@ -31,7 +25,7 @@ static void mpnic_dispatch_drop(struct mpnic_dispatch_stats *ds, u64 *counter,
 	kfree_skb_reason(skb, reason);
 }
 
-/* DMA #1: the frame as it was on the wire, VLAN tag included. */
+/* DMA #1: the frame as it was on the wire, VLAN tag included */
 static void mpnic_dispatch_copy(const struct sk_buff *skb, int mac_len, u8 *dst, u32 len)
 {
 	if (!skb_vlan_tag_present(skb)) {
@@ -48,11 +42,7 @@ static void mpnic_dispatch_copy(const struct sk_buff *skb, int mac_len, u8 *dst,
 	}
 }
 
-/*
- * A virtual wire (veth) may hand over a frame whose checksum its sender
- * left to "hardware": a real cable carries it complete. The port fills it
- * in as the frame lands in card memory, and says so in the descriptor.
- */
+/* A veth may pass on a checksum left to hardware; a cable would not */
 static void mpnic_dispatch_csum_fill(const struct sk_buff *skb, int mac_len, u8 *frame,
 				     struct mpnic_rx_desc *desc)
 {
@@ -68,14 +58,7 @@ static void mpnic_dispatch_csum_fill(const struct sk_buff *skb, int mac_len, u8 
 	desc->csum_off = skb->csum_offset;
 }
 
-/* One wire frame: placed on its engine's input ring or counted and freed. */
-/*
- * The queue a matched rule sends a frame to: its action or, with an RSS
- * context, the action plus the context's table entry for the frame's hash,
- * which then is the hash reported with the packet.
- *
- * Context: RCU or RCU-bh read side.
- */
+/* Context: RCU or RCU-bh read side */
 static u32 mpnic_dispatch_rule_queue(struct mpnic_port *port,
 				     const struct mpnic_ntuple_rule *rule,
 				     const struct mpnic_flow *flow, bool reply, u32 *hash,
@@ -96,11 +79,7 @@ static u32 mpnic_dispatch_rule_queue(struct mpnic_port *port,
 	return likely(qidx < READ_ONCE(port->num_hqs)) ? qidx : rule->action;
 }
 
-/*
- * The queue a frame goes to: an ntuple rule, then aRFS, then RSS; @frames
- * is how many frames of the flow it stands for. Returns false when a rule
- * drops them (the caller counts it); @hash is reported with the frame.
- */
+/* @frames: frames of the flow it stands for. False: a rule drops them. */
 static bool mpnic_dispatch_steer(struct mpnic_port *port, struct mpnic_dispatch_stats *ds,
 				 const struct mpnic_flow *flow, u32 frames, u32 *qidx,
 				 u32 *hash, enum mpnic_hash_kind *kind)
@@ -110,7 +89,6 @@ static bool mpnic_dispatch_steer(struct mpnic_port *port, struct mpnic_dispatch_
 	int arfs;
 
 	cfg = rcu_dereference(port->cfg);
-	/* Rules first; the hash is reported with the packet either way */
 	if (cfg->nrules && (port->netdev->features & NETIF_F_NTUPLE))
 		rule = mpnic_ntuple_match(cfg, flow, false);
 	*hash = mpnic_rss_hash(&cfg->rss, flow, false, kind);
@@ -129,11 +107,7 @@ static bool mpnic_dispatch_steer(struct mpnic_port *port, struct mpnic_dispatch_
 	return true;
 }
 
-/*
- * DMA #1's descriptor: a free card buffer of @eng and a slot on its input
- * ring. Returns it, or NULL with the counter and reason of the drop.
- * Context: eng->in_lock held; the caller commits and unlocks.
- */
+/* Context: eng->in_lock held; the caller commits and unlocks */
 static struct mpnic_rx_desc *mpnic_dispatch_slot(struct mpnic_engine *eng,
 						 struct mpnic_dispatch_stats *ds, u64 **drop,
 						 enum skb_drop_reason *reason)
@@ -174,7 +148,7 @@ static void mpnic_dispatch_desc_fill(struct mpnic_rx_desc *desc, struct mpnic_po
 	desc->csum_start = 0;
 }
 
-/* Count a frame from the wire; false when the port is down (counted, not freed) */
+/* False when the port is down (counted, not freed) */
 static bool mpnic_dispatch_count(struct mpnic_port *port, struct mpnic_dispatch_stats *ds,
 				 u32 len)
 {
@@ -215,7 +189,6 @@ static void mpnic_dispatch_frame(struct mpnic_port *port, struct mpnic_dispatch_
 		return;
 	}
 
-	/* Parse in place when the headers are linear, else from a copy */
 	caplen = min_t(u32, len, MPNIC_DISPATCH_HDR);
 	if (!skb_vlan_tag_present(skb) && skb_headlen(skb) + mac_len >= caplen) {
 		hdr = skb->data - mac_len;
@@ -250,15 +223,10 @@ static void mpnic_dispatch_frame(struct mpnic_port *port, struct mpnic_dispatch_
 }
 
 /*
- * A TCP GSO packet, as a virtual wire (veth) hands over what the peer's
- * stack sent: cut it into wire frames directly in card memory, headers
- * fixed up and checksums computed as the peer's NIC would have sent them
- * (TSO's segmentation, on the way in), with no skb per segment, the
- * payload copied and summed in one pass, and one doorbell for all. The
- * segments are one flow: they are steered once, to one engine, and each
- * counts as a wire frame. Returns false, having done nothing, for what it
- * does not cover (tunnels, an out-of-band VLAN tag, headers it cannot
- * parse): skb_gso_segment() does those.
+ * A veth wire hands over the peer's GSO packets: cut them into wire frames
+ * in card memory as the peer's NIC would have, with no skb per segment and
+ * one doorbell. False, having done nothing, for what skb_gso_segment() must
+ * do (tunnels, an out-of-band VLAN tag, headers it cannot parse).
  */
 static bool mpnic_dispatch_tso(struct mpnic_port *port, struct mpnic_dispatch_stats *ds,
 			       struct sk_buff *skb, int mac_len)
@@ -419,9 +387,6 @@ struct mpnic_dispatch_cfg *mpnic_dispatch_cfg_dup(struct mpnic_port *port, u32 e
  * mpnic_dispatch_cfg_publish - make @cfg the one dispatch uses
  * @port: the port
  * @cfg: from mpnic_dispatch_cfg_dup(), now owned by the port
- *
- * Frames in flight keep the old configuration until they are placed: a key,
- * table or rule change loses no frame.
  *
  * Context: RTNL held.
  */

@@ -1,10 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * Engines: the card's NIC processors. Each is a kthread bound to its own
- * CPU that services its input ring (frames placed by dispatch) and the TX
- * ring of the host queue it serves, runs its stack instance over them, and
- * sleeps when there is no work.
- */
+/* Engines: the card's NIC processors, one kthread each */
 
 #include <linux/cpu.h>
 #include <linux/kthread.h>
@@ -18,12 +13,11 @@
 #include "busy.h"
 #include "mpnic.h"
 
-/* Engine only: give a card buffer back to the partition's free ring. */
+/* Engine only */
 void mpnic_engine_buf_put(struct mpnic_engine *eng, u32 buf)
 {
 	u32 *slot;
 
-	/* Injected card memory exhaustion: the buffer does not come home */
 	if (unlikely(READ_ONCE(eng->fault_card_mem))) {
 		eng->held[eng->nheld++] = buf;
 		return;
@@ -101,7 +95,7 @@ bool *mpnic_engine_fault(struct mpnic_engine *eng, u32 type)
 	return NULL;
 }
 
-/* Buffers an ended card-mem fault kept go home. Context: the kthread */
+/* Context: the kthread */
 static void mpnic_engine_unhold(struct mpnic_engine *eng)
 {
 	u32 n = eng->nheld;
@@ -115,10 +109,8 @@ static void mpnic_engine_unhold(struct mpnic_engine *eng)
  * mpnic_engine_bh_enable - end an engine's BH-off section
  * @eng: the engine
  *
- * The softirqs local_bh_enable() runs here, the host queue's NAPI that
- * the engine raised and the wire peer's receive, are the host's work: a
- * card's processor would not do it. Their time is kept out of the
- * engine's busy_ns (it still counts in its thread's CPU time).
+ * The softirqs run here (NAPI, the wire peer's receive) are the host's
+ * work, not a card processor's: their time is kept out of busy_ns.
  *
  * Context: engine kthread, BH disabled.
  */
@@ -130,10 +122,7 @@ void mpnic_engine_bh_enable(struct mpnic_engine *eng)
 	eng->softirq_ns += local_clock() - start;
 }
 
-/*
- * One pass over the engine's rings, at most @budget descriptors from each.
- * Returns the descriptors handled.
- */
+/* At most @budget descriptors from each ring. Returns those handled. */
 static int mpnic_engine_poll(struct mpnic_engine *eng, int budget)
 {
 	u64 start = local_clock();
@@ -154,7 +143,6 @@ static int mpnic_engine_poll(struct mpnic_engine *eng, int budget)
 	}
 	rcu_read_lock();
 	n = mpnic_engine_rx(eng, budget);
-	/* The TX rings of every port it serves, each with its own budget */
 	for (p = 0; p < MPNIC_MAX_PORTS; p++) {
 		hq = rcu_dereference(eng->hq[p]);
 		if (hq)
@@ -165,7 +153,6 @@ static int mpnic_engine_poll(struct mpnic_engine *eng, int budget)
 	if (n) {
 		u64 busy = local_clock() - start;
 
-		/* The pass's own time: the host softirqs it ran excluded */
 		busy -= min(busy, eng->softirq_ns);
 		u64_stats_update_begin(&eng->stats.syncp);
 		WRITE_ONCE(eng->stats.polls, eng->stats.polls + 1);
@@ -176,10 +163,8 @@ static int mpnic_engine_poll(struct mpnic_engine *eng, int budget)
 }
 
 /*
- * Drop what waits on the input ring and send its buffers home. A wire
- * frame counts as taken (rx_frames) and flushed (rx_flushed), keeping the
- * RX identities; an ethtool -t frame is no wire frame. Context: the input
- * ring's consumer (the kthread, or its destroyer once it stopped).
+ * Wire frames count as rx_frames too, to keep the RX identities. Context:
+ * the input ring's consumer (the kthread, or its destroyer once stopped).
  */
 static void mpnic_engine_flush_input(struct mpnic_engine *eng)
 {
@@ -197,12 +182,7 @@ static void mpnic_engine_flush_input(struct mpnic_engine *eng)
 	}
 }
 
-/*
- * A restart (devlink health recover): what waits on the input ring is
- * dropped and its buffers go home; every injected fault ends: the buffers
- * a card-mem fault kept go home, the completions a tx-cmpl fault held back
- * are published, and the host queues' NAPI runs to refill what starved.
- */
+/* devlink health recover: drop the input, end every injected fault */
 static void mpnic_engine_restart(struct mpnic_engine *eng)
 {
 	struct mpnic_hq *hq;
@@ -213,7 +193,6 @@ static void mpnic_engine_restart(struct mpnic_engine *eng)
 		WRITE_ONCE(*mpnic_engine_fault(eng, f), false);
 	mpnic_engine_unhold(eng);
 	mpnic_engine_flush_input(eng);
-	/* Held completions go out, and NAPI refills what starved */
 	rcu_read_lock();
 	for (p = 0; p < MPNIC_MAX_PORTS; p++) {
 		hq = rcu_dereference(eng->hq[p]);
@@ -227,10 +206,7 @@ static void mpnic_engine_restart(struct mpnic_engine *eng)
 	complete(&eng->restart_done);
 }
 
-/*
- * The engine ran out of work: from when, and until when it spins (busy.h).
- * Its kthread's own.
- */
+/* Busy-poll state (busy.h), its kthread's own */
 struct mpnic_engine_idle {
 	u64 since;	/* the first pass that found no work; 0: it has work */
 	u64 spin_start;
@@ -239,7 +215,6 @@ struct mpnic_engine_idle {
 	bool spinning;
 };
 
-/* A pass found no work: the first one after work decides how long to spin */
 static void mpnic_engine_idle_start(struct mpnic_engine *eng, struct mpnic_engine_idle *idle)
 {
 	const struct mpnic_card *card = eng->card;
@@ -253,7 +228,6 @@ static void mpnic_engine_idle_start(struct mpnic_engine *eng, struct mpnic_engin
 		mpnic_busy_spin_ns(idle->win, bound, READ_ONCE(card->busy_poll_adaptive));
 }
 
-/* Spin time ends: at the spin's end, or when work ends it */
 static void mpnic_engine_spin_account(struct mpnic_engine *eng, struct mpnic_engine_idle *idle,
 				      u64 now)
 {
@@ -263,7 +237,6 @@ static void mpnic_engine_spin_account(struct mpnic_engine *eng, struct mpnic_eng
 	idle->spin_start = now;
 }
 
-/* A pass found work: the idle gap it ends, and the time spun in it */
 static void mpnic_engine_idle_end(struct mpnic_engine *eng, struct mpnic_engine_idle *idle)
 {
 	u64 bound, now;
@@ -294,14 +267,12 @@ static int mpnic_engine_thread(void *data)
 		if (unlikely(READ_ONCE(eng->restart_req)))
 			mpnic_engine_restart(eng);
 		if (unlikely(READ_ONCE(eng->fault_stall))) {
-			/* Injected: no pass over the rings until a restart */
 			schedule_timeout_interruptible(HZ / 20);
 			continue;
 		}
 		WRITE_ONCE(eng->passes, eng->passes + 1);
 		budget = MPNIC_ENGINE_BUDGET;
 		if (unlikely(READ_ONCE(eng->fault_slow))) {
-			/* Injected: a slow engine, 8 descriptors per 20 ms (400 frames/s) */
 			schedule_timeout_interruptible(msecs_to_jiffies(20));
 			budget = MPNIC_SLOW_BUDGET;
 		}
@@ -310,11 +281,7 @@ static int mpnic_engine_thread(void *data)
 			cond_resched();
 			continue;
 		}
-		/*
-		 * Busy-poll: the next frame of a request/response flow comes
-		 * sooner than a sleep and a wakeup take. Only an engine that
-		 * just had work spins, so an idle card sleeps.
-		 */
+		/* The next frame often comes sooner than a sleep and wakeup */
 		mpnic_engine_idle_start(eng, &idle);
 		if (local_clock() < idle.spin_until) {
 			idle.spinning = true;
@@ -364,11 +331,9 @@ void mpnic_engine_kick(struct mpnic_engine *eng)
  * mpnic_engine_create - start one engine of a card
  * @card: the card
  * @id: engine index on the card
- * @cpu: CPU the engine's kthread is bound to (hotplug.c moves it while
- *	that CPU is offline)
- * @mem_size: size of its card memory partition, charged by the caller
- *	(mpnic_card_mem_charge()): the engine gives it back when destroyed,
- *	the caller if this fails
+ * @cpu: the kthread's home CPU
+ * @mem_size: its card memory partition, charged by the caller; the engine
+ *	gives it back when destroyed, the caller if this fails
  *
  * Context: process context, may sleep; the CPU hotplug lock held, so that
  * @cpu stays online until the engine is bound and followed.
@@ -451,9 +416,6 @@ err_free_eng:
  * @eng: an engine no dispatch and no host queue can reach any more
  * @last: if not NULL, its counters at the end
  *
- * Frames still on its input ring are returned to the partition and
- * counted as rx_flushed.
- *
  * Context: process context, may sleep.
  */
 void mpnic_engine_destroy(struct mpnic_engine *eng, struct mpnic_engine_stats *last)
@@ -464,7 +426,6 @@ void mpnic_engine_destroy(struct mpnic_engine *eng, struct mpnic_engine_stats *l
 		WARN_ON(rcu_access_pointer(eng->hq[p]));
 	mpnic_hotplug_unbind(eng);
 	kthread_stop(eng->task);
-	/* An injected card-mem fault ends with the engine */
 	WRITE_ONCE(eng->fault_card_mem, false);
 	mpnic_engine_unhold(eng);
 	mpnic_engine_flush_input(eng);

@@ -1,11 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The engine's receive half: frames dispatch placed in card memory go
- * through the engine's stack instance (stack.c) and hardware GRO (gro.c),
- * then DMA #2 copies them into the buffers the host posted on the queue of
- * the port each arrived on, and the queue's interrupt is raised, moderated
- * as ethtool -C asks.
- */
+/* The engine's receive half: stack, hardware GRO, DMA #2, interrupt */
 
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
@@ -17,9 +11,6 @@
  * mpnic_engine_rx_irq - raise the queue's interrupt for new RX completions
  * @hq: the queue
  * @frames: completions written since the last call
- *
- * With moderation (ethtool -C), the interrupt waits until rx-frames
- * completions are pending or rx-usecs have passed since the first of them.
  *
  * Context: engine kthread, RCU read side.
  */
@@ -40,10 +31,8 @@ void mpnic_engine_rx_irq(struct mpnic_hq *hq, u32 frames)
 }
 
 /*
- * DMA #2's copy: the MAC addresses, then the frame from @skip bytes on (an
- * 802.1Q tag left out); with MPNIC_CSUM_LATE the L4 header and payload are
- * summed as they are copied. mpnic_parse() kept the L3 packet inside the
- * frame: what follows it is padding. Returns the sum.
+ * DMA #2's copy, leaving out @skip tag bytes after the MAC addresses; with
+ * MPNIC_CSUM_LATE the L4 bytes are summed on the way. Returns the sum.
  */
 static __wsum mpnic_engine_rx_copy(u8 *data, const u8 *frame, u32 len, u32 skip,
 				   const struct mpnic_flow *flow, enum mpnic_csum csum)
@@ -69,16 +58,11 @@ static __wsum mpnic_engine_rx_copy(u8 *data, const u8 *frame, u32 len, u32 skip,
  * @frame: the frame in card memory
  * @desc: its input descriptor (length, hash)
  * @flow: its parse by the stack instance
- * @csum: what mpnic_stack_rx() knows of its L4 checksum; MPNIC_CSUM_LATE:
- *	it is summed as it is copied, and the frame dropped here if it does
- *	not verify
- *
- * With rx-gro-hw on, a TCP segment may instead join the packet the engine
- * is coalescing (gro.c); the caller flushes that at the end of its pass.
+ * @csum: MPNIC_CSUM_LATE: verified as it is copied, dropped here if bad
  *
  * Context: engine kthread, RCU read side.
- * Return: 0 when completed to the host (the caller raises the interrupt),
- * or a negative errno after counting the drop.
+ * Return: 0 when completed (the caller raises the interrupt), or a
+ * negative errno after counting the drop.
  */
 int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 			    const u8 *frame, const struct mpnic_rx_desc *desc,
@@ -87,7 +71,6 @@ int mpnic_engine_rx_deliver(struct mpnic_engine *eng, struct mpnic_hq *hq,
 	netdev_features_t features = READ_ONCE(hq->port->netdev->features);
 	bool gro = csum != MPNIC_CSUM_NONE && (features & NETIF_F_GRO_HW) &&
 		   (features & NETIF_F_RXCSUM);
-	/* rx-vlan offload: an 802.1Q tag leaves the frame for the skb */
 	bool strip = (features & NETIF_F_HW_VLAN_CTAG_RX) && desc->len >= VLAN_ETH_HLEN &&
 		     *(const __be16 *)(frame + 2 * ETH_ALEN) == htons(ETH_P_8021Q);
 	struct mpnic_rx_post *post;
@@ -151,7 +134,7 @@ delivered:
 	return 0;
 }
 
-/* Count a frame of @len bytes delivered to the host. Context: engine kthread */
+/* Context: engine kthread */
 void mpnic_engine_rx_delivered(struct mpnic_engine *eng, u32 len)
 {
 	u64_stats_update_begin(&eng->stats.syncp);
@@ -160,7 +143,7 @@ void mpnic_engine_rx_delivered(struct mpnic_engine *eng, u32 len)
 	u64_stats_update_end(&eng->stats.syncp);
 }
 
-/* A frame from the wire: validate it, then DMA #2. Return: 1 if delivered */
+/* Return: 1 if delivered */
 static int mpnic_engine_rx_one(struct mpnic_engine *eng, struct mpnic_hq *hq,
 			       const u8 *frame, const struct mpnic_rx_desc *desc)
 {
@@ -173,7 +156,6 @@ static int mpnic_engine_rx_one(struct mpnic_engine *eng, struct mpnic_hq *hq,
 		mpnic_stat_inc(&eng->stats, rx_no_queue);
 		return 0;
 	}
-	/* The next segment of the packet being coalesced needs no parse */
 	if (mpnic_gro_follow(eng, hq, frame, desc)) {
 		mpnic_engine_rx_delivered(eng, desc->len);
 		return 1;
@@ -183,9 +165,6 @@ static int mpnic_engine_rx_one(struct mpnic_engine *eng, struct mpnic_hq *hq,
 	       !mpnic_engine_rx_deliver(eng, hq, frame, desc, &flow, csum);
 }
 
-/* End a run of frames for one host queue: close its coalesced packet, and
- * raise its interrupt for what was delivered.
- */
 static void mpnic_engine_rx_end(struct mpnic_engine *eng, struct mpnic_hq *hq, int delivered)
 {
 	if (!hq)
@@ -195,10 +174,7 @@ static void mpnic_engine_rx_end(struct mpnic_engine *eng, struct mpnic_hq *hq, i
 		mpnic_engine_rx_irq(hq, delivered);
 }
 
-/*
- * Frames from dispatch: validate, then DMA #2 into the host queue of the
- * port each arrived on. Context: engine kthread, RCU read side.
- */
+/* Context: engine kthread, RCU read side */
 int mpnic_engine_rx(struct mpnic_engine *eng, int budget)
 {
 	struct mpnic_hq *hq = NULL, *next;
@@ -226,7 +202,6 @@ int mpnic_engine_rx(struct mpnic_engine *eng, int budget)
 		mpnic_engine_buf_put(eng, buf);
 		n++;
 	}
-	/* A packet being coalesced ends with the pass */
 	mpnic_engine_rx_end(eng, hq, delivered);
 	return n;
 }

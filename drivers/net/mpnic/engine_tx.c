@@ -1,11 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The engine's transmit half: frames the host posted on a queue's TX ring
- * are copied into card memory (DMA #1), where the engine inserts VLAN tags,
- * computes checksums and cuts TSO packets into wire frames with their own
- * headers, runs its stack instance over each, and sends them on the port's
- * wire; then it completes the descriptors to the host.
- */
+/* The engine's transmit half: DMA #1, offloads, stack, wire, completion */
 
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
@@ -19,13 +13,9 @@
 #include "tso.h"
 
 /*
- * Hand a wire skb of @frames frames, @bytes bytes on the wire, to the wire.
- * Context: BH disabled by mpnic_engine_tx(), so the wire's receiver (a
- * veth peer's backlog or NAPI, which runs in softirq) takes the frames as
- * a batch, and a peer with GRO coalesces a TSO packet's frames as it would
- * a real NIC's. Softirqs run every MPNIC_TX_BATCH frames, well within the
- * veth ring (256) and netdev_max_backlog (1000): a train counts all its
- * frames, since a wire without TSO cuts it into them.
+ * Context: BH disabled, so the wire's receiver takes the frames as a batch.
+ * Softirqs run every MPNIC_TX_BATCH frames, within the veth ring and
+ * netdev_max_backlog; a train counts all its frames.
  */
 static enum skb_drop_reason mpnic_engine_wire_out(struct mpnic_engine *eng,
 						  struct sk_buff *wskb, u32 frames, u32 bytes)
@@ -52,7 +42,6 @@ static enum skb_drop_reason mpnic_engine_wire_out(struct mpnic_engine *eng,
 	return SKB_NOT_DROPPED_YET;
 }
 
-/* Put a frame built in card memory on the wire, in an skb of its own */
 static enum skb_drop_reason mpnic_engine_wire_send(struct mpnic_engine *eng,
 						   struct net_device *wire,
 						   const u8 *buf, u32 len)
@@ -74,21 +63,10 @@ static enum skb_drop_reason mpnic_engine_wire_send(struct mpnic_engine *eng,
 }
 
 /*
- * Wire trains (the port's ethtool private flag wire-trains): the frames
- * the engine cuts from one TSO packet leave together as one skb, built as
- * the peer's GRO would have built it from them: the first frame's headers
- * with the whole length and the last frame's PSH and FIN, the frames'
- * payloads in page frags, gso_size and gso_segs, CHECKSUM_PARTIAL over a
- * pseudo-header checksum. Each frame is still built in card memory and
- * seen by the engine's stack; only the wire carries them as one, and the
- * checksums are the train's to finish (the frames' are not summed). A
- * wire without TSO cuts the train back into the frames, and finishes
- * their checksums as the wire's own offloads ask (validate_xmit_skb()).
- *
- * A train opens with the packet's headers, from card memory (@buf), and
- * room for @payload bytes; NULL (the frames go one by one) for what GRO
- * would not merge either (CWR, URG), past the IP length field, or
- * without memory.
+ * Wire trains (private flag wire-trains): a TSO packet's frames leave as
+ * one skb, built as the peer's GRO would build it; a wire without TSO cuts
+ * it back (validate_xmit_skb()). NULL, the frames go one by one, for what
+ * GRO would not merge either (CWR, URG) or past the IP length field.
  */
 static struct sk_buff *mpnic_engine_train_open(const struct mpnic_tso *tso, const u8 *buf,
 					       u32 payload)
@@ -110,7 +88,6 @@ static struct sk_buff *mpnic_engine_train_open(const struct mpnic_tso *tso, cons
 	return train;
 }
 
-/* The train's headers, once its @segs frames' payloads are in */
 static void mpnic_engine_train_close(struct sk_buff *train, struct net_device *wire,
 				     const struct mpnic_tso *tso, u32 segs)
 {
@@ -145,11 +122,7 @@ static void mpnic_engine_train_close(struct sk_buff *train, struct net_device *w
 	train->dev = wire;
 }
 
-/*
- * Copy the first @len bytes of a host frame into card memory, inserting
- * the VLAN tag the host left to the card (tx-vlan offload) after the MAC
- * addresses. Returns the bytes written, or 0 when the frame is too short.
- */
+/* Returns the bytes written, or 0 when the frame is too short */
 static u32 mpnic_engine_copy_head(const struct sk_buff *skb, u8 *buf, u32 len)
 {
 	if (!skb_vlan_tag_present(skb))
@@ -162,10 +135,6 @@ static u32 mpnic_engine_copy_head(const struct sk_buff *skb, u8 *buf, u32 len)
 	return len + VLAN_HLEN;
 }
 
-/*
- * TSO: cut a large TCP packet into wire frames in card memory,
- * each with its own headers and checksums, and send them.
- */
 static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 port,
 						  struct net_device *wire,
 						  struct sk_buff *skb, u32 tag, bool trains)
@@ -204,9 +173,8 @@ static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 p
 		mpnic_tso_segment(&tso, skb, hlen + off, buf, idx, chunk, off + chunk >= payload,
 				  !train);
 		/*
-		 * The first segment's parse and flow entry stand for the rest,
-		 * accounted at once after the last; not a SYN, FIN or RST
-		 * packet's, nor outside the full profile: each is seen alone
+		 * The first segment's parse and flow entry stand for the rest;
+		 * SYN, FIN and RST packets and other profiles are seen alone
 		 */
 		if (follow) {
 			followed++;
@@ -218,7 +186,6 @@ static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 p
 				 !(tso.flags & (TCPHDR_SYN | TCPHDR_FIN | TCPHDR_RST));
 		}
 		if (train) {
-			/* Inside the train: it was opened with room for the payload */
 			skb_store_bits(train, hlen + off, buf + hlen, chunk);
 			bytes += len;
 			continue;
@@ -248,7 +215,6 @@ static enum skb_drop_reason mpnic_engine_xmit_tso(struct mpnic_engine *eng, u8 p
 	return SKB_NOT_DROPPED_YET;
 }
 
-/* Send one host frame on the wire through card memory. */
 static enum skb_drop_reason mpnic_engine_xmit_one(struct mpnic_engine *eng, u8 port,
 						  struct net_device *wire,
 						  struct sk_buff *skb, bool trains)
@@ -271,7 +237,6 @@ static enum skb_drop_reason mpnic_engine_xmit_one(struct mpnic_engine *eng, u8 p
 		return SKB_DROP_REASON_NOT_SPECIFIED;
 	}
 	len += tag;
-	/* Checksum offload (CHECKSUM_PARTIAL), computed in card memory */
 	if (skb->ip_summed == CHECKSUM_PARTIAL) {
 		u32 start = skb_checksum_start_offset(skb) + tag;
 
@@ -305,13 +270,11 @@ int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget)
 	struct mpnic_tx_desc *desc;
 	int n = 0;
 
-	/* An ended tx-cmpl fault: what it held back is published now */
 	if (unlikely(hq->tx_cmpl_held) && !hold) {
 		mpnic_ring_prod_commit_n(&hq->tx_cmpl, hq->tx_cmpl_held);
 		hq->tx_cmpl_held = 0;
 		mpnic_engine_irq(hq);
 	}
-	/* Nothing to send: no batch to open */
 	if (mpnic_ring_empty(&hq->tx_ring))
 		return 0;
 	/* The frames of the pass reach the wire's receiver as one batch */

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ethtool: the card seen through the standard NIC interface. */
 
 #include <linux/ethtool.h>
 #include <linux/log2.h>
@@ -87,17 +86,13 @@ static int mpnic_get_sset_count(struct net_device *dev, int sset)
 {
 	struct mpnic_port *port = netdev_priv(dev);
 
-	/* ethtool -t: one loopback result per engine of the card */
 	if (sset == ETH_SS_TEST)
 		return port->card->num_engines;
 	if (sset == ETH_SS_PRIV_FLAGS)
 		return ARRAY_SIZE(mpnic_priv_flag_names);
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	/*
-	 * Every engine and queue, serving the port or not (ethtool -L), and
-	 * those a reload to fewer engines left: their counters go on
-	 */
+	/* Queues past ethtool -L or a shrinking reload: counters go on */
 	return MPNIC_N_DISPATCH + port->card->stats_engines * (MPNIC_N_ENGINE + MPNIC_N_HQ);
 }
 
@@ -149,7 +144,6 @@ static void mpnic_get_ethtool_stats(struct net_device *dev,
 	}
 }
 
-/* ethtool -t: online and offline alike, a loopback through each engine */
 static void mpnic_self_test(struct net_device *dev, struct ethtool_test *test, u64 *data)
 {
 	struct mpnic_port *port = netdev_priv(dev);
@@ -261,7 +255,6 @@ static int mpnic_get_rxnfc(struct net_device *dev, struct ethtool_rxnfc *info,
 	}
 }
 
-/* ethtool -N DEV rx-flow-hash TYPE FIELDS: what the hash covers per flow type */
 static int mpnic_set_rxfh_fields(struct net_device *dev, const struct ethtool_rxnfc *info)
 {
 	struct mpnic_port *port = netdev_priv(dev);
@@ -391,17 +384,12 @@ int mpnic_rss_apply(struct net_device *dev, struct mpnic_rss *rss,
 	return 0;
 }
 
-/* ethtool's name of a hash function */
 u8 mpnic_rss_hfunc_eth(const struct mpnic_rss *rss)
 {
 	return mpnic_hfunc_to_eth[rss->hfunc];
 }
 
-/*
- * ethtool -X: hash function, key and indirection table, applied to a
- * running port at once. Frames already placed stay where they are, so a
- * flow that moves to another engine loses nothing.
- */
+/* Frames already placed stay put: a flow that moves loses nothing */
 static int mpnic_set_rxfh(struct net_device *dev, struct ethtool_rxfh_param *rxfh,
 			  struct netlink_ext_ack *extack)
 {
@@ -458,14 +446,8 @@ static int mpnic_set_coalesce(struct net_device *dev, struct ethtool_coalesce *e
 }
 
 /*
- * ethtool -d: the card's state as u32 "registers", a snapshot of rings
- * that move while it is taken. Layout (version 1):
- *   magic "MPNC", version, card id, engines, queues, buffers per engine
- *   per engine: id, cpu, input ring prod, cons, free buffers, active
- *               flows, sleeping
- *   per queue:  rx post prod, cons, rx completion prod, cons, tx ring
- *               prod, cons, tx completion prod, cons, buffers posted,
- *               completions awaiting the interrupt (all 0 while down)
+ * ethtool -d: the rings as u32 "registers", a racy snapshot; the layout is
+ * in Documentation/networking/mpnic.rst.
  */
 #define MPNIC_REGS_VERSION	1
 #define MPNIC_REGS_MAGIC	0x4d504e43	/* "MPNC" */

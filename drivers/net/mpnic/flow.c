@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Flow table of an engine's stack instance: lookup, TCP state, aging. */
 
 #include "flow.h"
 
@@ -77,7 +76,6 @@ static u32 mpnic_get_be32(const u8 *p)
 
 static void mpnic_flow_tcp_state(struct mpnic_flow_entry *fe, u8 flags, enum mpnic_dir dir);
 
-/* Advance the TCP state machine with a segment seen in direction @dir. */
 static void mpnic_flow_tcp(struct mpnic_flow_entry *fe, const u8 *frame,
 			   const struct mpnic_flow *flow, enum mpnic_dir dir)
 {
@@ -97,7 +95,6 @@ static void mpnic_flow_tcp(struct mpnic_flow_entry *fe, const u8 *frame,
 	mpnic_flow_tcp_state(fe, flags, dir);
 }
 
-/* The state a segment with TCP @flags (RST aside) leads to from fe->state */
 static void mpnic_flow_tcp_state(struct mpnic_flow_entry *fe, u8 flags, enum mpnic_dir dir)
 {
 	switch (fe->state) {
@@ -145,8 +142,7 @@ static void mpnic_flow_tcp_state(struct mpnic_flow_entry *fe, u8 flags, enum mpn
  * @dir: received from the wire, or sent by the host
  * @now: the time in seconds
  *
- * Return: the flow's entry, or NULL when the packet is not tracked (not
- * TCP/UDP, a fragment, or the table is full).
+ * Return: the flow's entry, or NULL when the packet is not tracked.
  */
 struct mpnic_flow_entry *mpnic_flow_track(struct mpnic_flow_table *tbl, const u8 *frame,
 					  const struct mpnic_flow *flow, enum mpnic_dir dir,
@@ -187,8 +183,7 @@ struct mpnic_flow_entry *mpnic_flow_track(struct mpnic_flow_table *tbl, const u8
 
 /**
  * mpnic_flow_account - account a packet to its flow's entry
- * @fe: the entry mpnic_flow_track() returned for a packet of the same flow
- *	and direction, with no aging since
+ * @fe: from mpnic_flow_track(), same flow and direction, no aging since
  * @frame: the frame (for the TCP header)
  * @flow: its parse
  * @dir: received from the wire, or sent by the host
@@ -206,22 +201,16 @@ void mpnic_flow_account(struct mpnic_flow_entry *fe, const u8 *frame,
 
 /**
  * mpnic_flow_account_run - account the segments that continue a packet
- * @fe: the entry the packet's first segment was accounted to, with no
- *	aging since
+ * @fe: the first segment's entry, no aging since
  * @dir: their direction
  * @now: the time in seconds
  * @pkts: segments in the run
  * @bytes: their IP bytes in all
  * @next_seq: the sequence number that follows the last of them
- * @flags: their TCP flags, without SYN, FIN or RST (PSH and CWR may differ
- *	from one segment to the next: the state machine does not read them)
+ * @flags: their TCP flags, without SYN, FIN or RST
  *
- * Accounting a TSO packet's or a coalesced packet's segments after its
- * first at once leaves the entry as accounting each would: without SYN,
- * FIN or RST a segment changes nothing but the counts, the time, the next
- * sequence number and the state, and after the first segment's step the
- * state takes one more at most (CLOSING to CLOSED). tools/unit checks it
- * from every state.
+ * Equivalent to accounting each segment: without SYN, FIN or RST the
+ * state takes one step more at most (tools/unit checks every state).
  */
 void mpnic_flow_account_run(struct mpnic_flow_entry *fe, enum mpnic_dir dir, u32 now,
 			    u32 pkts, u64 bytes, u32 next_seq, u8 flags)

@@ -1,10 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * An engine's flow table: the connection state of its stack instance.
- * One table per engine, written only by its engine; a dumper (debugfs)
- * takes the table's lock, which no other engine ever takes. Pure code: it
- * also builds in user space (tools/unit).
- */
+/* An engine's flow table, written only by its engine; pure code */
 #ifndef _MPNIC_FLOW_H
 #define _MPNIC_FLOW_H
 

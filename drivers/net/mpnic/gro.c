@@ -1,21 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Hardware GRO: within one pass over its input ring,
- * an engine coalesces in-order TCP segments of one flow into one packet
- * for the host. The first segment goes whole into a host buffer; each
- * following one brings only its payload, packed after the payload before
- * it: in the same host buffer while it has room, and on into the next
- * one, as NICs that pack payload into receive pages do. A 64 KB packet
- * thus fills about 16 pages, not one per segment. When the packet ends,
- * the engine rewrites the first segment's IP length (and IPv4 header
- * checksum) and publishes the packet's completions
- * together; the queue's NAPI turns them into one skb with frags, gso_size,
- * gso_segs and gso_type set, as the stack's GRO would have built it.
- *
- * Segments merge when their IP and TCP headers match the first one's but
- * for the IP length, the IPv4 ID and checksum, the sequence number (which
- * must follow on) and PSH; each carries the first one's payload size but
- * the last, which may be shorter. A PSH or short segment ends the packet.
+ * Hardware GRO. Payload is packed across host buffers, as NICs that pack
+ * receive pages do: a 64 KB packet fills 16 pages, not one per segment.
  */
 
 #include <linux/etherdevice.h>
@@ -41,7 +27,6 @@ static u32 mpnic_gro_get32(const u8 *p)
 	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
 }
 
-/* TCP header length and payload of a parsed segment */
 static u32 mpnic_gro_payload(const u8 *frame, const struct mpnic_flow *flow, u32 *thlen)
 {
 	*thlen = (frame[flow->l4_off + 12] >> 4) * 4;
@@ -56,8 +41,7 @@ static u32 mpnic_gro_payload(const u8 *frame, const struct mpnic_flow *flow, u32
  * @len: its completion's length: trimmed to the IP length (no padding)
  *
  * Context: engine kthread; no packet is open (mpnic_gro_flush() ran).
- * Return: true when the packet is open: the caller does not publish the
- * completion, mpnic_gro_flush() will.
+ * Return: true when open: mpnic_gro_flush() publishes the completion.
  */
 bool mpnic_gro_start(struct mpnic_engine *eng, u8 *hdr, const struct mpnic_flow *flow,
 		     u16 *len)
@@ -117,11 +101,7 @@ static bool mpnic_gro_same(const struct mpnic_gro *gro, const u8 *frame)
 	       !memcmp(ta + 20, tb + 20, gro->hdr_len - gro->l4_off - 20);
 }
 
-/*
- * A segment of @pay payload bytes, its headers where the open packet's
- * are, continues it: room for it, a plain ACK (PSH allowed) with the next
- * sequence number, no more payload than the first, headers that match.
- */
+/* A segment of @pay payload bytes continues the open packet */
 static bool mpnic_gro_continues(const struct mpnic_gro *gro, const u8 *frame, u32 pay)
 {
 	return !gro->closed && pay && pay <= gro->mss && gro->len + pay <= MPNIC_GRO_MAX_LEN &&
@@ -130,10 +110,7 @@ static bool mpnic_gro_continues(const struct mpnic_gro *gro, const u8 *frame, u3
 	       mpnic_gro_same(gro, frame);
 }
 
-/*
- * Bytes a host buffer of @hq holds from MPNIC_RX_HEADROOM on: the first of
- * a packet becomes the skb's head and keeps room for its shared info.
- */
+/* The first buffer of a packet becomes the skb's head: room for its shinfo */
 static u32 mpnic_gro_buf_cap(const struct mpnic_hq *hq, bool head)
 {
 	u32 size = PAGE_SIZE << hq->rx_buf_order;
@@ -141,10 +118,7 @@ static u32 mpnic_gro_buf_cap(const struct mpnic_hq *hq, bool head)
 	return (head ? SKB_WITH_OVERHEAD(size) : size) - MPNIC_RX_HEADROOM;
 }
 
-/*
- * Copy @len bytes from @src to @dst; with @sum, add their sum to *@sum as
- * bytes at offset @off of the payload.
- */
+/* With @sum, also add the bytes' sum at payload offset @off */
 static void mpnic_gro_copy(u8 *dst, const u8 *src, u32 len, __wsum *sum, u32 off)
 {
 	if (sum)
@@ -154,13 +128,9 @@ static void mpnic_gro_copy(u8 *dst, const u8 *src, u32 len, __wsum *sum, u32 off
 }
 
 /*
- * Put a segment's payload after the open packet's: what fits in its last
- * host buffer goes there, the rest at the start of the next posted one (a
- * segment is never longer than a host buffer holds, so one is enough);
- * with MPNIC_CSUM_LATE its TCP checksum is verified as it is copied.
- * Return: 1 when added, 0 without a host buffer or a frag for it,
- * -EBADMSG when the checksum does not verify (counted; nothing is taken,
- * the packet's buffers stay as they were and a next buffer stays posted).
+ * A segment never exceeds a host buffer, so its payload spills into one
+ * next buffer at most. Return: 1 when added, 0 without room, -EBADMSG on a
+ * bad checksum (counted; the packet and the posted buffers are untouched).
  */
 static int mpnic_gro_add(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
 			 const struct mpnic_flow *flow, u32 thlen, u32 pay, u8 flags,
@@ -211,7 +181,6 @@ static int mpnic_gro_add(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8
 	gro->next_seq += pay;
 	if (flags & MPNIC_TH_PSH)
 		gro->psh = true;
-	/* A short segment or a push ends the packet */
 	gro->closed = pay < gro->mss || gro->psh;
 	return 1;
 }
@@ -222,14 +191,11 @@ static int mpnic_gro_add(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8
  * @hq: the host queue the packet goes to
  * @frame: the segment, in card memory, its IP header verified
  * @flow: its parse
- * @csum: what mpnic_stack_rx() knows of its TCP checksum: MPNIC_CSUM_LATE
- *	to verify it as the payload is copied (mpnic_stack_rx_csum())
+ * @csum: MPNIC_CSUM_LATE to verify the checksum as the payload is copied
  *
  * Context: engine kthread, RCU read side.
- * Return: 1 when merged (the caller counts it delivered); 0 when the
- * segment does not belong to the open packet or there is no room: the
- * caller then flushes the packet and delivers the segment on its own;
- * -EBADMSG when its checksum does not verify (counted; nothing merged).
+ * Return: 1 when merged; 0 when it does not belong or fit: deliver it
+ * alone; -EBADMSG on a bad checksum (counted; nothing merged).
  */
 int mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
 		    const struct mpnic_flow *flow, enum mpnic_csum csum)
@@ -254,20 +220,11 @@ int mpnic_gro_merge(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *fra
  * @frame: the frame, in card memory, as dispatch left it
  * @desc: its input descriptor
  *
- * A frame whose Ethernet, IP and TCP headers are the open packet's first
- * segment's but for what a segment may change (mpnic_gro_same()), whose IP
- * length is its own length, whose IPv4 header checksum verifies, which
- * carries the next sequence number and whose TCP checksum the port filled
- * in is the next segment of the same flow: the parse and the flow lookup
- * mpnic_stack_rx() would do for it give what the first segment's did. It
- * is merged without them, and counted and tracked with the packet's other
- * such segments when the packet is published (mpnic_stack_follow()); any
- * other frame takes the full path. A port's TSO cut (dispatch) makes such
- * trains of frames.
+ * A frame that provably continues the packet's flow skips the parse and
+ * lookup; mpnic_stack_follow() accounts it when the packet is published.
  *
  * Context: engine kthread, RCU read side.
- * Return: 1 when merged (the caller counts it delivered); 0 to take the
- * full path.
+ * Return: 1 when merged; 0 to take the full path.
  */
 int mpnic_gro_follow(struct mpnic_engine *eng, struct mpnic_hq *hq, const u8 *frame,
 		     const struct mpnic_rx_desc *desc)

@@ -1,16 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mpnic engines and CPU hotplug.
- *
- * An engine's kthread is bound to one CPU, its home. When that CPU goes
- * offline the engine moves, before the CPU stops, to another online CPU of
- * its card (any online CPU if the card has none left), the way a card's
- * firmware would move a processor's work; when the home CPU comes back the
- * engine returns to it. Nothing else changes: the engine keeps its rings,
- * flows and counters, and its queues keep their NAPI instances. The ports'
- * CPU-to-queue maps (aRFS) follow from the work item the layers above
- * gave mpnic_hotplug_init(), since they need RTNL and a hotplug callback
- * must not take it.
+ * mpnic engines and CPU hotplug: an engine leaves its home CPU while that
+ * is offline. The ports' aRFS CPU maps follow from a work item, as they
+ * need RTNL and a hotplug callback must not take it.
  *
  * Copyright (C) 2026 The mpnic authors
  */
@@ -23,9 +15,8 @@
 #include "mpnic.h"
 
 /*
- * Every running engine, and each one's cpu and home_cpu. Taken inside the
- * CPU hotplug lock (read by the engines' creators and setters, write by
- * hotplug itself), never around it.
+ * Protects the list of running engines and their cpu and home_cpu. Taken
+ * inside the CPU hotplug lock, never around it.
  */
 static DEFINE_MUTEX(mpnic_engines_lock);
 static LIST_HEAD(mpnic_engines);
@@ -64,14 +55,12 @@ static void mpnic_hotplug_move(struct mpnic_engine *eng, int cpu, const char *wh
 		 eng->id, from, why, cpu);
 }
 
-/* Engines moved: the ports' CPU-to-queue maps follow, out of the callback */
 static void mpnic_hotplug_notify(void)
 {
 	if (mpnic_hotplug_moved)
 		schedule_work(mpnic_hotplug_moved);
 }
 
-/* Before @cpu stops: its engines go elsewhere */
 static int mpnic_hotplug_offline(unsigned int cpu)
 {
 	struct mpnic_engine *eng;
@@ -90,7 +79,6 @@ static int mpnic_hotplug_offline(unsigned int cpu)
 	return 0;
 }
 
-/* @cpu is back: the engines whose home it is return */
 static int mpnic_hotplug_online(unsigned int cpu)
 {
 	struct mpnic_engine *eng;

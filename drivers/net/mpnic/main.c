@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mpnic module init/exit.
- *
  * Copyright (C) 2026 The mpnic authors
  */
 
@@ -27,7 +25,6 @@ static void mpnic_card_down(struct mpnic_card *card)
 	mpnic_debugfs_card_del(card);
 }
 
-/* What the control plane and the ports hook into a card's life */
 static const struct mpnic_card_ops mpnic_card_ops = {
 	.alloc			= mpnic_devlink_alloc,
 	.free			= mpnic_devlink_free,
@@ -101,11 +98,8 @@ static void __exit mpnic_exit(void)
 	mpnic_card_exit();
 	rtnl_link_unregister(&mpnic_link_ops);
 	/*
-	 * The cards' teardowns, queued by the deletions above, run under a
-	 * flush, not under destroy_workqueue()'s drain: a card's watchdog
-	 * timer may fire before its teardown cancels it, and a drain refuses
-	 * that timer's work (a warning), leaving it pending for ever, so the
-	 * cancel would spin.
+	 * Flush, not destroy_workqueue()'s drain: a drain refuses the work of
+	 * a watchdog timer that fires meanwhile, and its cancel would spin.
 	 */
 	flush_workqueue(mpnic_wq);
 	destroy_workqueue(mpnic_wq);

@@ -1,15 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mpnic: an emulated multi-processor smart NIC.
- *
- * Objects (Documentation/networking/mpnic.rst has the picture):
- *   card    one adapter: engines, card memory, ports         struct mpnic_card
- *   engine  one NIC processor: kthread, input ring, stack     struct mpnic_engine
- *   port    one host net_device, one queue pair per engine    struct mpnic_port
- *   hq      one host queue pair: RX/TX rings, completions,    struct mpnic_hq
- *           NAPI ("interrupt"), page_pool of host buffers
- *
- * Locking, outermost first:
+ * mpnic: an emulated multi-processor smart NIC
+ * (Documentation/networking/mpnic.rst). Locking, outermost first:
  *   devlink instance lock  reload (card.c: mpnic_card_reload()), devlink
  *                ports and parameters; under RTNL only tried (devlink.c)
  *   RTNL         port lifecycle, open/stop, wire attach/detach, ethtool
@@ -43,9 +35,7 @@
 
 #define MPNIC_MAX_ENGINES	64
 #define MPNIC_MAX_PORTS		4		/* ports of one card */
-/* Card memory buffers hold a 9000-byte MTU frame with two VLAN tags:
- * 9000 + 14 + 2 * 4 = 9022, rounded up to a multiple of 512.
- */
+/* A 9000-byte MTU frame with two VLAN tags, rounded up to 512 */
 #define MPNIC_MAX_MTU		9000
 #define MPNIC_BUF_SIZE		9216
 #define MPNIC_CARD_MEM_DEFAULT	(32U << 20)	/* bytes per card */
@@ -64,7 +54,6 @@
 #define MPNIC_ENGINE_BUDGET	64		/* descriptors per ring per pass */
 #define MPNIC_TX_BATCH		64		/* wire frames per softirq run */
 #define MPNIC_SLOW_BUDGET	8		/* the same, for an engine made slow */
-/* Host RX buffers: room for the skb head in front of the frame */
 #define MPNIC_RX_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
 
 /* Input ring descriptor: a frame in card memory, placed by dispatch */
@@ -80,10 +69,7 @@ struct mpnic_rx_desc {
 };
 
 #define MPNIC_DESC_SELFTEST	BIT(0)	/* an ethtool -t loopback frame */
-/* The port completed the frame's TCP/UDP checksum, from csum_start to the
- * end of the frame, as it landed in card memory: the wire handed it over
- * unfinished (CHECKSUM_PARTIAL), as a peer's stack leaves it to its NIC.
- */
+/* The port completed the frame's L4 checksum the wire left unfinished */
 #define MPNIC_DESC_CSUM_FILLED	BIT(1)
 
 /* What the engine's stack knows of a received frame's TCP/UDP checksum */
@@ -93,19 +79,13 @@ enum mpnic_csum {
 	MPNIC_CSUM_GOOD,	/* good: the port filled it in (MPNIC_DESC_CSUM_FILLED) */
 };
 
-/* Posted host RX buffer */
 struct mpnic_rx_post {
 	struct page *page;
 };
 
 /*
- * RX completion, written by the engine after DMA #2. A packet the engine
- * coalesced (hardware GRO) spans one or more host buffers, packed with
- * its segments' payload in order: its first completion holds the headers,
- * the first segment and what payload follows it in that buffer, and says
- * how many segments the packet carries; each further one holds the
- * payload that continues there. All the completions of a packet are
- * published together, each but the last with @more set.
+ * RX completion, written by the engine after DMA #2. A coalesced packet's
+ * completions are published together, each but the last with @more set.
  */
 struct mpnic_rx_cmpl {
 	struct page *page;
@@ -134,18 +114,12 @@ struct mpnic_gro {
 	u8 l3;			/* 4 or 6 */
 	bool psh;		/* a merged segment had PSH */
 	bool closed;		/* a short or PSH segment ended it */
-	/* The first segment's parse and flow entry (NULL: untracked), for
-	 * the segments mpnic_gro_follow() takes without their own
-	 */
+	/* The first segment's parse and flow entry, for mpnic_gro_follow() */
 	struct mpnic_flow flow;
 	struct mpnic_flow_entry *fe;
-	/* The segments mpnic_gro_follow() took and their IP bytes, counted
-	 * and accounted to @fe at once when the packet is published
-	 */
+	/* Taken by mpnic_gro_follow(), accounted to @fe at publication */
 	u32 followed, followed_bytes;
-	/* The flow entry of the frame the stack last took in (NULL: none):
-	 * valid until the pass ends, as entries expire between passes only
-	 */
+	/* Last frame's flow entry: valid for the pass, entries age between */
 	struct mpnic_flow_entry *rx_fe;
 };
 
@@ -162,12 +136,9 @@ struct mpnic_tx_cmpl {
 };
 
 /*
- * Counters. Each struct has exactly one writer context (named on it) and a
- * u64_stats_sync for 32-bit readers. The lists name every counter once: the
- * struct fields and the `ethtool -S` strings both come from them.
- * Documentation/networking/mpnic.rst explains each of them.
+ * Counters: each struct has one writer context (named on it). The lists
+ * give both the fields and the `ethtool -S` strings.
  */
-/* The field form carries its own ';': the lists hold bare X() entries */
 #define MPNIC_STAT_FIELD(name)	u64 name;
 #define MPNIC_STAT_NAME(name)	#name,
 
@@ -273,10 +244,7 @@ struct mpnic_hq_stats {
 
 #define MPNIC_NSTATS(type)	(offsetof(type, syncp) / sizeof(u64))
 
-/* Complete a checksum left to hardware: the 16-bit one's complement sum
- * from @start to the end of the frame, stored at @start + @off (the field
- * holds the pseudo-header sum already), as skb_checksum_help() does.
- */
+/* Complete a checksum left to hardware, as skb_checksum_help() does */
 static inline void mpnic_csum_fill(u8 *frame, u32 len, u32 start, u32 off)
 {
 	__sum16 *field = (__sum16 *)(frame + start + off);
@@ -294,7 +262,6 @@ static inline void mpnic_csum_fill(u8 *frame, u32 len, u32 start, u32 off)
 	} while (0)
 #define mpnic_stat_inc(s, field) mpnic_stat_add(s, field, 1)
 
-/* Copy a counter struct: its u64 fields come first, then its syncp. */
 #define mpnic_stats_read(src, dst)					\
 	__mpnic_stats_read((const u64 *)(src), (u64 *)(dst),		\
 			   MPNIC_NSTATS(typeof(*(src))), &(src)->syncp)
@@ -312,10 +279,7 @@ static inline void __mpnic_stats_read(const u64 *src, u64 *dst, size_t n,
 	} while (u64_stats_fetch_retry(syncp, start));
 }
 
-/*
- * A refusal's reason goes to the user in @extack; paths that have none
- * (ethtool's ioctls, and rxnfc and channels even over netlink) log it.
- */
+/* ethtool's ioctls, rxnfc and channels have no extack: log the reason */
 #define mpnic_refuse(dev, extack, msg) do {				\
 		struct netlink_ext_ack *extack_ = (extack);		\
 									\
@@ -345,9 +309,7 @@ struct mpnic_hq {
 	/* Host TX: descriptors (xmit -> engine), completions (engine -> NAPI) */
 	struct mpnic_ring tx_ring;
 	struct mpnic_ring tx_cmpl;
-	/* Engine only: completions written past tx_cmpl.prod, not yet
-	 * published (fault tx-cmpl); the queue's close publishes them
-	 */
+	/* Engine only: completions held back by fault tx-cmpl */
 	u32 tx_cmpl_held;
 	u32 tx_cleaned ____cacheline_aligned_in_smp; /* NAPI: completions cleaned */
 
@@ -358,10 +320,7 @@ struct mpnic_hq {
 	struct mpnic_hq_stats stats;
 };
 
-/*
- * What the card's watchdog looks for besides a stall, each a condition that
- * held at every look for stall_timeout_ms (devlink.c)
- */
+/* What the card's watchdog looks for besides a stall (devlink.c) */
 enum mpnic_watch_cond {
 	MPNIC_WATCH_CARD_MEM,	/* dispatch found no buffer and took no frame */
 	MPNIC_WATCH_HOST_RX,	/* frames missed host buffers, none delivered */
@@ -377,7 +336,6 @@ struct mpnic_watch {
 	bool reported;		/* reported, not yet gone */
 };
 
-/* A NIC processor */
 struct mpnic_engine {
 	/* Dispatch side: producers of in_ring, consumers of free_ring */
 	spinlock_t in_lock;		/* serializes dispatch CPUs on this engine */
@@ -397,7 +355,6 @@ struct mpnic_engine {
 	unsigned long age_next;		/* jiffies of the next aging pass */
 	unsigned long age_last;		/* jiffies of the last one */
 
-	/* Slow path */
 	struct mpnic_card *card;
 	u32 id;
 	/* Under the CPU hotplug lock and mpnic_engines_lock (hotplug.c) */
@@ -666,7 +623,6 @@ int mpnic_add_slave(struct net_device *dev, struct net_device *slave_dev,
 		    struct netlink_ext_ack *extack);
 int mpnic_del_slave(struct net_device *dev, struct net_device *slave_dev);
 
-/* Whether @dev is a port of ours (of any card) */
 static inline bool mpnic_is_port(const struct net_device *dev)
 {
 	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, MPNIC_DRV_NAME);
@@ -688,19 +644,14 @@ void mpnic_wire_exit(void);
 
 /* == card =========================================================== */
 
-/*
- * What the layers above hook into every card's life, given to
- * mpnic_card_init() by main.c: the card calls up only through these.
- */
+/* The card calls up into the layers above only through these */
 struct mpnic_card_ops {
 	int (*alloc)(struct mpnic_card *card);	/* its devlink instance */
 	void (*free)(struct mpnic_card *card);
 	void (*add)(struct mpnic_card *card);	/* created: it appears */
 	void (*del)(struct mpnic_card *card);	/* going: it disappears */
-	/* A reload's engines leave, and the new ones arrive */
 	void (*engines_del)(struct mpnic_card *card);
 	void (*engines_add)(struct mpnic_card *card);
-	/* A port joins or leaves the card: its devlink port */
 	int (*port_add)(struct mpnic_port *port, struct netlink_ext_ack *extack);
 	void (*port_del)(struct mpnic_port *port);
 	/* A reload asks each port whether it can, then hands it the engines */
@@ -772,9 +723,7 @@ bool *mpnic_engine_fault(struct mpnic_engine *eng, u32 type);
  * mpnic_engine_irq - raise a host queue's interrupt from its engine
  * @hq: the queue; its NAPI instance is the handler its port registered
  *
- * BH is off around napi_schedule() so that the softirq runs on
- * local_bh_enable(), whose time mpnic_engine_bh_enable() keeps out of the
- * engine's own.
+ * BH is off so that the softirq's time is kept out of the engine's own.
  *
  * Context: engine kthread.
  */
@@ -820,7 +769,6 @@ bool mpnic_stack_rx_csum(struct mpnic_engine *eng, const u8 *frame,
 bool mpnic_stack_csum_filled(const struct mpnic_rx_desc *desc,
 			     const struct mpnic_flow *flow);
 
-/* The length a TCP/UDP checksum covers: the L4 header and payload */
 static inline u32 mpnic_stack_l4_len(const struct mpnic_flow *flow)
 {
 	return flow->l3_off + flow->l3_len - flow->l4_off;
@@ -829,7 +777,7 @@ static inline u32 mpnic_stack_l4_len(const struct mpnic_flow *flow)
 int mpnic_stack_init(struct mpnic_engine *eng, int node);
 void mpnic_stack_exit(struct mpnic_engine *eng);
 
-/* selftest.c: the loopback test the engines run for ethtool -t */
+/* selftest.c */
 void mpnic_selftest_rx(struct mpnic_engine *eng, const u8 *frame, u32 len);
 bool mpnic_selftest(struct mpnic_card *card, u64 *results);
 

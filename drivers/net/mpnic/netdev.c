@@ -1,9 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The port: the host-facing net_device of a card and what its ndo ops do:
- * open and stop its host queues, MTU and ring changes, queue selection,
- * statistics and its wire. link.c creates it and gathers its ops.
- */
+/* The port's ndo handlers; link.c creates it and gathers its ops */
 
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
@@ -34,10 +30,7 @@ int mpnic_stop(struct net_device *dev)
 	return 0;
 }
 
-/*
- * Rebuild host queue @i with the port's ring sizes and MTU: its TX queue
- * waits, stopped by the close, and wakes on success.
- */
+/* The TX queue waits, stopped by the close, and wakes on success */
 static int mpnic_port_rebuild_queue(struct mpnic_port *port, u32 i)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(port->netdev, i);
@@ -50,7 +43,6 @@ static int mpnic_port_rebuild_queue(struct mpnic_port *port, u32 i)
 	return err;
 }
 
-/* What the host queues are built for */
 struct mpnic_qcfg {
 	u32 rx_ring_size;
 	u32 tx_ring_size;
@@ -64,19 +56,9 @@ static void mpnic_port_qcfg_set(struct mpnic_port *port, const struct mpnic_qcfg
 	WRITE_ONCE(port->netdev->mtu, qc->mtu);
 }
 
-/**
- * mpnic_port_reconfig - rebuild the host queues for new ring sizes or MTU
- * @port: the port
- * @qc: the new settings
- *
- * A running port's queues are rebuilt one at a time and the carrier stays
- * up: while one is rebuilt its TX queue waits in the qdisc, and what is on
- * its rings is delivered or counted (rx_no_queue, tx_flushed) as at a
- * stop. If a queue cannot be rebuilt, the old settings come back on every
- * queue.
- *
- * Context: RTNL held.
- * Return: 0 or a negative errno.
+/*
+ * Queues are rebuilt one at a time, so the carrier stays up; on failure
+ * the old settings come back on every queue. Context: RTNL held.
  */
 static int mpnic_port_reconfig(struct mpnic_port *port, const struct mpnic_qcfg *qc)
 {
@@ -113,7 +95,6 @@ err_restore:
 	return err;
 }
 
-/* Host buffers are sized for the MTU */
 int mpnic_change_mtu(struct net_device *dev, int new_mtu)
 {
 	struct mpnic_port *port = netdev_priv(dev);
@@ -175,10 +156,7 @@ void mpnic_get_stats64(struct net_device *dev, struct rtnl_link_stats64 *stats)
 		stats->tx_dropped += hs.tx_dropped + hs.tx_flushed;
 		stats->rx_dropped += hs.rx_alloc_fail;
 	}
-	/*
-	 * The engines' drops, of every port of the card, with those of the
-	 * engines a reload retired: RCU alone may be held here
-	 */
+	/* Card-wide, retired engines included: RCU alone may be held here */
 	for (i = 0; i < READ_ONCE(port->card->stats_engines); i++) {
 		struct mpnic_engine_stats es;
 
@@ -215,8 +193,6 @@ int mpnic_del_slave(struct net_device *dev, struct net_device *slave_dev)
  * @port: the port, on its card (mpnic_card_port_add())
  * @dev: its net_device, not yet registered
  *
- * Undone by mpnic_port_free().
- *
  * Context: process context, RTNL held.
  * Return: 0 or a negative errno, with nothing left behind.
  */
@@ -231,10 +207,7 @@ int mpnic_port_init(struct mpnic_port *port, struct net_device *dev)
 	port->netdev = dev;
 	port->rx_ring_size = MPNIC_RING_DEFAULT;
 	port->tx_ring_size = MPNIC_RING_DEFAULT;
-	/*
-	 * A TSO packet's frames cross the wire as one skb, as any GSO packet
-	 * crosses a veth; a wire with TSO off gets the frames (engine_tx.c)
-	 */
+	/* As any GSO packet crosses a veth (engine_tx.c) */
 	port->wire_trains = true;
 	SET_NETDEV_DEV(dev, port->card->dev);
 	SET_NETDEV_DEVLINK_PORT(dev, port->dl_port);
@@ -289,9 +262,6 @@ void mpnic_port_free(struct mpnic_port *port)
 	kvfree(port->hqs);
 }
 
-/* What the engines really do: checksums, TSO and VLAN insertion on the way
- * out (engine_tx.c), checksum verification and the hash on the way in.
- */
 #define MPNIC_TSO_FEATURES	(NETIF_F_TSO | NETIF_F_TSO6 | NETIF_F_TSO_ECN)
 #define MPNIC_VLAN_FEATURES	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_HIGHDMA | \
 				 MPNIC_TSO_FEATURES)
@@ -300,7 +270,6 @@ void mpnic_port_free(struct mpnic_port *port)
 			 NETIF_F_HW_VLAN_CTAG_RX | \
 			 NETIF_F_GRO_HW)
 
-/* The port's side of a new net_device: an Ethernet device with offloads */
 void mpnic_port_setup(struct net_device *dev)
 {
 	ether_setup(dev);
@@ -311,11 +280,7 @@ void mpnic_port_setup(struct net_device *dev)
 	dev->max_mtu = MPNIC_MAX_MTU;
 }
 
-/*
- * ndo_uninit: the wire goes before unregistration ends: it must not
- * outlive the port. The port leaves its card here too; its reference goes
- * with it.
- */
+/* ndo_uninit: the wire must not outlive the port */
 void mpnic_uninit(struct net_device *dev)
 {
 	struct mpnic_port *port = netdev_priv(dev);

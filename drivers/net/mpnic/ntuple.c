@@ -1,11 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * ntuple rules (ethtool -N ... flow-type ... action Q|-1): ethtool's flow
- * specs translated to the dispatch's rules and back. Rules are matched
- * before the hash, lowest location first (rss.h: mpnic_ntuple_match());
- * the rule set is part of the port's dispatch configuration, replaced
- * whole under RTNL.
- */
+/* ntuple rules: ethtool's flow specs to the dispatch's rules and back */
 
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
@@ -25,12 +19,7 @@ const struct mpnic_ntuple_rule *mpnic_ntuple_at(const struct mpnic_dispatch_cfg 
 	return NULL;
 }
 
-/*
- * The flow types a rule can be, and where their fields sit in ethtool's
- * flow union. All four specs start with the source and destination
- * address; the TCP/UDP ones carry the ports right after them; the IP ones
- * the L4 protocol at @proto_off (the static_asserts below hold them to it).
- */
+/* Where each flow type's fields sit in ethtool's flow union */
 static const struct mpnic_rule_type {
 	u32 flow_type;		/* ethtool's */
 	u8 type;		/* enum mpnic_flow_type */

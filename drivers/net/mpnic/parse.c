@@ -1,9 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * Ethernet / VLAN / IPv4 / IPv6 / TCP / UDP parser over a frame in card
- * memory. It never reads past @caplen and never trusts a length field before
- * checking it against @len.
- */
+/* Never reads past @caplen nor trusts a length field unchecked against @len */
 
 #include "parse.h"
 

@@ -1,9 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * Frame parser shared by the dispatch logic (which hashes what it finds),
- * the engines' stack instances (which validate it) and the host dispatch in
- * ndo_select_queue. Pure code: it also builds in user space.
- */
+/* Frame parser for dispatch, the engines and ndo_select_queue; pure code */
 #ifndef _MPNIC_PARSE_H
 #define _MPNIC_PARSE_H
 

@@ -1,9 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * The environment of mpnic's pure logic (ring, rss, parse): these files build
- * both in the module and in user space (tools/unit/), where shim.h stands in
- * for the kernel headers.
- */
+/* Pure logic also builds in user space (tools/unit/), against shim.h */
 #ifndef _MPNIC_PURE_H
 #define _MPNIC_PURE_H
 

@@ -1,10 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * Per-queue statistics for the netdev netlink family (qstats-get), on
- * kernels that have netdev_stat_ops (Kbuild builds this file only there).
- * Queue i is engine i's queue pair; the figures are those of `ethtool -S`
- * and add up to `ip -s link` over the device.
- */
+/* Per-queue statistics (qstats-get); they add up to `ip -s link` */
 
 #include <linux/netdevice.h>
 #include <net/netdev_queues.h>
@@ -19,10 +14,7 @@ static u64 mpnic_qstats_engine_drops(const struct mpnic_engine_stats *es)
 	       es->in_l4_errors + es->in_csum_errors;
 }
 
-/*
- * The counters of a queue's engine index: past the card's engines (after
- * a reload to fewer), what the retired engines of that index counted
- */
+/* Past the card's engines, what retired engines of that index counted */
 static void mpnic_qstats_engine(const struct mpnic_hq *hq, struct mpnic_engine_stats *es)
 {
 	struct mpnic_card *card = hq->port->card;
@@ -106,9 +98,8 @@ static void mpnic_qstats_get_tx(struct net_device *dev, int idx,
 }
 
 /*
- * What no live queue holds: the queues of engines that stopped serving the
- * port (ethtool -L), and dispatch's drops, which happen before a queue is
- * chosen. Context: RTNL held, as for the per-queue calls that follow.
+ * Queues no longer serving the port, and dispatch's drops, which happen
+ * before a queue is chosen. Context: RTNL held.
  */
 static void mpnic_qstats_get_base(struct net_device *dev, struct netdev_queue_stats_rx *rx,
 				  struct netdev_queue_stats_tx *tx)

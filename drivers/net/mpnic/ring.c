@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Ring allocation; the ring operations are inline in ring.h. */
 
 #include "ring.h"
 
@@ -9,10 +8,7 @@
 #include <linux/slab.h>
 #endif
 
-/*
- * Allocates a ring of @count entries (rounded up to a power of two) of
- * @esize bytes, on NUMA node @node (NUMA_NO_NODE: the caller's).
- */
+/* @count is rounded up to a power of two */
 int mpnic_ring_init(struct mpnic_ring *ring, u32 count, u32 esize, int node)
 {
 	u32 n = roundup_pow_of_two(count ? count : 1);

@@ -1,15 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Descriptor rings between the card's agents: dispatch -> engine, host ->
- * engine (posted RX buffers, TX descriptors) and engine -> host
- * (completions). Each ring has exactly one producer and one consumer at a
- * time; a side with several agents serializes them itself (dispatch holds
- * the engine's in_lock).
- *
- * Entries are fixed-size and copied in place: a producer fills the slot that
- * mpnic_ring_prod_slot() returns and publishes it with
- * mpnic_ring_prod_commit(); a consumer reads the slot from
- * mpnic_ring_cons_peek() and frees it with mpnic_ring_cons_release().
+ * Descriptor rings between the card's agents. Each ring has one producer
+ * and one consumer at a time; a side with several agents serializes them
+ * itself (dispatch holds the engine's in_lock).
  */
 #ifndef _MPNIC_RING_H
 #define _MPNIC_RING_H
@@ -51,12 +44,10 @@ static inline void *mpnic_ring_entry(const struct mpnic_ring *ring, u32 pos)
 	return ring->entries + (size_t)(pos & ring->mask) * ring->esize;
 }
 
-/* Producer only. Returns the next free slot, or NULL when the ring is full. */
+/* Producer only; NULL when the ring is full */
 static inline void *mpnic_ring_prod_slot(struct mpnic_ring *ring)
 {
-	/* pairs with smp_store_release() in mpnic_ring_cons_release(): the
-	 * consumer is done reading the slot before we overwrite it
-	 */
+	/* pairs with smp_store_release() in mpnic_ring_cons_release() */
 	u32 cons = smp_load_acquire(&ring->cons);
 
 	if (ring->prod - cons > ring->mask)
@@ -64,10 +55,8 @@ static inline void *mpnic_ring_prod_slot(struct mpnic_ring *ring)
 	return mpnic_ring_entry(ring, ring->prod);
 }
 
-/*
- * Producer only: the @i-th free slot counted from the next one, or NULL
- * when the ring has fewer free slots. For entries that must become visible
- * together: fill slots 0..n-1, then mpnic_ring_prod_commit_n(ring, n).
+/* Producer only: the @i-th free slot, for entries published together by
+ * mpnic_ring_prod_commit_n().
  */
 static inline void *mpnic_ring_prod_slot_n(struct mpnic_ring *ring, u32 i)
 {
@@ -79,23 +68,21 @@ static inline void *mpnic_ring_prod_slot_n(struct mpnic_ring *ring, u32 i)
 	return mpnic_ring_entry(ring, ring->prod + i);
 }
 
-/* Producer only: publish @n slots filled after mpnic_ring_prod_slot_n(). */
+/* Producer only */
 static inline void mpnic_ring_prod_commit_n(struct mpnic_ring *ring, u32 n)
 {
 	/* pairs with smp_load_acquire() in mpnic_ring_cons_peek() */
 	smp_store_release(&ring->prod, ring->prod + n);
 }
 
-/* Producer only: publish the slot filled after mpnic_ring_prod_slot(). */
+/* Producer only */
 static inline void mpnic_ring_prod_commit(struct mpnic_ring *ring)
 {
-	/* pairs with smp_load_acquire() in mpnic_ring_cons_peek(): the entry
-	 * is written before the consumer can see it
-	 */
+	/* pairs with smp_load_acquire() in mpnic_ring_cons_peek() */
 	smp_store_release(&ring->prod, ring->prod + 1);
 }
 
-/* Consumer only. Returns the oldest entry, or NULL when the ring is empty. */
+/* Consumer only; NULL when the ring is empty */
 static inline void *mpnic_ring_cons_peek(struct mpnic_ring *ring)
 {
 	/* pairs with smp_store_release() in mpnic_ring_prod_commit() */
@@ -106,7 +93,7 @@ static inline void *mpnic_ring_cons_peek(struct mpnic_ring *ring)
 	return mpnic_ring_entry(ring, ring->cons);
 }
 
-/* Consumer only: free the entry returned by mpnic_ring_cons_peek(). */
+/* Consumer only */
 static inline void mpnic_ring_cons_release(struct mpnic_ring *ring)
 {
 	/* pairs with smp_load_acquire() in mpnic_ring_prod_slot() */

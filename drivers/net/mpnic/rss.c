@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Toeplitz, XOR and CRC32 hashes over the configured fields of a flow. */
 
 #include "rss.h"
 
@@ -8,9 +7,6 @@
  * @key: the secret key, at least @len + 4 bytes
  * @data: input bytes, in network order
  * @len: input length
- *
- * For every set bit of the input (MSB first), XOR in the 32-bit window of
- * the key that starts at that bit.
  */
 u32 mpnic_toeplitz(const u8 *key, const u8 *data, u32 len)
 {
@@ -31,7 +27,7 @@ u32 mpnic_toeplitz(const u8 *key, const u8 *data, u32 len)
 	return hash;
 }
 
-/* XOR of the input taken as 32-bit big-endian words (zero padded). */
+/* Over big-endian 32-bit words, zero padded */
 u32 mpnic_hash_xor(const u8 *data, u32 len)
 {
 	u32 hash = 0;
@@ -42,7 +38,7 @@ u32 mpnic_hash_xor(const u8 *data, u32 len)
 	return hash;
 }
 
-/* CRC-32 (IEEE 802.3, reflected, as crc32_le() with ~0 in and out). */
+/* As crc32_le() with ~0 in and out */
 u32 mpnic_hash_crc32(const u8 *data, u32 len)
 {
 	u32 crc = ~0u;
@@ -63,8 +59,7 @@ u32 mpnic_hash_crc32(const u8 *data, u32 len)
  * @key: MPNIC_RSS_KEY_SIZE bytes of key
  * @nengines: engines serving the port: the table spreads evenly over them
  *
- * Defaults are those of real NICs: IPs and ports for TCP/UDP, IPs only for
- * other IP traffic and fragments, Toeplitz.
+ * Defaults are those of real NICs.
  */
 void mpnic_rss_init(struct mpnic_rss *rss, const u8 *key, u32 nengines)
 {
@@ -110,10 +105,7 @@ u32 mpnic_rss_max_engine(const struct mpnic_rss *rss)
 	return max;
 }
 
-/*
- * Symmetric input: a source and destination field of @len bytes each, at
- * @in and @in + @len, become the same for both directions of a flow.
- */
+/* Symmetric input: both directions of a flow hash the same */
 static void mpnic_rss_xfrm_pair(u8 *in, u32 len, u8 xfrm)
 {
 	u32 i;
@@ -130,9 +122,8 @@ static void mpnic_rss_xfrm_pair(u8 *in, u32 len, u8 xfrm)
  * mpnic_rss_hash - hash a flow as the dispatch logic does
  * @rss: the port's RSS state
  * @flow: the parsed flow
- * @reply: hash the flow of the reply instead (source and destination
- *	swapped): the host dispatch uses this so that a transmitted packet
- *	lands on the engine that receives its flow
+ * @reply: hash the reply's flow, so a sent packet lands on the engine
+ *	that receives its flow
  * @kind: set to the kind of hash (none, L3, L4)
  *
  * Return: the hash; 0 with MPNIC_HASH_NONE when nothing was hashed.
@@ -218,8 +209,7 @@ static bool mpnic_ntuple_type_ok(const struct mpnic_ntuple_rule *rule,
  * mpnic_ntuple_match - the first rule that matches a flow
  * @cfg: the port's dispatch configuration
  * @flow: the parsed flow
- * @reply: match the flow of the reply (source and destination swapped),
- *	as the host dispatch does for a frame it transmits
+ * @reply: match the flow of the reply, for a frame the host sends
  *
  * Return: the rule, or NULL when none matches.
  */

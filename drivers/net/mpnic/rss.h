@@ -1,9 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * Receive-side scaling: the programmable hash of the dispatch logic.
- * Pure code: it also builds in user space, where tools/unit checks it
- * against Microsoft's published Toeplitz vectors.
- */
+/* RSS: dispatch's hash; pure code, checked by tools/unit */
 #ifndef _MPNIC_RSS_H
 #define _MPNIC_RSS_H
 
@@ -46,12 +42,7 @@ enum mpnic_hash_kind {
 	MPNIC_HASH_L4,
 };
 
-/*
- * Ntuple rules: matched before hashing, lowest location first.
- * A rule of a TCP or UDP type matches only that type; an IP rule
- * (ethtool's ip4/ip6) matches any flow of its IP version, optionally by
- * L4 protocol. A mask bit set means the bit is compared.
- */
+/* Ntuple rules, matched before hashing, lowest location first */
 #define MPNIC_NTUPLE_MAX	256		/* rule locations per port */
 #define MPNIC_NTUPLE_DROP	0xffffffffu	/* action: drop */
 
@@ -69,17 +60,9 @@ struct mpnic_ntuple_rule {
 	__be16 dport, dport_mask;
 };
 
-/*
- * Additional RSS contexts (ethtool -X DEV context new): their own key,
- * function and table, the port's hashed fields; ntuple rules steer to them.
- */
 #define MPNIC_RSS_CTX_MAX	64		/* context ids 1..63 */
 
-/*
- * What dispatch reads for every frame: the hash configuration and the
- * rules, published as one object so that a reader sees one consistent
- * configuration (the module replaces it whole, under RCU).
- */
+/* One object, replaced whole under RCU, so readers see it consistent */
 struct mpnic_dispatch_cfg {
 	struct rcu_head rcu;
 	struct mpnic_rss rss;

@@ -1,12 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * Additional RSS contexts (ethtool -X DEV context new|N ...), each with its
- * own key, hash function and indirection table over the port's queues,
- * and the port's hashed fields. An ntuple rule with "context N" hashes a
- * matching frame with context N and adds its action to the table's queue.
- * Built where ethtool has the context ops (6.11+); compat.h stubs the
- * helpers elsewhere, where no context can exist.
- */
+/* Additional RSS contexts; built only where ethtool has their ops */
 
 #include <linux/ethtool.h>
 #include <linux/rtnetlink.h>
@@ -96,7 +89,7 @@ static u32 mpnic_rss_ctx_rules_offset(struct mpnic_port *port, u32 id)
 	return max;
 }
 
-/* ethtool -X DEV context new: the port's key, fields and function, an even table */
+/* A new context starts from the port's key and function, an even table */
 int mpnic_create_rxfh_context(struct net_device *dev, struct ethtool_rxfh_context *ctx,
 			      const struct ethtool_rxfh_param *rxfh,
 			      struct netlink_ext_ack *extack)

@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ethtool -t: an internal loopback through every engine of the card. A
- * UDP frame with a known payload goes into a card buffer and onto the
- * engine's input ring, as dispatch would place a frame from the wire; the
- * engine's kthread takes it, parses it and verifies its checksums and
- * payload, returns the buffer and reports. No frame leaves the card and
- * none reaches the host, so the port may be down.
+ * ethtool -t: a loopback through every engine's input ring. No frame
+ * leaves the card or reaches the host, so the port may be down.
  */
 
 #include <linux/completion.h>
@@ -31,7 +27,6 @@ static u8 mpnic_selftest_byte(u32 seq, u32 i)
 	return (u8)(seq * 31 + i);
 }
 
-/* Build the test frame for @seq in card memory at @buf */
 static void mpnic_selftest_build(u8 *buf, u32 seq)
 {
 	struct ethhdr *eth = (struct ethhdr *)buf;
@@ -91,7 +86,7 @@ void mpnic_selftest_rx(struct mpnic_engine *eng, const u8 *frame, u32 len)
 	complete(&eng->selftest_done);
 }
 
-/* One loopback through @eng; true when it came back whole in time */
+/* True when the frame came back whole in time */
 static bool mpnic_selftest_engine(struct mpnic_engine *eng, u32 seq)
 {
 	struct mpnic_rx_desc *desc;

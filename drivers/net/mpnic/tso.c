@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Header fix-ups of TCP segmentation offload, per segment. */
 
 #include "parse.h"
 #include "tso.h"
@@ -26,12 +25,12 @@ static void mpnic_tso_put32(u8 *p, u32 v)
 /**
  * mpnic_tso_start - read what segmentation needs from the large packet
  * @tso: state for the fix-ups
- * @hdr: the packet's headers, as they will start every segment
+ * @hdr: the packet's headers
  * @l3_off: offset of its IP header
  * @l4_off: offset of its TCP header
  * @hdr_len: length of all its headers
  * @mss: payload bytes per segment
- * @fixed_id: IPv4: keep the ID of the first segment in all (GSO's FIXEDID)
+ * @fixed_id: IPv4: keep the first ID in all segments (GSO's FIXEDID)
  */
 void mpnic_tso_start(struct mpnic_tso *tso, const u8 *hdr, u16 l3_off, u16 l4_off,
 		     u16 hdr_len, u16 mss, bool fixed_id)
@@ -55,9 +54,7 @@ void mpnic_tso_start(struct mpnic_tso *tso, const u8 *hdr, u16 l3_off, u16 l4_of
  * @payload: payload bytes in this segment
  * @last: this is the last segment
  *
- * Sets the IP length (and, for IPv4, the ID), the sequence number, and the
- * flags: FIN and PSH only on the last segment, CWR only on the first.
- * The IPv4 header checksum and the TCP checksum are left to the caller.
+ * Checksums are left to the caller.
  */
 void mpnic_tso_fixup(const struct mpnic_tso *tso, u8 *frame, u32 idx, u32 payload,
 		     bool last)
@@ -97,10 +94,7 @@ void mpnic_tso_fixup(const struct mpnic_tso *tso, u8 *frame, u32 idx, u32 payloa
  * @last: this is the last segment
  * @csum: set the checksums
  *
- * Copies the slice after the headers, summing it in the same pass, fixes
- * the headers up (mpnic_tso_fixup()) and sets the IPv4 header and TCP
- * checksums; without @csum, only copies and fixes up. The caller keeps
- * @from + @chunk inside @skb.
+ * The caller keeps @from + @chunk inside @skb.
  */
 void mpnic_tso_segment(const struct mpnic_tso *tso, const struct sk_buff *skb, u32 from,
 		       u8 *buf, u32 idx, u32 chunk, bool last, bool csum)

@@ -1,11 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * TCP segmentation offload as an engine performs it: the host
- * hands over one large TCP packet, the engine builds each wire frame in card
- * memory from the packet's headers and a slice of its payload, and fixes up
- * the headers here. Checksums are the caller's. Pure code: it also builds
- * in user space (tools/unit).
- */
+/* Engine TSO header fix-ups; pure code, built in user space by tools/unit */
 #ifndef _MPNIC_TSO_H
 #define _MPNIC_TSO_H
 

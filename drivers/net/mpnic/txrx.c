@@ -1,12 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * Host queues: the host side of the DMA-style handoff. Per queue, the
- * host posts page_pool buffers that its engine fills (DMA #2) and
- * completes; the NAPI instance is the queue's interrupt and turns
- * completions into skbs. In the other direction the host posts skbs on
- * the TX ring, the engine sends them and completes them, and NAPI frees
- * them.
- */
+/* Host queues: the host side of the rings; NAPI is the queue's interrupt */
 
 #include <linux/etherdevice.h>
 #include <linux/if_vlan.h>
@@ -25,7 +18,6 @@ static u32 mpnic_hq_tx_space(const struct mpnic_hq *hq)
 	       (hq->tx_ring.prod - READ_ONCE(hq->tx_cleaned));
 }
 
-/* The moderation timer: the interrupt is due */
 static enum hrtimer_restart mpnic_hq_irq_timer(struct hrtimer *timer)
 {
 	struct mpnic_hq *hq = container_of(timer, struct mpnic_hq, irq_timer);
@@ -62,10 +54,9 @@ netdev_tx_t mpnic_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	desc->skb = skb;
 	skb_tx_timestamp(skb);
 	/*
-	 * BQL counts the frame before the engine can see it: the engine
-	 * polls the ring, and its completion may be reaped on another CPU
-	 * before this one gets further; completing bytes not yet counted
-	 * as sent is a BUG_ON in dql_completed().
+	 * BQL counts the frame before the engine can see it: its completion
+	 * may be reaped on another CPU first, and completing bytes not yet
+	 * sent is a BUG_ON in dql_completed().
 	 */
 	kick = __netdev_tx_sent_queue(txq, len, netdev_xmit_more());
 	mpnic_ring_prod_commit(&hq->tx_ring);
@@ -77,13 +68,12 @@ netdev_tx_t mpnic_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		if (mpnic_hq_tx_space(hq))
 			netif_tx_start_queue(txq);
 	}
-	/* The doorbell, unless more frames follow */
 	if (kick)
 		mpnic_engine_kick(hq->eng);
 	return NETDEV_TX_OK;
 }
 
-/* Free what the engine completed; the caller decides on waking the queue */
+/* The caller decides on waking the queue */
 static u32 mpnic_hq_reap_tx(struct mpnic_hq *hq, int budget)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(hq->port->netdev, hq->idx);
@@ -121,7 +111,6 @@ static u32 mpnic_hq_reap_tx(struct mpnic_hq *hq, int budget)
 	return n;
 }
 
-/* NAPI: reap TX completions and wake the queue once a quarter is free */
 static int mpnic_hq_clean_tx(struct mpnic_hq *hq, int budget)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(hq->port->netdev, hq->idx);
@@ -137,10 +126,8 @@ static int mpnic_hq_clean_tx(struct mpnic_hq *hq, int budget)
 	return n;
 }
 
-/* Post host buffers until the ring holds as many as it can complete. */
 static void mpnic_hq_refill(struct mpnic_hq *hq)
 {
-	/* Injected host RX buffer starvation */
 	if (unlikely(READ_ONCE(hq->eng->fault_host_rx)))
 		return;
 	while (hq->rx_outstanding < mpnic_ring_size(&hq->rx_post)) {
@@ -160,11 +147,7 @@ static void mpnic_hq_refill(struct mpnic_hq *hq)
 	}
 }
 
-/*
- * A packet the engine coalesced: its further buffers become frags, and it
- * leaves as the stack's GRO would have built it: gso_size, gso_segs,
- * gso_type, and CHECKSUM_PARTIAL over a pseudo-header checksum.
- */
+/* A coalesced packet leaves as the stack's GRO would have built it */
 static void mpnic_hq_rx_gro(struct mpnic_hq *hq, struct sk_buff *skb,
 			    const struct mpnic_rx_cmpl *first, u32 truesize)
 {
@@ -211,7 +194,6 @@ static void mpnic_hq_rx_gro(struct mpnic_hq *hq, struct sk_buff *skb,
 	u64_stats_update_end(&st->syncp);
 }
 
-/* Free the further buffers of a packet whose skb could not be built */
 static void mpnic_hq_rx_drop_chain(struct mpnic_hq *hq, const struct mpnic_rx_cmpl *first)
 {
 	const struct mpnic_rx_cmpl *cmpl = first;
@@ -237,7 +219,6 @@ static int mpnic_hq_clean_rx(struct mpnic_hq *hq, int budget)
 		struct page *page = cmpl->page;
 		struct sk_buff *skb;
 
-		/* Build the skb around the host buffer the engine filled */
 		skb = napi_build_skb(page_address(page), truesize);
 		if (unlikely(!skb)) {
 			page_pool_put_full_page(hq->pp, page, true);
@@ -245,7 +226,6 @@ static int mpnic_hq_clean_rx(struct mpnic_hq *hq, int budget)
 			mpnic_stat_inc(st, rx_alloc_fail);
 		} else {
 			skb_mark_for_recycle(skb);
-			/* Push data to the frame, tail to its end */
 			skb_reserve(skb, MPNIC_RX_HEADROOM);
 			skb_put(skb, first.len);
 			if (first.gso_segs)
@@ -352,7 +332,7 @@ err_free_rx_post:
 	return err;
 }
 
-/* After the engine let go of the queue: return everything still on it. */
+/* Context: the engine let go of the queue */
 static void mpnic_hq_close(struct mpnic_hq *hq)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(hq->port->netdev, hq->idx);
@@ -365,16 +345,11 @@ static void mpnic_hq_close(struct mpnic_hq *hq)
 	netif_queue_set_napi(hq->port->netdev, hq->idx, NETDEV_QUEUE_TYPE_RX, NULL);
 	netif_queue_set_napi(hq->port->netdev, hq->idx, NETDEV_QUEUE_TYPE_TX, NULL);
 	napi_disable(&hq->napi);
-	/*
-	 * Fence xmit out of the rings freed below: a running port rebuilds
-	 * its queues one by one. NAPI, which wakes the queue, is off.
-	 */
+	/* A running port rebuilds queues one by one: fence xmit out */
 	__netif_tx_lock_bh(txq);
 	netif_tx_stop_queue(txq);
 	__netif_tx_unlock_bh(txq);
-	/* Completions first: they were sent or counted by the engine; what a
-	 * tx-cmpl fault held back too (the engine let go of the queue)
-	 */
+	/* Completions first, with what a tx-cmpl fault held back */
 	mpnic_ring_prod_commit_n(&hq->tx_cmpl, hq->tx_cmpl_held);
 	hq->tx_cmpl_held = 0;
 	mpnic_hq_reap_tx(hq, 0);
@@ -384,7 +359,6 @@ static void mpnic_hq_close(struct mpnic_hq *hq)
 		mpnic_ring_cons_release(&hq->tx_ring);
 	}
 	netdev_tx_reset_queue(txq);
-	/* Completions come whole (a coalesced packet's together): free them one by one */
 	while ((rxc = mpnic_ring_cons_peek(&hq->rx_cmpl))) {
 		page_pool_put_full_page(hq->pp, rxc->page, false);
 		mpnic_ring_cons_release(&hq->rx_cmpl);

@@ -1,9 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The wire: the netdev that is the port's cable (`ip link set DEV master
- * mpnic0`). Its frames go to the card's dispatch logic through an
- * rx_handler; the port's carrier follows the wire's.
- */
+/* The wire: the netdev that is the port's cable (ip link set DEV master) */
 
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
@@ -93,9 +89,6 @@ err_unset_promisc:
  * mpnic_wire_detach - cut the port's cable, if it has one
  * @port: the port
  *
- * On return no dispatch runs for the port and no engine transmits on the
- * old wire.
- *
  * Context: RTNL held, may sleep.
  */
 void mpnic_wire_detach(struct mpnic_port *port)
@@ -107,9 +100,7 @@ void mpnic_wire_detach(struct mpnic_port *port)
 		return;
 	RCU_INIT_POINTER(port->wire, NULL);
 	netdev_upper_dev_unlink(wire, port->netdev);
-	/* Waits for an RCU grace period: dispatch and the engines' use of
-	 * the wire pointer (under rcu_read_lock()) are over when it returns
-	 */
+	/* Its grace period ends dispatch's and the engines' use of the wire */
 	netdev_rx_handler_unregister(wire);
 	dev_set_promiscuity(wire, -1);
 	netif_carrier_off(port->netdev);

@@ -1,13 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * devlink ports before 6.2, built only there. A netdev names its devlink
- * port before registration since 6.2 (SET_NETDEV_DEVLINK_PORT), and
- * devlink follows it from its netdev notifier. Before, the driver
- * registers the port and sets its type after the netdev registered, and
- * both take RTNL themselves (their notification reads the netdev under
- * it): mpnic does that late, from mpnic_wq. What devlink knows of a netdev
- * that unregisters must go under RTNL, before the netdev can be freed
- * (mpnic_devlink_port_forget_netdev(), compat.h).
+ * devlink ports before 6.2: registered and typed after the netdev, from
+ * mpnic_wq, as both take RTNL themselves.
  */
 
 #include <linux/rtnetlink.h>
@@ -24,10 +18,8 @@ bool mpnic_devlink_port_add_late(struct mpnic_port *port)
 }
 
 /*
- * Before 6.2: the devlink port of each registered netdev that has none,
- * registered and typed outside RTNL, which both take. The netdev is held
- * in between; a port deleted meanwhile does not get it, and it goes.
- * Context: mpnic_wq, the instance lock held.
+ * The netdev is held while RTNL is dropped; a port deleted meanwhile does
+ * not get its devlink port. Context: mpnic_wq, the instance lock held.
  */
 void mpnic_devlink_ports_late(struct mpnic_card *card)
 {
