@@ -1,8 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The card: its engines and its memory. Card memory is allocated once, when
- * the card is created, and split into one partition per engine.
- */
+/* The card: its engines, and its memory split into one partition each */
 
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
@@ -27,10 +24,7 @@ struct workqueue_struct *mpnic_wq;
 static const struct mpnic_card_ops *mpnic_card_ops;
 LIST_HEAD(mpnic_cards);
 
-/*
- * Load-time defaults of every new card's own settings, which are devlink
- * parameters (devlink.c)
- */
+/* Load-time defaults of new cards' devlink parameters */
 static unsigned int flow_timeout = 120;
 module_param(flow_timeout, uint, 0444);
 MODULE_PARM_DESC(flow_timeout,
@@ -51,7 +45,6 @@ module_param(engine_cpus, charp, 0644);
 MODULE_PARM_DESC(engine_cpus,
 		 "CPUs the engines of new cards run on (a cpulist, e.g. 0-1,4); default: all online");
 
-/* The CPUs engines of a new card spread over: engine_cpus, else all online */
 static void mpnic_card_engine_mask(struct cpumask *mask)
 {
 	kernel_param_lock(THIS_MODULE);
@@ -63,7 +56,6 @@ static void mpnic_card_engine_mask(struct cpumask *mask)
 		cpumask_copy(mask, cpu_online_mask);
 }
 
-/* The @n-th CPU of @mask, wrapping around: engines spread over the CPUs. */
 static int mpnic_card_engine_cpu(const struct cpumask *mask, u32 n)
 {
 	u32 i = 0, want = n % cpumask_weight(mask);
@@ -92,11 +84,7 @@ static void mpnic_card_list_add(struct mpnic_card *card)
 	mutex_unlock(&mpnic_cards_lock);
 }
 
-/*
- * Card memory is host memory: what all cards' engines hold together stays
- * within half of the host's RAM, so that no card-new, link or reload can
- * leave the host's own tasks to the OOM killer
- */
+/* Card memory is host RAM: half of it at most, to keep the OOM killer away */
 static DEFINE_SPINLOCK(mpnic_card_mem_lock);
 static u64 mpnic_card_mem_used;	/* bytes; protected by mpnic_card_mem_lock */
 
@@ -121,12 +109,6 @@ static int mpnic_card_mem_charge(size_t bytes, struct netlink_ext_ack *extack)
 	return err;
 }
 
-/**
- * mpnic_card_mem_uncharge - give back card memory charged for engines
- * @bytes: what an engine's partition was charged (eng->mem_charged)
- *
- * Context: process context.
- */
 static void mpnic_card_mem_uncharge(size_t bytes)
 {
 	spin_lock(&mpnic_card_mem_lock);
@@ -135,7 +117,6 @@ static void mpnic_card_mem_uncharge(size_t bytes)
 	spin_unlock(&mpnic_card_mem_lock);
 }
 
-/* Stop and free an engine; its partition goes back to the budget */
 static void mpnic_card_engine_destroy(struct mpnic_engine *eng,
 				      struct mpnic_engine_stats *last)
 {
@@ -145,19 +126,13 @@ static void mpnic_card_engine_destroy(struct mpnic_engine *eng,
 	mpnic_card_mem_uncharge(charged);
 }
 
-/* Engines @from to @to - 1 of an engine array, stopped and freed */
 static void mpnic_card_engines_destroy(struct mpnic_engine **engines, u32 from, u32 to)
 {
 	while (to-- > from)
 		mpnic_card_engine_destroy(engines[to], NULL);
 }
 
-/*
- * @n engines for @card, @mem_size bytes of card memory split over them,
- * spread over the online CPUs of card->cpus (all online CPUs if none is).
- * Return: the array, or an ERR_PTR with nothing left behind.
- * Context: process context, may sleep.
- */
+/* Return: the array, or an ERR_PTR with nothing left behind; may sleep */
 static struct mpnic_engine **
 mpnic_card_engines_create(struct mpnic_card *card, u32 n, size_t mem_size,
 			  struct netlink_ext_ack *extack)
@@ -205,7 +180,6 @@ mpnic_card_engines_create(struct mpnic_card *card, u32 n, size_t mem_size,
 	return engines;
 }
 
-/* Whether @n engines can share @mem_size bytes: 16 buffers each at least */
 static int mpnic_card_engines_check(u32 n, size_t mem_size, struct netlink_ext_ack *extack)
 {
 	if (!n || n > MPNIC_MAX_ENGINES) {
@@ -228,16 +202,12 @@ static int mpnic_card_engines_check(u32 n, size_t mem_size, struct netlink_ext_a
  * mpnic_card_create - allocate a card with its engines and memory
  * @num_engines: NIC processors; 0 for one per engine CPU
  * @mem_size: card memory in bytes, split evenly over the engines
- * @engine_cpus: the CPUs the engines spread over, or NULL for the
- *	engine_cpus module parameter (default: all online)
- * @net: for a card of the family's card-new, the namespace that owns it;
- *	NULL for a card that lives as long as its ports
+ * @engine_cpus: the CPUs the engines spread over; NULL: the module parameter
+ * @net: the owning namespace of a card-new card; NULL: it goes with its ports
  * @extack: netlink extended ack for refusals
  *
- * The caller holds the one reference the card starts with.
- *
  * Context: process context, may sleep; RTNL may be held.
- * Return: the card, or an ERR_PTR.
+ * Return: the card, with one reference for the caller, or an ERR_PTR.
  */
 struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 				     const struct cpumask *engine_cpus, struct net *net,
@@ -332,15 +302,7 @@ err_free_card:
 	return ERR_PTR(err);
 }
 
-/**
- * mpnic_card_retired_add - carry a retired engine's counts into its index
- * @card: the card
- * @id: the engine index
- * @add: counts to add
- * @sub: counts already added, or NULL
- *
- * Context: card->stats_lock held.
- */
+/* @sub: counts of @add already carried, or NULL */
 static void mpnic_card_retired_add(struct mpnic_card *card, u32 id,
 				   const struct mpnic_engine_stats *add,
 				   const struct mpnic_engine_stats *sub)
@@ -358,11 +320,8 @@ static void mpnic_card_retired_add(struct mpnic_card *card, u32 id,
  * mpnic_card_engine_stats - the counters of an engine index of a card
  * @card: the card
  * @id: below card->stats_engines
- * @out: the running engine's counts with its predecessors', or only theirs
- *	when the card has fewer engines now
- *
- * A reload's swap is atomic to this: either the old engines and what
- * their predecessors counted, or the new ones and all the old counted.
+ * @out: the running engine's counts with its predecessors', atomic with a
+ *	reload's swap: no count is seen twice or missed
  *
  * Context: any but hard IRQ.
  */
@@ -383,8 +342,7 @@ void mpnic_card_engine_stats(struct mpnic_card *card, u32 id, struct mpnic_engin
 }
 
 /**
- * mpnic_engine_get_stats - an engine's counters, with those of the engines
- *	its index had before it (mpnic_card_engine_stats())
+ * mpnic_engine_get_stats - an engine's counters (mpnic_card_engine_stats())
  * @eng: a running engine of its card
  * @out: the counts
  *
@@ -396,11 +354,7 @@ void mpnic_engine_get_stats(const struct mpnic_engine *eng,
 	mpnic_card_engine_stats(eng->card, eng->id, out);
 }
 
-/*
- * The engines a reload replaced, stopped from mpnic_wq. Their counts were
- * carried into their indices at the swap (@seen); what they count after,
- * flushing their input, is carried when they stop.
- */
+/* @seen: counts carried at the swap; what they count flushing, at the stop */
 struct mpnic_card_retire {
 	struct work_struct work;
 	struct mpnic_card *card;
@@ -462,12 +416,8 @@ int mpnic_card_reload_check(struct mpnic_card *card, u32 engines, size_t mem_siz
  * @mem_size: the new card memory, in bytes
  * @extack: why it failed
  *
- * The new engines start first: if they cannot, the card goes on as it
- * was. Then every running port closes (link down; what the old engines
- * hold is delivered or counted, as at any stop), the ports take the new
- * engines, and open again. The old engines stop last, from mpnic_wq.
- * Flow tables start over; engine counters go on in their indices
- * (mpnic_card_retired_add()), as do queue and dispatch counters.
+ * The new engines start first, so a failure leaves the card as it was; the
+ * running ports close around the swap. Flow tables start over; counters go on.
  *
  * Context: process context, the devlink instance lock held (it comes
  * before RTNL); takes RTNL and mpnic_cards_lock.
@@ -527,7 +477,7 @@ int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
 	retire->card = card;
 	retire->engines = card->engines;
 	retire->n = old_n;
-	/* The old engines' counts go on in their indices, in one step with the swap */
+	/* Old engines' counts go on in their indices, atomic with the swap */
 	spin_lock_bh(&card->stats_lock);
 	for (i = 0; i < old_n; i++) {
 		mpnic_stats_read(&card->engines[i]->stats, &retire->seen[i]);
@@ -549,7 +499,7 @@ int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
 			netdev_err(port->netdev, "stays down after the reload\n");
 	}
 	rtnl_unlock();
-	/* After the watchdog's pass, which may still hold them (devlink.c) */
+	/* After the watchdog's pass, which may still hold them (health.c) */
 	INIT_WORK(&retire->work, mpnic_card_retire_work);
 	queue_work(mpnic_wq, &retire->work);
 	return 0;
@@ -561,7 +511,6 @@ err_free_retire:
 	return err;
 }
 
-/* mpnic_wq, outside RTNL: devlink first, then the engines, then the rest */
 static void mpnic_card_destroy_work(struct work_struct *work)
 {
 	struct mpnic_card *card = container_of(work, struct mpnic_card, destroy_work);
@@ -582,10 +531,7 @@ static void mpnic_card_destroy_work(struct work_struct *work)
  * mpnic_card_put - drop a reference; the last one stops and frees the card
  * @card: the card
  *
- * The teardown runs on mpnic_wq, outside RTNL, because it unregisters the
- * devlink instance, whose lock comes before RTNL; module exit waits for
- * it. The last reference goes once no port is left, so no dispatch and no
- * host queue reaches the engines.
+ * The teardown runs on mpnic_wq: the devlink instance lock comes before RTNL.
  *
  * Context: process context; RTNL may be held.
  */
@@ -605,9 +551,6 @@ void mpnic_card_put(struct mpnic_card *card)
  * @card: the card; the port takes a reference on it
  * @port: the port, not yet registered
  * @extack: netlink extended ack for refusals
- *
- * The port gets the first free index: its queues' place on every engine,
- * and its devlink port (the card's port_add op).
  *
  * Context: process context, RTNL held.
  * Return: 0, or -ENODEV (the card is being deleted) or -ENOSPC.
@@ -654,9 +597,7 @@ out_unlock:
  * mpnic_card_port_del - take a port off its card
  * @port: the port, unregistering or never registered
  *
- * Its devlink port goes (the card's port_del op) and its index is free
- * again; its reference on the card goes with the port
- * (mpnic_card_put() from its destructor). Idempotent.
+ * Idempotent; the port's card reference goes in its destructor.
  *
  * Context: process context, RTNL held.
  */
@@ -698,9 +639,6 @@ void mpnic_card_del(struct mpnic_card *card)
  * @card: the card
  * @net: the namespace
  *
- * A card is seen from the namespace that made it with card-new and from
- * those of its ports; it follows a port that moves.
- *
  * Context: mpnic_cards_lock or RTNL held.
  */
 bool mpnic_card_visible(const struct mpnic_card *card, const struct net *net)
@@ -716,7 +654,7 @@ bool mpnic_card_visible(const struct mpnic_card *card, const struct net *net)
 	return false;
 }
 
-/* The namespace that made cards with card-new goes: they go with it. */
+/* Cards made by card-new go with their namespace */
 static void mpnic_card_net_exit(struct net *net)
 {
 	struct mpnic_card *card;
@@ -745,9 +683,6 @@ static struct pernet_operations mpnic_card_net_ops = {
 /**
  * mpnic_card_init - start the card layer
  * @ops: the hooks of the layers above, for every card's life
- *
- * Module exit unregisters the namespace ops: every card-new card is
- * deleted then.
  *
  * Return: 0 or a negative errno.
  */

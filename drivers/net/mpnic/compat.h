@@ -1,11 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The only place that knows kernel versions. The code is written against the
- * 6.12 API; what an older kernel lacks is filled in here, under the upstream
- * names where it can be: headers the kernel lacks are in compat/include
- * (searched after the kernel's), code in compat/ (built only where
- * needed). Kbuild force-includes this file and sets MPNIC_HAVE_* from
- * probes of the target's headers.
+ * The only place that knows kernel versions: what a kernel older than 6.12
+ * lacks, under the upstream names where it can be (and in compat/include,
+ * compat/). Kbuild force-includes it and probes for MPNIC_HAVE_*.
  */
 #ifndef _MPNIC_COMPAT_H
 #define _MPNIC_COMPAT_H
@@ -16,11 +13,7 @@
 struct mpnic_card;
 struct mpnic_port;
 
-/*
- * ethtool RSS ops take a struct ethtool_rxfh_param since 6.8; before, the
- * fields were separate arguments. The driver writes the new form;
- * MPNIC_RXFH_GET(fn) names the op to put in ethtool_ops.
- */
+/* ethtool RSS ops take a struct ethtool_rxfh_param since 6.8 */
 #ifdef MPNIC_HAVE_RXFH_PARAM
 #define MPNIC_RXFH_GET(fn)	fn
 #define MPNIC_RXFH_GET_ADAPTER(fn)
@@ -146,11 +139,9 @@ enum netdev_queue_type {
 #endif
 
 /*
- * devlink ports: a netdev names its devlink port before registration since
- * 6.2 (SET_NETDEV_DEVLINK_PORT). Before, they are registered late, from
- * mpnic_wq, and devlink's hold on the netdev dropped by hand at its
- * unregistration, under the lock devlink reads it under
- * (compat/devlink_ports.c).
+ * A netdev names its devlink port before registration since 6.2; before,
+ * ports register late (compat/devlink_ports.c), and devlink's hold on the
+ * netdev is dropped by hand, under the lock devlink reads it under.
  */
 #ifdef MPNIC_HAVE_SET_NETDEV_DEVLINK_PORT
 static inline bool mpnic_devlink_port_add_late(struct mpnic_port *port)
@@ -174,11 +165,7 @@ void mpnic_devlink_ports_late(struct mpnic_card *card);
 } while (0)
 #endif
 
-/*
- * devlink parameter set callbacks take an extack since 6.10. The driver
- * writes the new form; MPNIC_DEVLINK_PARAM_SET(fn) names the callback to
- * put in the table, after MPNIC_DEVLINK_PARAM_SET_ADAPTER(fn).
- */
+/* devlink parameter set callbacks take an extack since 6.10 */
 #ifdef MPNIC_HAVE_DEVLINK_PARAM_SET_EXTACK
 #define MPNIC_DEVLINK_PARAM_SET(fn)	fn
 #define MPNIC_DEVLINK_PARAM_SET_ADAPTER(fn)
@@ -209,15 +196,11 @@ static int fn##_compat(struct device *dev, struct device_driver *drv)	\
 #define ethtool_puts(data, str)	ethtool_sprintf(data, "%s", str)
 #endif
 
-/* ---- genetlink: the generated family on kernels before split ops ---- */
 /*
- * Generic netlink: the family is generated from its YNL spec with split
- * ops (6.2+), one entry for a command's do and one for its dump, each do
- * with its own pre_doit and post_doit. Before them a family has one
- * struct genl_ops per command and one pre_doit and post_doit for all.
- * Here the generated table and family compile as the 6.2 structures
- * below; registration merges the halves of each command into the 6.1
- * family inside, whose pre_doit and post_doit call the command's own.
+ * Generic netlink split ops, each do with its own pre_doit and post_doit,
+ * came in 6.2: before, the generated family compiles as these structures,
+ * and registration merges each command's halves into a 6.1 family whose
+ * pre_doit and post_doit call the command's own.
  */
 #ifdef MPNIC_HAVE_GENL_SPLIT_OPS
 #define mpnic_genl_register_family(family)	genl_register_family(family)
@@ -334,7 +317,6 @@ static inline int mpnic_genl_register_family(struct mpnic_genl_family *f)
 	return genl_register_family(&f->family);
 }
 #endif
-/* ---- end of genetlink ---- */
 
 /* A dump's parsed request: struct genl_info since 6.7 */
 #ifndef MPNIC_HAVE_GENL_INFO_DUMP

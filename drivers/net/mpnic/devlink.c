@@ -1,17 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * devlink: one instance per card (mpnic/mpnic<ID>), with `devlink dev info`,
- * the "engine" health reporter (health.c), two permanent parameters,
- * engines and card_mem_mb, the
- * card's "firmware" settings that `devlink dev reload action fw_activate`
- * applies (card.c: mpnic_card_reload()), and one devlink port per port.
+ * devlink: one instance per card, its parameters, reload and ports.
  *
- * Lock order: the devlink instance lock comes before RTNL. Cards are
- * created and deleted under RTNL (rtnetlink), so the instance is
- * registered, and the card later torn down, from mpnic_wq, outside RTNL.
- * A port's devlink port must be registered before its netdev, under RTNL:
- * there the instance lock is only tried (mpnic_devlink_port_add()), and a
- * deleted port's devlink port goes from mpnic_wq.
+ * The instance lock comes before RTNL, and cards come and go under RTNL:
+ * the instance is registered, and a gone port's devlink port freed, from
+ * mpnic_wq; under RTNL the lock is only tried (mpnic_devlink_port_add()).
  */
 
 #include <linux/delay.h>
@@ -66,7 +59,6 @@ enum mpnic_devlink_param_id {
 #define MPNIC_DEVLINK_RANGE(id, lo, hi) \
 	[MPNIC_DEVLINK_PARAM_ID_##id - MPNIC_DEVLINK_PARAM_ID_ENGINES] = { lo, hi }
 
-/* The range of each u32 parameter */
 static const struct mpnic_devlink_range {
 	u32 min, max;
 } mpnic_devlink_ranges[] = {
@@ -124,11 +116,7 @@ static int mpnic_devlink_adaptive_set(struct devlink *devlink, u32 id,
 
 MPNIC_DEVLINK_PARAM_SET_ADAPTER(mpnic_devlink_adaptive_set)
 
-/*
- * engines and card_mem_mb are the card's "firmware" settings (cmode
- * permanent): set, they wait for the next fw_activate reload. Context:
- * the instance lock held.
- */
+/* Permanent: they wait for the next fw_activate. Context: instance lock. */
 static int mpnic_devlink_fw_get(struct devlink *devlink, u32 id,
 				struct devlink_param_gset_ctx *ctx)
 {
@@ -153,7 +141,6 @@ static int mpnic_devlink_fw_set(struct devlink *devlink, u32 id,
 
 MPNIC_DEVLINK_PARAM_SET_ADAPTER(mpnic_devlink_fw_set)
 
-/* The card's runtime u32 parameters: the field a parameter id names */
 static u32 *mpnic_devlink_u32(struct mpnic_card *card, u32 id)
 {
 	switch (id) {
@@ -175,10 +162,7 @@ static int mpnic_devlink_u32_get(struct devlink *devlink, u32 id,
 	return 0;
 }
 
-/*
- * The engines see busy_poll_us at their next pass with work and the flow
- * timeouts at their next aging; the watchdog its timeout at its next look
- */
+/* Read at the engines' next pass or aging, and the watchdog's next look */
 static int mpnic_devlink_u32_set(struct devlink *devlink, u32 id,
 				 struct devlink_param_gset_ctx *ctx,
 				 struct netlink_ext_ack *extack)
@@ -226,10 +210,8 @@ static const struct devlink_param mpnic_devlink_params[] = {
 };
 
 /*
- * fw_activate: the engines restart with the permanent parameters. The
- * ports, the host's side, stay (a driver_reinit would have to delete
- * them with their devlink ports: they are the user's interfaces).
- * Refuses what the reload could not do, before anything changes.
+ * fw_activate only: a driver_reinit would delete the ports, the user's
+ * interfaces. Refuses what the reload could not do, before anything changes.
  */
 static int mpnic_devlink_reload_down(struct devlink *devlink, bool netns_change,
 				     enum devlink_reload_action action,
@@ -268,7 +250,6 @@ static const struct devlink_ops mpnic_devlink_ops = {
 	.reload_up	= mpnic_devlink_reload_up,
 };
 
-/* mpnic_wq: register the instance and its reporter, start the watchdog */
 static void mpnic_devlink_register_work(struct work_struct *work)
 {
 	struct mpnic_card *card = container_of(work, struct mpnic_card, register_work);
@@ -286,11 +267,7 @@ static void mpnic_devlink_register_work(struct work_struct *work)
 	mpnic_health_init(card);
 }
 
-/*
- * How long a port's creation, under RTNL, tries the instance lock: longer
- * than any devlink operation holds it, but for a reload, which waits for
- * RTNL under it.
- */
+/* Outlasts any devlink op's hold but a reload's, which waits for RTNL */
 #define MPNIC_DEVL_TRY_MS	200
 
 static bool mpnic_devl_trylock(struct devlink *devlink)
@@ -305,7 +282,7 @@ static bool mpnic_devl_trylock(struct devlink *devlink)
 	return false;
 }
 
-/* Unregister and free the devlink port of index @idx. Context: instance lock held */
+/* Context: devlink instance lock held */
 void mpnic_devlink_port_free(struct mpnic_card *card, u32 idx)
 {
 	struct devlink_port *dl_port = card->dl_ports[idx];
@@ -323,13 +300,8 @@ void mpnic_devlink_port_free(struct mpnic_card *card, u32 idx)
  * @port: the port, on its card at its index, not yet registered
  * @extack: why not
  *
- * A physical port numbered by the port's index. The devlink port of a port
- * that had the index before and is not yet gone goes first. Before 6.2
- * (compat/devlink_ports.c) mpnic_wq registers it once the netdev is.
- *
  * Context: process context, RTNL held: the instance lock, which comes
- * before RTNL, is only tried, and a port-new that finds it held (by a
- * reload waiting for RTNL) is refused.
+ * before RTNL, is only tried; held (by a reload waiting for RTNL), -EBUSY.
  * Return: 0, -EBUSY or -ENOMEM.
  */
 int mpnic_devlink_port_add(struct mpnic_port *port, struct netlink_ext_ack *extack)
@@ -427,7 +399,7 @@ int mpnic_devlink_alloc(struct mpnic_card *card)
 	return 0;
 }
 
-/* Register it from mpnic_wq, which runs a card's works in order */
+/* From mpnic_wq, which runs a card's works in order */
 void mpnic_devlink_register(struct mpnic_card *card)
 {
 	queue_work(mpnic_wq, &card->register_work);

@@ -1,11 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * The card's "engine" devlink health reporter and its watchdog. Every
- * MPNIC_WATCHDOG_MS the watchdog looks for a stalled engine (work on its
- * rings and no pass over them for stall_timeout_ms) and for the conditions
- * of enum mpnic_watch_cond; the reporter dumps the engines' state and
- * recovers an engine by restarting it.
- */
+/* The card's "engine" devlink health reporter and its watchdog */
 
 #include <linux/workqueue.h>
 #include <net/devlink.h>
@@ -15,15 +9,10 @@
 #include "mpnic.h"
 
 #define MPNIC_WATCHDOG_MS	100
-/*
- * A pass takes at most a budget per ring: an engine whose input ring
- * overflows while it makes fewer passes than this per look is slow, not
- * merely loaded (a loaded engine makes back-to-back passes)
- */
+/* Fewer passes per look while input overflows: slow, not merely loaded */
 #define MPNIC_WATCH_SLOW_PASSES	20
 #define MPNIC_RESTART_TIMEOUT	(2 * HZ)
 
-/* One engine's state, as a health dump or diagnosis shows it */
 static void mpnic_health_engine_put(struct devlink_fmsg *fmsg, struct mpnic_engine *eng,
 				    bool rings)
 {
@@ -109,11 +98,7 @@ static int mpnic_health_diagnose(struct devlink_health_reporter *reporter,
 	return 0;
 }
 
-/*
- * Restart an engine: its kthread drops what is on its input ring
- * (rx_flushed), returns those buffers and goes on; the injected stall, if
- * any, is cleared. Context: process, may sleep.
- */
+/* The kthread drops its input and clears injected faults; may sleep */
 static int mpnic_health_restart(struct mpnic_engine *eng, struct netlink_ext_ack *extack)
 {
 	reinit_completion(&eng->restart_done);
@@ -127,7 +112,6 @@ static int mpnic_health_restart(struct mpnic_engine *eng, struct netlink_ext_ack
 	return 0;
 }
 
-/* Reported by the watchdog, or with a fault injected */
 static bool mpnic_health_faulty(struct mpnic_engine *eng)
 {
 	u32 c;
@@ -157,7 +141,6 @@ static int mpnic_health_recover(struct devlink_health_reporter *reporter, void *
 	return err;
 }
 
-/* devlink health test: stall engine 0, as the fault injection does */
 static int mpnic_health_test(struct devlink_health_reporter *reporter,
 			     struct netlink_ext_ack *extack)
 {
@@ -182,12 +165,7 @@ static const char * const mpnic_watch_msg[MPNIC_WATCH_N] = {
 	[MPNIC_WATCH_TX_CMPL]	= "TX completions lost",
 };
 
-/*
- * The host queues' side of an engine: whether every queue it serves has run
- * out of posted RX buffers, whether host frames it took wait for a
- * completion that is not there (outstanding, none on its ring, none for
- * NAPI to reap), and the frames reaped so far.
- */
+/* @tx_lost: frames outstanding, with no completion on a ring to reap */
 static void mpnic_watch_hqs(struct mpnic_engine *eng, bool *rx_empty, bool *tx_lost, u64 *reaped)
 {
 	struct mpnic_hq *hq;
@@ -210,10 +188,7 @@ static void mpnic_watch_hqs(struct mpnic_engine *eng, bool *rx_empty, bool *tx_l
 	rcu_read_unlock();
 }
 
-/*
- * One look at a condition's counters: whether its drops (bad) moved since
- * the last look, and how far its progress (good) moved
- */
+/* Returns how far progress moved; @drops: whether drops did */
 static u64 mpnic_watch_update(struct mpnic_watch *w, u64 bad, u64 good, bool *drops)
 {
 	u64 moved = good - w->good;
@@ -225,16 +200,9 @@ static u64 mpnic_watch_update(struct mpnic_watch *w, u64 bad, u64 good, bool *dr
 }
 
 /*
- * The conditions besides a stall, at one look:
- * - card memory: no progress into the input ring, and new drops for want
- *   of a buffer, or none since the last look held and still no buffer is
- *   free while nothing waits for the engine;
- * - host RX: nothing delivered, and new misses, or none posted still;
- * - slow: new input drops while frames wait and the engine made fewer
- *   than MPNIC_WATCH_SLOW_PASSES passes (load alone is not reported);
- * - TX completions: host frames taken and none reaped, a completion
- *   still missing.
- * One that holds for stall_timeout_ms is reported once.
+ * The conditions besides a stall: card memory and host RX also hold, with
+ * no new drop, while nothing moves and no buffer is there; slow needs few
+ * passes, as load alone is not reported. Reported once held for the limit.
  */
 static void mpnic_watch_engine(struct mpnic_card *card, struct mpnic_engine *eng, u32 limit)
 {
@@ -283,12 +251,7 @@ static void mpnic_watch_engine(struct mpnic_card *card, struct mpnic_engine *eng
 	}
 }
 
-/*
- * Every MPNIC_WATCHDOG_MS: an engine that has work and made no pass over
- * its rings since the last look is stalled once that lasts
- * stall_timeout_ms; it is reported once (devlink recovers it). The other
- * conditions (mpnic_watch_engine) are looked for in an engine that moves.
- */
+/* Stalled: work and no pass for stall_timeout_ms; reported once */
 static void mpnic_watchdog(struct work_struct *work)
 {
 	struct mpnic_card *card = container_of(to_delayed_work(work), struct mpnic_card,
@@ -297,10 +260,8 @@ static void mpnic_watchdog(struct work_struct *work)
 	struct mpnic_engine **engines;
 
 	/*
-	 * A reload may swap the engines, under the instance lock, which a
-	 * report takes: the watchdog cannot wait for it. It looks at the
-	 * engines of one moment; a reload frees the old ones from mpnic_wq,
-	 * after this work.
+	 * Not the instance lock, which a report takes: a reload frees the
+	 * engines it swapped out from mpnic_wq, after this work.
 	 */
 	mutex_lock(&mpnic_cards_lock);
 	engines = card->engines;
@@ -329,9 +290,6 @@ static void mpnic_watchdog(struct work_struct *work)
 /**
  * mpnic_health_init - the card's reporter, and its watchdog started
  * @card: a card whose devlink instance is registered
- *
- * Without a reporter (no memory) the card goes on unwatched, with a
- * warning.
  *
  * Context: mpnic_wq, outside RTNL.
  */

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Ports come and go through rtnetlink (`ip link add NAME type mpnic`, and
- * the cards= ports at module load): a port joins a card, the layers above
- * it attach (its devlink port through the card, aRFS, ethtool and queue
- * statistics ops) and its net_device gets the ops table that gathers the
- * port's handlers (netdev.c, txrx.c) with the control plane's.
+ * Ports through rtnetlink: a port joins a card, and its net_device gets the
+ * port's handlers (netdev.c, txrx.c) together with the control plane's.
  */
 
 #include <linux/etherdevice.h>
@@ -59,9 +56,8 @@ static void mpnic_setup(struct net_device *dev)
 }
 
 /*
- * A port: on @card, or on a new card of @engines engines and @mem_size
- * bytes when @card is NULL; undone by mpnic_destructor(), or by
- * mpnic_link_port_uninit() when it is never registered.
+ * On @card, or on a new card when it is NULL; undone by mpnic_destructor(),
+ * or by mpnic_link_port_uninit() when never registered.
  */
 static int mpnic_link_port_init(struct mpnic_port *port, struct net_device *dev,
 				struct mpnic_card *card, u32 engines, size_t mem_size,

@@ -369,7 +369,6 @@ struct mpnic_engine {
 	u64 softirq_ns;			/* kthread only: softirqs run in this pass */
 	struct dentry *dfs;		/* debugfs: engine<N>/ */
 
-	/* Health: the kthread counts passes; the card's watchdog reads them */
 	u64 passes;			/* kthread writes, watchdog reads */
 	u64 watch_passes;		/* watchdog only: passes at its last look */
 	u32 stalled_ms;			/* watchdog only: work and no pass, this long */
@@ -400,11 +399,7 @@ struct mpnic_engine {
 struct mpnic_card {
 	u32 id;
 	refcount_t refs;		/* its ports, and card-new's until card-del */
-	/*
-	 * Created by the family's card-new: seen from this namespace and
-	 * deleted by card-del or when the namespace goes. NULL for a card
-	 * ip link add made with its first port, which goes with its last.
-	 */
+	/* card-new's netns; NULL: ip link add's, goes with its ports */
 	struct net *net;
 	bool deleting;			/* card-del started: no new port (RTNL) */
 	u32 serial;			/* devlink dev info: MPNIC<serial> */
@@ -414,46 +409,28 @@ struct mpnic_card {
 	struct work_struct register_work;	/* devlink, on mpnic_wq, outside RTNL */
 	struct work_struct destroy_work;	/* teardown, on mpnic_wq, outside RTNL */
 	bool params;			/* its devlink parameters are registered */
-	/*
-	 * devlink param busy_poll_us: how long an engine keeps polling its
-	 * rings after its last work before it sleeps; 0, sleep at once.
-	 * busy_poll_adaptive: spin only as long as the idle gaps call for,
-	 * within busy_poll_us (busy.h). Written by the params' set, read by
-	 * the engines (READ_ONCE).
-	 */
+	/* devlink params (busy.h): written by their set, engines READ_ONCE */
 	u32 busy_poll_us;
 	bool busy_poll_adaptive;
-	/*
-	 * devlink params flow_timeout and flow_closed_timeout (seconds):
-	 * when an idle, and a closed, flow leaves its engine's table; and
-	 * stall_timeout_ms, how long an engine with work and no pass is
-	 * stalled. The params' set writes them, the engines and the
-	 * watchdog read them (READ_ONCE).
-	 */
+	/* devlink params: written by their set; engines, watchdog READ_ONCE */
 	u32 flow_timeout;
 	u32 flow_closed_timeout;
 	u32 stall_timeout_ms;
-	struct delayed_work watchdog;	/* finds stalled engines (devlink.c) */
-	/*
-	 * devlink permanent params engines and card_mem_mb, which the next
-	 * fw_activate reload applies; under the devlink instance lock
-	 */
+	struct delayed_work watchdog;	/* finds stalled engines (health.c) */
+	/* devlink permanent params for the next reload; instance lock */
 	u32 fw_engines;
 	u32 fw_mem_mb;
 	/* Its ports' devlink ports, by port index, under the instance lock */
 	struct devlink_port *dl_ports[MPNIC_MAX_PORTS];
-	struct work_struct dl_ports_work;	/* gone ports' devlink ports go; <6.2 new come */
+	/* Frees gone ports' devlink ports; before 6.2 registers new ones */
+	struct work_struct dl_ports_work;
 	/*
-	 * What the engines a reload retired counted, by engine index, so
-	 * that an index's counters go on across reloads; stats_engines, the
-	 * most engines the card has had, is how many ethtool -S shows.
-	 * stats_lock protects retired, and engines and num_engines for
-	 * readers holding neither RTNL nor mpnic_cards_lock (ndo_get_stats64
-	 * may run under RCU alone): a reload swaps them under all three.
+	 * stats_lock protects retired (retired engines' counts, by index), and
+	 * engines and num_engines for readers under RCU alone (ndo_get_stats64)
 	 */
 	spinlock_t stats_lock;
 	struct mpnic_engine_stats *retired;	/* MPNIC_MAX_ENGINES */
-	u32 stats_engines;		/* grows only; written under stats_lock */
+	u32 stats_engines;		/* the most it had; under stats_lock */
 	/* Replaced by a devlink reload under RTNL, mpnic_cards_lock, stats_lock */
 	u32 num_engines;
 	size_t mem_size;

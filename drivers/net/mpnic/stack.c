@@ -1,9 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * An engine's stack instance: validation of what arrives from the wire,
- * with its own counters in the style of the SNMP MIBs.
- * Nothing here is shared with another engine.
- */
+/* An engine's stack instance: validation and flow tracking, per engine */
 
 #include <linux/in.h>
 #include <linux/jiffies.h>
@@ -18,12 +14,9 @@
 
 #include "mpnic.h"
 
-/* Aging passes per second while the engine is busy; together they sweep
- * the whole table once a second, however many passes there were.
- */
+/* Aging passes per second while busy; they sweep the table once a second */
 #define MPNIC_FLOW_AGE_HZ		10
 
-/* Publish the table's figures with the engine's other counters. */
 static void mpnic_stack_sync_stats(struct mpnic_engine *eng)
 {
 	struct mpnic_engine_stats *st = &eng->stats;
@@ -37,11 +30,7 @@ static void mpnic_stack_sync_stats(struct mpnic_engine *eng)
 	u64_stats_update_end(&st->syncp);
 }
 
-/*
- * Count a TCP/UDP packet and account it to its flow; a frame received
- * leaves its entry in eng->gro.rx_fe, for the segments that continue it.
- * Returns the entry, or NULL when the packet is not tracked.
- */
+/* A received frame's entry stays in eng->gro.rx_fe, for GRO's followers */
 static struct mpnic_flow_entry *mpnic_stack_track(struct mpnic_engine *eng, const u8 *frame,
 						  const struct mpnic_flow *flow,
 						  enum mpnic_dir dir)
@@ -76,19 +65,14 @@ static struct mpnic_flow_entry *mpnic_stack_track(struct mpnic_engine *eng, cons
  * @len: its length
  * @flow: set to its parse
  *
- * What the engine's profile does not handle is sent untracked and counted
- * in tx_passthrough.
- *
  * Context: engine kthread.
- * Return: the flow entry the frame was accounted to, or NULL when it was
- * not tracked.
+ * Return: the flow entry the frame was accounted to, or NULL (untracked).
  */
 struct mpnic_flow_entry *mpnic_stack_tx(struct mpnic_engine *eng, u8 port, const u8 *frame,
 					u32 len, struct mpnic_flow *flow)
 {
 	u8 profile = READ_ONCE(eng->profile);
 
-	/* Outside the profile: sent as the host asked, not tracked */
 	if (profile == MPNIC_PROFILE_L2) {
 		mpnic_stat_inc(&eng->stats, tx_passthrough);
 		return NULL;
@@ -108,17 +92,15 @@ struct mpnic_flow_entry *mpnic_stack_tx(struct mpnic_engine *eng, u8 port, const
  * mpnic_stack_follow - the stack's view of the segments that continued one
  * @eng: the engine
  * @fe: the flow entry of their packet's first segment
- * @dir: MPNIC_DIR_IN: segments mpnic_gro_follow() merged into a packet the
- *	stack took in; MPNIC_DIR_OUT: a TSO packet's segments after the first,
- *	which the engine cut from its headers (TSO)
+ * @dir: MPNIC_DIR_IN: segments mpnic_gro_follow() merged; MPNIC_DIR_OUT: a
+ *	TSO packet's segments after the first
  * @pkts: how many
  * @bytes: their IP bytes in all
  * @next_seq: the sequence number after the last of them
  * @flags: their TCP flags, without SYN, FIN or RST
  *
- * They are the first segment's flow: they are counted as mpnic_stack_rx()
- * or mpnic_stack_tx() would count each, and accounted to its entry at
- * once, without a parse or a lookup (mpnic_flow_account_run()).
+ * They are the first segment's flow: accounted at once, with no parse or
+ * lookup.
  *
  * Context: engine kthread, in the pass that tracked the first segment.
  */
@@ -153,14 +135,11 @@ void mpnic_stack_age(struct mpnic_engine *eng)
 	unsigned long now = jiffies;
 	u32 expired, elapsed;
 
-	/* The table's figures reach ethtool once per pass, not per packet */
+	/* Once per pass, not per packet */
 	mpnic_stack_sync_stats(eng);
 	if (time_before(now, eng->age_next))
 		return;
-	/* A share of the table in proportion to the time since the last
-	 * pass: a busy engine does a tenth every 100 ms, one that woke from
-	 * its one-second sleep does all of it.
-	 */
+	/* A share of the table in proportion to the time since the last pass */
 	elapsed = min_t(unsigned long, now - eng->age_last, HZ);
 	eng->age_last = now;
 	eng->age_next = now + HZ / MPNIC_FLOW_AGE_HZ;
@@ -177,7 +156,6 @@ void mpnic_stack_age(struct mpnic_engine *eng)
 		mpnic_stack_sync_stats(eng);
 }
 
-/* The flow table on NUMA node @node, the engine's */
 int mpnic_stack_init(struct mpnic_engine *eng, int node)
 {
 	spin_lock_init(&eng->flows_lock);
@@ -189,7 +167,6 @@ void mpnic_stack_exit(struct mpnic_engine *eng)
 	mpnic_flow_table_free(&eng->flows);
 }
 
-/* TCP/UDP checksum over the pseudo-header; true when it verifies. */
 static bool mpnic_stack_l4_csum(const u8 *frame, const struct mpnic_flow *flow);
 static bool mpnic_stack_l4_fold(const struct mpnic_flow *flow, __wsum sum);
 
@@ -198,8 +175,7 @@ static bool mpnic_stack_l4_fold(const struct mpnic_flow *flow, __wsum sum);
  * @frame: the frame
  * @flow: its parse (mpnic_parse() returned MPNIC_PARSE_OK)
  *
- * The IPv4 header checksum and, for an unfragmented TCP/UDP frame, the
- * L4 checksum. Counts nothing.
+ * Counts nothing.
  */
 bool mpnic_stack_csum_ok(const u8 *frame, const struct mpnic_flow *flow)
 {
@@ -210,20 +186,13 @@ bool mpnic_stack_csum_ok(const u8 *frame, const struct mpnic_flow *flow)
 	return mpnic_stack_l4_csum(frame, flow);
 }
 
-/* TCP/UDP checksum over the pseudo-header; true when it verifies. */
 static bool mpnic_stack_l4_csum(const u8 *frame, const struct mpnic_flow *flow)
 {
 	return mpnic_stack_l4_fold(flow, csum_partial(frame + flow->l4_off,
 						      mpnic_stack_l4_len(flow), 0));
 }
 
-/*
- * mpnic_stack_l4_fold - whether a TCP/UDP checksum verifies
- * @flow: the frame's parse
- * @sum: the sum of its L4 header and payload (mpnic_stack_l4_len() bytes)
- *
- * Return: true when it verifies with the pseudo-header.
- */
+/* @sum: of the L4 header and payload; true when it verifies */
 static bool mpnic_stack_l4_fold(const struct mpnic_flow *flow, __wsum sum)
 {
 	u32 len = mpnic_stack_l4_len(flow);
@@ -250,22 +219,15 @@ bool mpnic_stack_csum_filled(const struct mpnic_rx_desc *desc,
 /**
  * mpnic_stack_rx - validate a received frame in card memory
  * @eng: the engine
- * @desc: its input descriptor: the port it arrived on, its length, and
- *	whether the port filled in its TCP/UDP checksum
+ * @desc: its input descriptor
  * @frame: the frame
  * @flow: set to its parse
  * @rxcsum: verify checksums (rx-checksum on); else leave them to the host
  * @csum: set to what is known of the TCP/UDP checksum: MPNIC_CSUM_LATE
- *	when it is still to verify (delivery sums the frame as it copies it,
- *	and calls mpnic_stack_rx_csum())
+ *	when delivery is to sum it as it copies (mpnic_stack_rx_csum())
  *
- * A checksum the port filled in (MPNIC_DESC_CSUM_FILLED) is good by
- * construction, as a NIC's MAC reports the checksum of a frame it has
- * just summed: the stack takes it when it covers exactly the TCP/UDP
- * header and payload the stack parsed, and verifies anything else.
- *
- * What the engine's profile does not handle (all of it for l2, TCP for
- * udp) is delivered unprocessed and counted in rx_passthrough.
+ * A checksum the port filled in is good by construction, as one a NIC's
+ * MAC has just summed, when it covers exactly what the stack parsed.
  *
  * Context: engine kthread.
  * Return: true to deliver the frame, false when it was dropped and counted.
@@ -303,7 +265,6 @@ bool mpnic_stack_rx(struct mpnic_engine *eng, const struct mpnic_rx_desc *desc,
 		mpnic_stat_inc(st, in_hdr_errors);
 		return false;
 	}
-	/* A UDP-only stack instance does not know TCP */
 	if (flow->l4proto == IPPROTO_TCP && READ_ONCE(eng->profile) == MPNIC_PROFILE_UDP)
 		goto passthrough;
 	if (!rxcsum) {
@@ -342,7 +303,6 @@ bool mpnic_stack_rx(struct mpnic_engine *eng, const struct mpnic_rx_desc *desc,
 	return true;
 
 passthrough:
-	/* Unprocessed: no check, no tracking, no GRO; the host does it all */
 	mpnic_stat_inc(st, rx_passthrough);
 	return true;
 }
@@ -353,8 +313,6 @@ passthrough:
  * @frame: the frame, in card memory
  * @flow: its parse
  * @sum: the sum of its L4 header and payload, taken as it was copied
- *
- * Counts the frame verified and tracks its flow, or counts the error.
  *
  * Context: engine kthread.
  * Return: true to deliver the frame, false to drop it (counted).
