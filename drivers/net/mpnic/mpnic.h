@@ -320,7 +320,7 @@ struct mpnic_hq {
 	struct mpnic_hq_stats stats;
 };
 
-/* What the card's watchdog looks for besides a stall (devlink.c) */
+/* What the card's watchdog looks for besides a stall (health.c) */
 enum mpnic_watch_cond {
 	MPNIC_WATCH_CARD_MEM,	/* dispatch found no buffer and took no frame */
 	MPNIC_WATCH_HOST_RX,	/* frames missed host buffers, none delivered */

@@ -338,7 +338,7 @@ port_wire()
 
 # One card, two ports, each in its own host namespace with its own wire and
 # peer, on the same addresses: the engines serve both hosts, and their
-# stack instances keep the two ports' identical flows apart (claims 44-46)
+# stack instances keep the two ports' identical flows apart
 card_ports()
 {
 	local id out nsa nsb pa pb fl rxa rxb
@@ -406,7 +406,7 @@ card_ports()
 	[ "$(ip netns exec "$nsa" "$MPNICCTL" -j card show | jget "len(j)")" = 0 ]
 	check_err $? "the card outlived card-del"
 	cleanup_ns "$pa" "$pb" "$nsa" "$nsb"
-	log_test "one card, two ports in two hosts (claims 44-46)"
+	log_test "one card, two ports in two hosts"
 }
 
 # Cards of card-new: refusals, CPUs, four ports, the end of their namespace
