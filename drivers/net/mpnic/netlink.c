@@ -271,28 +271,28 @@ int mpnic_nl_pre_doit_engine(const struct genl_split_ops *ops,
 }
 
 /* RTNL comes before mpnic_cards_lock */
-int mpnic_nl_pre_doit_card_rtnl(const struct genl_split_ops *ops,
-				struct sk_buff *skb, struct genl_info *info)
+static int mpnic_nl_rtnl_lock_lookup(const struct genl_split_ops *ops,
+				     struct genl_info *info, bool engine)
 {
 	int err;
 
 	rtnl_lock();
-	err = mpnic_nl_lock_lookup(ops, info, false);
+	err = mpnic_nl_lock_lookup(ops, info, engine);
 	if (err)
 		rtnl_unlock();
 	return err;
 }
 
+int mpnic_nl_pre_doit_card_rtnl(const struct genl_split_ops *ops,
+				struct sk_buff *skb, struct genl_info *info)
+{
+	return mpnic_nl_rtnl_lock_lookup(ops, info, false);
+}
+
 int mpnic_nl_pre_doit_engine_rtnl(const struct genl_split_ops *ops,
 				  struct sk_buff *skb, struct genl_info *info)
 {
-	int err;
-
-	rtnl_lock();
-	err = mpnic_nl_lock_lookup(ops, info, true);
-	if (err)
-		rtnl_unlock();
-	return err;
+	return mpnic_nl_rtnl_lock_lookup(ops, info, true);
 }
 
 void mpnic_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
@@ -321,8 +321,27 @@ int mpnic_nl_card_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return mpnic_nl_reply(rsp, info, err);
 }
 
-int mpnic_nl_card_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+/* One card's part of a dump, from the dump's place in it */
+typedef int (*mpnic_nl_card_dump_t)(struct sk_buff *skb,
+				    struct netlink_callback *cb,
+				    struct mpnic_card *card);
+
+static void mpnic_nl_dump_ctx_restart(struct mpnic_nl_dump_ctx *ctx)
 {
+	ctx->engine = 0;
+	ctx->bucket = 0;
+	ctx->pos = 0;
+}
+
+/*
+ * The walk every dump shares: the cards @skb's namespace sees (only the
+ * card attribute @only_attr names, if the request has it), from the
+ * dump's place on, under mpnic_cards_lock. Returns what a dumpit returns.
+ */
+static int mpnic_nl_dump_cards(struct sk_buff *skb, struct netlink_callback *cb,
+			       u32 only_attr, mpnic_nl_card_dump_t dump)
+{
+	const struct nlattr *only = only_attr ? genl_info_dump(cb)->attrs[only_attr] : NULL;
 	struct mpnic_nl_dump_ctx *ctx = mpnic_nl_dump_ctx(cb);
 	struct net *net = sock_net(skb->sk);
 	struct mpnic_card *card;
@@ -330,17 +349,33 @@ int mpnic_nl_card_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	mutex_lock(&mpnic_cards_lock);
 	list_for_each_entry(card, &mpnic_cards, list) {
-		if (card->id < ctx->card || !mpnic_card_visible(card, net))
+		if (card->id < ctx->card || !mpnic_card_visible(card, net) ||
+		    (only && card->id != nla_get_u32(only)))
 			continue;
-		err = mpnic_nl_card_fill(skb, card, net,
-					 NETLINK_CB(cb->skb).portid,
-					 cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		if (card->id != ctx->card)
+			mpnic_nl_dump_ctx_restart(ctx);
+		ctx->card = card->id;
+		err = dump(skb, cb, card);
 		if (err)
 			break;
 		ctx->card = card->id + 1;
+		mpnic_nl_dump_ctx_restart(ctx);
 	}
 	mutex_unlock(&mpnic_cards_lock);
 	return err == -EMSGSIZE && skb->len ? skb->len : err;
+}
+
+static int mpnic_nl_card_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			      struct mpnic_card *card)
+{
+	return mpnic_nl_card_fill(skb, card, sock_net(skb->sk),
+				  NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, NLM_F_MULTI);
+}
+
+int mpnic_nl_card_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return mpnic_nl_dump_cards(skb, cb, 0, mpnic_nl_card_dump);
 }
 
 int mpnic_nl_engine_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -356,37 +391,25 @@ int mpnic_nl_engine_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return mpnic_nl_reply(rsp, info, err);
 }
 
-int mpnic_nl_engine_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static int mpnic_nl_engine_dump(struct sk_buff *skb, struct netlink_callback *cb,
+				struct mpnic_card *card)
 {
 	struct mpnic_nl_dump_ctx *ctx = mpnic_nl_dump_ctx(cb);
-	struct nlattr *only = genl_info_dump(cb)->attrs[MPNIC_A_ENGINE_CARD_ID];
-	struct net *net = sock_net(skb->sk);
-	struct mpnic_card *card;
-	int err = 0;
+	int err;
 
-	mutex_lock(&mpnic_cards_lock);
-	list_for_each_entry(card, &mpnic_cards, list) {
-		if (card->id < ctx->card || !mpnic_card_visible(card, net) ||
-		    (only && card->id != nla_get_u32(only)))
-			continue;
-		if (card->id != ctx->card)
-			ctx->engine = 0;
-		ctx->card = card->id;
-		for (; ctx->engine < card->num_engines; ctx->engine++) {
-			err = mpnic_nl_engine_fill(skb,
-						   card->engines[ctx->engine],
-						   NETLINK_CB(cb->skb).portid,
-						   cb->nlh->nlmsg_seq,
-						   NLM_F_MULTI);
-			if (err)
-				goto out_unlock;
-		}
-		ctx->card = card->id + 1;
-		ctx->engine = 0;
+	for (; ctx->engine < card->num_engines; ctx->engine++) {
+		err = mpnic_nl_engine_fill(skb, card->engines[ctx->engine],
+					   NETLINK_CB(cb->skb).portid,
+					   cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		if (err)
+			return err;
 	}
-out_unlock:
-	mutex_unlock(&mpnic_cards_lock);
-	return err == -EMSGSIZE && skb->len ? skb->len : err;
+	return 0;
+}
+
+int mpnic_nl_engine_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return mpnic_nl_dump_cards(skb, cb, MPNIC_A_ENGINE_CARD_ID, mpnic_nl_engine_dump);
 }
 
 int mpnic_nl_engine_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -491,44 +514,28 @@ out_unlock:
 	return err;
 }
 
+static int mpnic_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			      struct mpnic_card *card)
+{
+	struct nlattr *eng_attr = genl_info_dump(cb)->attrs[MPNIC_A_FLOW_ENGINE_ID];
+	struct mpnic_nl_dump_ctx *ctx = mpnic_nl_dump_ctx(cb);
+	int err;
+
+	for (; ctx->engine < card->num_engines; ctx->engine++) {
+		if (eng_attr && ctx->engine != nla_get_u32(eng_attr))
+			continue;
+		err = mpnic_nl_flow_dump_engine(skb, card->engines[ctx->engine], ctx, cb);
+		if (err)
+			return err;
+		ctx->bucket = 0;
+		ctx->pos = 0;
+	}
+	return 0;
+}
+
 int mpnic_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct mpnic_nl_dump_ctx *ctx = mpnic_nl_dump_ctx(cb);
-	struct nlattr **attrs = genl_info_dump(cb)->attrs;
-	struct nlattr *card_attr = attrs[MPNIC_A_FLOW_CARD_ID];
-	struct nlattr *eng_attr = attrs[MPNIC_A_FLOW_ENGINE_ID];
-	struct net *net = sock_net(skb->sk);
-	struct mpnic_card *card;
-	int err = 0;
-
-	mutex_lock(&mpnic_cards_lock);
-	list_for_each_entry(card, &mpnic_cards, list) {
-		if (card->id < ctx->card || !mpnic_card_visible(card, net) ||
-		    (card_attr && card->id != nla_get_u32(card_attr)))
-			continue;
-		if (card->id != ctx->card) {
-			ctx->engine = 0;
-			ctx->bucket = 0;
-			ctx->pos = 0;
-		}
-		ctx->card = card->id;
-		for (; ctx->engine < card->num_engines; ctx->engine++) {
-			struct mpnic_engine *eng = card->engines[ctx->engine];
-
-			if (eng_attr && ctx->engine != nla_get_u32(eng_attr))
-				continue;
-			err = mpnic_nl_flow_dump_engine(skb, eng, ctx, cb);
-			if (err)
-				goto out_unlock;
-			ctx->bucket = 0;
-			ctx->pos = 0;
-		}
-		ctx->card = card->id + 1;
-		ctx->engine = 0;
-	}
-out_unlock:
-	mutex_unlock(&mpnic_cards_lock);
-	return err == -EMSGSIZE && skb->len ? skb->len : err;
+	return mpnic_nl_dump_cards(skb, cb, MPNIC_A_FLOW_CARD_ID, mpnic_nl_flow_dump);
 }
 
 int mpnic_nl_fault_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -681,42 +688,35 @@ int mpnic_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return mpnic_nl_reply(rsp, info, err);
 }
 
-int mpnic_nl_port_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+static int mpnic_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			      struct mpnic_card *card)
 {
 	struct mpnic_nl_dump_ctx *ctx = mpnic_nl_dump_ctx(cb);
-	struct nlattr *only = genl_info_dump(cb)->attrs[MPNIC_A_PORT_CARD_ID];
-	struct net *net = sock_net(skb->sk);
-	struct mpnic_card *card;
-	int err = 0;
+	int err;
+
+	for (; ctx->engine < MPNIC_MAX_PORTS; ctx->engine++) {
+		struct mpnic_port *port = card->ports[ctx->engine];
+
+		if (!port)
+			continue;
+		err = mpnic_nl_port_fill(skb, port, sock_net(skb->sk),
+					 NETLINK_CB(cb->skb).portid,
+					 cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The ports' netdevs are read under RTNL, as for port-get */
+int mpnic_nl_port_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	int err;
 
 	rtnl_lock();
-	mutex_lock(&mpnic_cards_lock);
-	list_for_each_entry(card, &mpnic_cards, list) {
-		if (card->id < ctx->card || !mpnic_card_visible(card, net) ||
-		    (only && card->id != nla_get_u32(only)))
-			continue;
-		if (card->id != ctx->card)
-			ctx->engine = 0;
-		ctx->card = card->id;
-		for (; ctx->engine < MPNIC_MAX_PORTS; ctx->engine++) {
-			struct mpnic_port *port = card->ports[ctx->engine];
-
-			if (!port)
-				continue;
-			err = mpnic_nl_port_fill(skb, port, net,
-						 NETLINK_CB(cb->skb).portid,
-						 cb->nlh->nlmsg_seq,
-						 NLM_F_MULTI);
-			if (err)
-				goto out_unlock;
-		}
-		ctx->card = card->id + 1;
-		ctx->engine = 0;
-	}
-out_unlock:
-	mutex_unlock(&mpnic_cards_lock);
+	err = mpnic_nl_dump_cards(skb, cb, MPNIC_A_PORT_CARD_ID, mpnic_nl_port_dump);
 	rtnl_unlock();
-	return err == -EMSGSIZE && skb->len ? skb->len : err;
+	return err;
 }
 
 int mpnic_nl_init(void)
