@@ -82,7 +82,7 @@ static const struct nla_policy mpnic_port_get_dump_nl_policy[MPNIC_A_PORT_CARD_I
 static const struct genl_split_ops mpnic_nl_ops[] = {
 	{
 		.cmd		= MPNIC_CMD_CARD_GET,
-		.pre_doit	= mpnic_nl_pre_doit_card,
+		.pre_doit	= mpnic_nl_pre_doit,
 		.doit		= mpnic_nl_card_get_doit,
 		.post_doit	= mpnic_nl_post_doit,
 		.policy		= mpnic_card_get_nl_policy,
@@ -96,7 +96,7 @@ static const struct genl_split_ops mpnic_nl_ops[] = {
 	},
 	{
 		.cmd		= MPNIC_CMD_ENGINE_GET,
-		.pre_doit	= mpnic_nl_pre_doit_engine,
+		.pre_doit	= mpnic_nl_pre_doit,
 		.doit		= mpnic_nl_engine_get_doit,
 		.post_doit	= mpnic_nl_post_doit,
 		.policy		= mpnic_engine_get_do_nl_policy,
@@ -112,7 +112,7 @@ static const struct genl_split_ops mpnic_nl_ops[] = {
 	},
 	{
 		.cmd		= MPNIC_CMD_ENGINE_SET,
-		.pre_doit	= mpnic_nl_pre_doit_engine_rtnl,
+		.pre_doit	= mpnic_nl_pre_doit_rtnl,
 		.doit		= mpnic_nl_engine_set_doit,
 		.post_doit	= mpnic_nl_post_doit_rtnl,
 		.policy		= mpnic_engine_set_nl_policy,
@@ -121,7 +121,7 @@ static const struct genl_split_ops mpnic_nl_ops[] = {
 	},
 	{
 		.cmd		= MPNIC_CMD_FLOW_GET,
-		.pre_doit	= mpnic_nl_pre_doit_engine,
+		.pre_doit	= mpnic_nl_pre_doit,
 		.doit		= mpnic_nl_flow_get_doit,
 		.post_doit	= mpnic_nl_post_doit,
 		.policy		= mpnic_flow_get_do_nl_policy,
@@ -137,7 +137,7 @@ static const struct genl_split_ops mpnic_nl_ops[] = {
 	},
 	{
 		.cmd		= MPNIC_CMD_FAULT_SET,
-		.pre_doit	= mpnic_nl_pre_doit_engine,
+		.pre_doit	= mpnic_nl_pre_doit,
 		.doit		= mpnic_nl_fault_set_doit,
 		.post_doit	= mpnic_nl_post_doit,
 		.policy		= mpnic_fault_set_nl_policy,
@@ -153,7 +153,7 @@ static const struct genl_split_ops mpnic_nl_ops[] = {
 	},
 	{
 		.cmd		= MPNIC_CMD_CARD_DEL,
-		.pre_doit	= mpnic_nl_pre_doit_card_rtnl,
+		.pre_doit	= mpnic_nl_pre_doit_rtnl,
 		.doit		= mpnic_nl_card_del_doit,
 		.post_doit	= mpnic_nl_post_doit_rtnl,
 		.policy		= mpnic_card_del_nl_policy,
@@ -162,7 +162,7 @@ static const struct genl_split_ops mpnic_nl_ops[] = {
 	},
 	{
 		.cmd		= MPNIC_CMD_PORT_GET,
-		.pre_doit	= mpnic_nl_pre_doit_card_rtnl,
+		.pre_doit	= mpnic_nl_pre_doit_rtnl,
 		.doit		= mpnic_nl_port_get_doit,
 		.post_doit	= mpnic_nl_post_doit_rtnl,
 		.policy		= mpnic_port_get_do_nl_policy,

@@ -11,14 +11,10 @@
 
 #include <uapi/linux/mpnic.h>
 
-int mpnic_nl_pre_doit_card(const struct genl_split_ops *ops,
+int mpnic_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+		      struct genl_info *info);
+int mpnic_nl_pre_doit_rtnl(const struct genl_split_ops *ops,
 			   struct sk_buff *skb, struct genl_info *info);
-int mpnic_nl_pre_doit_engine(const struct genl_split_ops *ops,
-			     struct sk_buff *skb, struct genl_info *info);
-int mpnic_nl_pre_doit_engine_rtnl(const struct genl_split_ops *ops,
-				  struct sk_buff *skb, struct genl_info *info);
-int mpnic_nl_pre_doit_card_rtnl(const struct genl_split_ops *ops,
-				struct sk_buff *skb, struct genl_info *info);
 void
 mpnic_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 		   struct genl_info *info);

@@ -226,21 +226,22 @@ static const struct {
 };
 
 /*
- * Take mpnic_cards_lock and find the do's card, and its engine if
- * @engine, for the handler: info->user_ptr[0] is the card, [1] the engine.
- * The lock stays held until post_doit, unless the lookup fails.
+ * Take mpnic_cards_lock and find the do's card, and its engine if the
+ * command names one, for the handler: info->user_ptr[0] is the card, [1]
+ * the engine. The lock stays held until post_doit, unless the lookup
+ * fails.
  */
-static int mpnic_nl_lock_lookup(const struct genl_split_ops *ops,
-				struct genl_info *info, bool engine)
+int mpnic_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+		      struct genl_info *info)
 {
 	u32 card_attr = mpnic_nl_do_ids[ops->cmd].card;
+	u32 eng_attr = mpnic_nl_do_ids[ops->cmd].engine;
 	struct mpnic_engine *eng;
 	struct mpnic_card *card;
 
 	mutex_lock(&mpnic_cards_lock);
-	if (engine) {
-		eng = mpnic_nl_engine_get(info, card_attr,
-					  mpnic_nl_do_ids[ops->cmd].engine);
+	if (eng_attr) {
+		eng = mpnic_nl_engine_get(info, card_attr, eng_attr);
 		if (IS_ERR(eng)) {
 			mutex_unlock(&mpnic_cards_lock);
 			return PTR_ERR(eng);
@@ -258,41 +259,17 @@ static int mpnic_nl_lock_lookup(const struct genl_split_ops *ops,
 	return 0;
 }
 
-int mpnic_nl_pre_doit_card(const struct genl_split_ops *ops,
-			   struct sk_buff *skb, struct genl_info *info)
-{
-	return mpnic_nl_lock_lookup(ops, info, false);
-}
-
-int mpnic_nl_pre_doit_engine(const struct genl_split_ops *ops,
-			     struct sk_buff *skb, struct genl_info *info)
-{
-	return mpnic_nl_lock_lookup(ops, info, true);
-}
-
 /* RTNL comes before mpnic_cards_lock */
-static int mpnic_nl_rtnl_lock_lookup(const struct genl_split_ops *ops,
-				     struct genl_info *info, bool engine)
+int mpnic_nl_pre_doit_rtnl(const struct genl_split_ops *ops, struct sk_buff *skb,
+			   struct genl_info *info)
 {
 	int err;
 
 	rtnl_lock();
-	err = mpnic_nl_lock_lookup(ops, info, engine);
+	err = mpnic_nl_pre_doit(ops, skb, info);
 	if (err)
 		rtnl_unlock();
 	return err;
-}
-
-int mpnic_nl_pre_doit_card_rtnl(const struct genl_split_ops *ops,
-				struct sk_buff *skb, struct genl_info *info)
-{
-	return mpnic_nl_rtnl_lock_lookup(ops, info, false);
-}
-
-int mpnic_nl_pre_doit_engine_rtnl(const struct genl_split_ops *ops,
-				  struct sk_buff *skb, struct genl_info *info)
-{
-	return mpnic_nl_rtnl_lock_lookup(ops, info, true);
 }
 
 void mpnic_nl_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
