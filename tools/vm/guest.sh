@@ -140,4 +140,6 @@ if [ -w $kmemleak ]; then
 	fi
 fi
 dmesg > "$res/dmesg"
+# The log must hold the whole run, from the kernel's first line on
+head -n 1 "$res/dmesg" | grep -q 'Linux version' || touch "$res/wrapped"
 echo "$rc" > "$res/rc"
