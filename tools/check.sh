@@ -3,9 +3,13 @@
 #
 # `make check`: everything CI runs. Installs what is missing, builds for both
 # Debian kernels with W=1 (warnings are errors), runs sparse, the user-space
-# unit tests, then the kselftests in a VM on each kernel. Ends with one line
-# "N passed, N failed, N skipped" over everything; exits non-zero on any
-# failure, build warning or kernel splat.
+# unit tests, then the kselftests in a VM on each kernel. The steps
+# (builds, static checks) are listed apart; the
+# closing line "N passed, N failed, N skipped" counts test cases: unit
+# tests, each selftest case (tools/ksft-cases.py), and one failure for each
+# step that failed. Every skip must be listed in tools/expected-skips/;
+# a kernel report in any VM run fails the run. Exits non-zero on any
+# failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -25,21 +29,50 @@ CHECK_BUDGET=${CHECK_BUDGET:-4800}
 log=$top/build/check
 mkdir -p "$log"
 pass=0 fail=0 skip=0
+steps_ok=0 steps_failed=0
+summary=()
 start=$(date +%s)
 
+# A step (a build, a static check) passed or failed: not a test case, but
+# a failed one counts as a failed case too, for the cases it kept from
+# running
 result()
 {
 	local rc=$1 name=$2
 
 	if [ "$rc" = 0 ]; then
-		pass=$((pass + 1))
+		steps_ok=$((steps_ok + 1))
 		echo "ok - $name"
-	elif [ "$rc" = 4 ]; then
-		skip=$((skip + 1))
-		echo "ok - $name # SKIP"
 	else
+		steps_failed=$((steps_failed + 1))
 		fail=$((fail + 1))
 		echo "not ok - $name"
+		summary+=("step failed: $name")
+	fi
+}
+
+# The cases of a VM run's log: cases LOG LABEL [ksft-cases.py options]
+cases()
+{
+	local out line p f s
+
+	out=$(/usr/bin/python3 tools/ksft-cases.py "$@")
+	echo "$out" | grep -v ': [0-9?]* s, [0-9]* cases$'
+	echo "$out" | grep ': [0-9?]* s, [0-9]* cases$' >> "$log/times.txt"
+	line=$(echo "$out" | tail -n 1)
+	read -r p f s <<< "$(echo "$line" | awk '{ print $(NF - 5), $(NF - 3), $(NF - 1) }')"
+	pass=$((pass + ${p:-0})) fail=$((fail + ${f:-1})) skip=$((skip + ${s:-0}))
+	summary+=("$line")
+}
+
+# A VM run whose kernel log holds a report (tools/vm/run says so) fails,
+# whatever its tests said: vm_report LOG LABEL
+vm_report()
+{
+	if grep -q '^vm: kernel splat\|^vm: the guest did not finish' "$1"; then
+		fail=$((fail + 1))
+		echo "not ok - $2: a kernel report or an unfinished guest"
+		summary+=("$2: a kernel report or an unfinished guest (failed)")
 	fi
 }
 
@@ -63,6 +96,9 @@ bash tools/deps.sh
 rc=$?
 result $rc "dependencies installed"
 [ $rc = 0 ] || { echo "$pass passed, $fail failed, $skip skipped"; exit 1; }
+: > "$log/times.txt"
+scripts=$(awk '/^TEST_PROGS :=/ { on = 1; next } /# end of TEST_PROGS/ { on = 0 }
+	       on { print $1 }' selftests/drivers/net/mpnic/Makefile)
 bash tools/selftests-fw.sh
 result $? "kselftest framework from linux-source-6.12"
 
@@ -106,7 +142,8 @@ up=$(awk '/^unit:/ { print $2 }' "$log/unit.log")
 uf=$(awk '/^unit:/ { print $4 }' "$log/unit.log")
 pass=$((pass + ${up:-0}))
 fail=$((fail + ${uf:-0}))
-[ $rc = 0 ] || [ "${uf:-0}" -gt 0 ] || fail=$((fail + 1))
+[ $rc = 0 ] || [ "${uf:-0}" -gt 0 ] || uf=1 fail=$((fail + 1))
+summary+=("unit: ${up:-0} passed, ${uf:-0} failed")
 
 set -- $KERNELS
 for k in $KERNELS; do
@@ -117,10 +154,8 @@ for k in $KERNELS; do
 		make -C "$top/selftests" run_tests 2>&1 | tee "$log/selftests-$k.log" |
 		grep --line-buffered -E '^(not )?ok |# TEST:|^# run:|\.sh: [0-9]+ s|^vm:|BUG|WARNING|blocked for|to become free'
 	rc=${PIPESTATUS[0]}
-	p=$(grep -cE '^ok [0-9]+ selftests:.*[^P]$' "$log/selftests-$k.log")
-	s=$(grep -cE '^ok [0-9]+ selftests:.*# SKIP' "$log/selftests-$k.log")
-	f=$(grep -cE '^not ok [0-9]+ selftests:' "$log/selftests-$k.log")
-	pass=$((pass + p)) skip=$((skip + s)) fail=$((fail + f))
+	cases "$log/selftests-$k.log" "selftests on $k" --scripts "$scripts" \
+		--expect "tools/expected-skips/$k"
 	# What each failed test printed last: CI shows only this output
 	awk '/^# selftests: / { n = 0 }
 	     /^# / { buf[n++ % 40] = $0 }
@@ -129,21 +164,37 @@ for k in $KERNELS; do
 		for (i = (n > 40 ? n - 40 : 0); i < n; i++)
 			print buf[i % 40]
 	     }' "$log/selftests-$k.log"
-	if [ "$p$f$s" = 000 ] || { [ "$rc" != 0 ] && [ "$f" = 0 ]; }; then
-		# no TAP at all, or a splat / VM failure on top of the tests
-		result 1 "VM run on $k (exit $rc)"
-	fi
+	vm_report "$log/selftests-$k.log" "VM run on $k (exit $rc)"
 done
+
+# A script run alone in a VM, printing the kselftest runner's markers
+# around its output, for tools/ksft-cases.py: ext_case SCRIPT ENV
+ext_case()
+{
+	printf 'echo "# selftests: extended: %s"; ' "$1"
+	printf '(cd %q && env %s ./%s) 2>&1 | sed "s/^/# /"; ' \
+		"$top/selftests/drivers/net/mpnic" "$2" "$1"
+	printf 'case ${PIPESTATUS[0]} in 0) echo "ok 1 selftests: extended: %s";; ' "$1"
+	printf '4) echo "ok 1 selftests: extended: %s # SKIP";; ' "$1"
+	printf '*) echo "not ok 1 selftests: extended: %s";; esac; ' "$1"
+}
+
 
 # The spread test once more where every engine has a vCPU of its own
 tmo=$(vm_timeout 0)
 [ "$tmo" -gt 600 ] && tmo=600
 echo "== 4 engines on 4 vCPUs (6.12): rss.sh balance (bound: $tmo s)"
-tools/vm/run --kernel 6.12 --cpus 4 --timeout "$tmo" -- \
-	env TESTS=balance "$top/selftests/drivers/net/mpnic/rss.sh" 2>&1 | tee "$log/balance-4cpu.log" |
-	grep --line-buffered -E '# TEST:|TEST:|^vm:|BUG|WARNING|per engine'
-result "${PIPESTATUS[0]}" "rss.sh balance in a 4-vCPU VM"
+tools/vm/run --kernel 6.12 --cpus 4 --timeout "$tmo" -- "$(ext_case rss.sh TESTS=balance)" \
+	2>&1 | tee "$log/balance-4cpu.log" |
+	grep --line-buffered -E '^(not )?ok |# TEST:|^vm:|BUG|WARNING|per engine'
+cases "$log/balance-4cpu.log" "rss.sh balance, 4 vCPUs" --scripts rss.sh
+vm_report "$log/balance-4cpu.log" "4-vCPU VM run on 6.12"
 
+echo "== per-script time (s) and cases"
+sort -t: -k1,1 -s "$log/times.txt"
+echo "== summary"
+echo "steps: $steps_ok passed, $steps_failed failed"
+printf '%s\n' "${summary[@]}"
 echo "== check took $(( $(date +%s) - start )) s"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
