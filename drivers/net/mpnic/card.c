@@ -380,6 +380,21 @@ static void mpnic_card_retire_work(struct work_struct *work)
 	kfree(retire);
 }
 
+/* Whether every port of @card can serve from @engines engines. Context: RTNL. */
+static int mpnic_card_ports_engines_check(struct mpnic_card *card, u32 engines,
+					  struct netlink_ext_ack *extack)
+{
+	int err = 0;
+	u32 i;
+
+	ASSERT_RTNL();
+	for (i = 0; i < MPNIC_MAX_PORTS && !err; i++)
+		if (card->ports[i] && engines < card->ports[i]->num_hqs)
+			err = mpnic_card_ops->port_engines_check(card->ports[i], engines,
+								    extack);
+	return err;
+}
+
 /**
  * mpnic_card_reload_check - whether a card can take new engines and memory
  * @card: the card
@@ -394,17 +409,13 @@ int mpnic_card_reload_check(struct mpnic_card *card, u32 engines, size_t mem_siz
 			    struct netlink_ext_ack *extack)
 {
 	int err;
-	u32 i;
 
 	devl_assert_locked(card->devlink);
 	err = mpnic_card_engines_check(engines, mem_size, extack);
 	if (err)
 		return err;
 	rtnl_lock();
-	for (i = 0; i < MPNIC_MAX_PORTS && !err; i++)
-		if (card->ports[i] && engines < card->ports[i]->num_hqs)
-			err = mpnic_card_ops->port_engines_check(card->ports[i], engines,
-								    extack);
+	err = mpnic_card_ports_engines_check(card, engines, extack);
 	rtnl_unlock();
 	return err;
 }
@@ -453,10 +464,7 @@ int mpnic_card_reload(struct mpnic_card *card, u32 engines, size_t mem_size,
 
 	rtnl_lock();
 	/* Checked again: a port may have changed since */
-	for (i = 0; i < MPNIC_MAX_PORTS && !err; i++)
-		if (card->ports[i] && engines < card->ports[i]->num_hqs)
-			err = mpnic_card_ops->port_engines_check(card->ports[i], engines,
-								    extack);
+	err = mpnic_card_ports_engines_check(card, engines, extack);
 	if (err) {
 		rtnl_unlock();
 		mpnic_card_engines_destroy(new, 0, engines);

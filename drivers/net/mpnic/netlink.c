@@ -9,8 +9,9 @@
  * of its ports (mpnic_card_visible()). Handlers hold mpnic_cards_lock
  * while they look at a card, so it cannot be torn down under them;
  * engine-set, card-del and port-get take RTNL before it, as ip link add
- * does. The do handlers get their card or engine from the spec's pre_doit
- * hooks, which take the locks and look it up; post_doit drops the locks.
+ * does. The do handlers get their card, and its engine or port, from the
+ * spec's pre_doit hooks, which take the locks and look them up; post_doit
+ * drops the locks.
  */
 
 #include <linux/cpumask.h>
@@ -36,6 +37,62 @@ static struct mpnic_nl_dump_ctx *mpnic_nl_dump_ctx(struct netlink_callback *cb)
 	return (struct mpnic_nl_dump_ctx *)cb->ctx;
 }
 
+/*
+ * Where the fill helpers put a message: a do's reply to its sender, or the
+ * next part of a dump; @net is the namespace whose view it gives.
+ */
+struct mpnic_nl_msg {
+	struct sk_buff *skb;
+	const struct net *net;
+	u32 portid;
+	u32 seq;
+	int flags;
+};
+
+/* A do's reply; allocated before the fill, which may be under a lock */
+static int mpnic_nl_reply_new(struct mpnic_nl_msg *msg, struct genl_info *info)
+{
+	*msg = (struct mpnic_nl_msg){
+		.skb	= genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL),
+		.net	= genl_info_net(info),
+		.portid	= info->snd_portid,
+		.seq	= info->snd_seq,
+	};
+	return msg->skb ? 0 : -ENOMEM;
+}
+
+/* A do's end: send the reply, or drop it on @err */
+static int mpnic_nl_reply(struct mpnic_nl_msg *msg, struct genl_info *info, int err)
+{
+	if (err) {
+		nlmsg_free(msg->skb);
+		return err;
+	}
+	return genlmsg_reply(msg->skb, info);
+}
+
+/* Begin a message of @cmd; each names its card first, in @card_attr */
+static void *mpnic_nl_msg_begin(const struct mpnic_nl_msg *msg, u8 cmd,
+				u32 card_attr, const struct mpnic_card *card)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(msg->skb, msg->portid, msg->seq, &mpnic_nl_family,
+			  msg->flags, cmd);
+	if (hdr && nla_put_u32(msg->skb, card_attr, card->id)) {
+		genlmsg_cancel(msg->skb, hdr);
+		return NULL;
+	}
+	return hdr;
+}
+
+/* A message whose attributes did not fit: out of the skb again */
+static int mpnic_nl_msg_cancel(const struct mpnic_nl_msg *msg, void *hdr)
+{
+	genlmsg_cancel(msg->skb, hdr);
+	return -EMSGSIZE;
+}
+
 /* The card named by @attr, in @net. Context: mpnic_cards_lock held. */
 static struct mpnic_card *mpnic_nl_card_get(struct genl_info *info, u32 attr)
 {
@@ -52,23 +109,26 @@ static struct mpnic_card *mpnic_nl_card_get(struct genl_info *info, u32 attr)
 	return card;
 }
 
-static struct mpnic_engine *mpnic_nl_engine_get(struct genl_info *info,
-						u32 card_attr, u32 engine_attr)
+/* The engine, or the port (@port), of @card that @attr indexes */
+static void *mpnic_nl_unit_get(struct genl_info *info, struct mpnic_card *card,
+			       u32 attr, bool port)
 {
-	struct mpnic_card *card = mpnic_nl_card_get(info, card_attr);
-	u32 id;
+	u32 i;
 
-	if (IS_ERR(card))
-		return ERR_CAST(card);
-	if (GENL_REQ_ATTR_CHECK(info, engine_attr))
+	if (GENL_REQ_ATTR_CHECK(info, attr))
 		return ERR_PTR(-EINVAL);
-	id = nla_get_u32(info->attrs[engine_attr]);
-	if (id >= card->num_engines) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[engine_attr],
+	i = nla_get_u32(info->attrs[attr]);
+	if (!port && i < card->num_engines)
+		return card->engines[i];
+	if (port && i < MPNIC_MAX_PORTS && card->ports[i])
+		return card->ports[i];
+	if (port)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
+				    "No such port on the card");
+	else
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[attr],
 				    "No such engine on the card");
-		return ERR_PTR(-ENOENT);
-	}
-	return card->engines[id];
+	return ERR_PTR(-ENOENT);
 }
 
 /* A card's port in @net, if it has one there */
@@ -84,51 +144,43 @@ static struct mpnic_port *mpnic_nl_card_port_in(const struct mpnic_card *card,
 	return NULL;
 }
 
-static int mpnic_nl_card_fill(struct sk_buff *skb,
-			      const struct mpnic_card *card,
-			      const struct net *net, u32 portid, u32 seq,
-			      int flags)
+static int mpnic_nl_card_fill(const struct mpnic_nl_msg *msg,
+			      const struct mpnic_card *card)
 {
-	struct mpnic_port *port = mpnic_nl_card_port_in(card, net);
+	struct mpnic_port *port = mpnic_nl_card_port_in(card, msg->net);
+	struct sk_buff *skb = msg->skb;
 	u32 i, nports = 0;
 	void *hdr;
 
 	for (i = 0; i < MPNIC_MAX_PORTS; i++)
 		nports += !!card->ports[i];
-	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags,
-			  MPNIC_CMD_CARD_GET);
+	hdr = mpnic_nl_msg_begin(msg, MPNIC_CMD_CARD_GET, MPNIC_A_CARD_ID, card);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, MPNIC_A_CARD_ID, card->id) ||
-	    (port && nla_put_u32(skb, MPNIC_A_CARD_IFINDEX,
+	if ((port && nla_put_u32(skb, MPNIC_A_CARD_IFINDEX,
 				 port->netdev->ifindex)) ||
 	    nla_put_u32(skb, MPNIC_A_CARD_ENGINES, card->num_engines) ||
 	    nla_put_u64_64bit(skb, MPNIC_A_CARD_MEM_SIZE, card->mem_size, 0) ||
 	    nla_put_u32(skb, MPNIC_A_CARD_SERIAL, card->serial) ||
 	    nla_put_u32(skb, MPNIC_A_CARD_PORTS, nports))
-		goto err_cancel_msg;
+		return mpnic_nl_msg_cancel(msg, hdr);
 	genlmsg_end(skb, hdr);
 	return 0;
-
-err_cancel_msg:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
 }
 
-static int mpnic_nl_engine_fill(struct sk_buff *skb,
-				const struct mpnic_engine *eng,
-				u32 portid, u32 seq, int flags)
+static int mpnic_nl_engine_fill(const struct mpnic_nl_msg *msg,
+				const struct mpnic_engine *eng)
 {
+	struct sk_buff *skb = msg->skb;
 	struct mpnic_engine_stats es;
 	void *hdr;
 
 	mpnic_engine_get_stats(eng, &es);
-	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags,
-			  MPNIC_CMD_ENGINE_GET);
+	hdr = mpnic_nl_msg_begin(msg, MPNIC_CMD_ENGINE_GET, MPNIC_A_ENGINE_CARD_ID,
+				 eng->card);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, MPNIC_A_ENGINE_CARD_ID, eng->card->id) ||
-	    nla_put_u32(skb, MPNIC_A_ENGINE_ID, eng->id) ||
+	if (nla_put_u32(skb, MPNIC_A_ENGINE_ID, eng->id) ||
 	    nla_put_u32(skb, MPNIC_A_ENGINE_CPU, READ_ONCE(eng->cpu)) ||
 	    nla_put_u32(skb, MPNIC_A_ENGINE_PROFILE, READ_ONCE(eng->profile)) ||
 	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_RX_FRAMES, es.rx_frames, 0) ||
@@ -143,34 +195,29 @@ static int mpnic_nl_engine_fill(struct sk_buff *skb,
 	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_RESTARTS, es.restarts, 0) ||
 	    nla_put_u8(skb, MPNIC_A_ENGINE_STALLED,
 		       READ_ONCE(eng->fault_stall)))
-		goto err_cancel_msg;
+		return mpnic_nl_msg_cancel(msg, hdr);
 	genlmsg_end(skb, hdr);
 	return 0;
-
-err_cancel_msg:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
 }
 
 static_assert((int)MPNIC_FLOW_STATE_CLOSED == (int)MPNIC_TCP_CLOSED);
 static_assert((int)MPNIC_FLOW_STATE_ESTABLISHED == (int)MPNIC_TCP_ESTABLISHED);
 
 /* One flow; the caller holds the engine's flows_lock */
-static int mpnic_nl_flow_fill(struct sk_buff *skb,
-			      const struct mpnic_engine *eng, u32 idx,
-			      u32 now, u32 portid, u32 seq, int flags)
+static int mpnic_nl_flow_fill(const struct mpnic_nl_msg *msg,
+			      const struct mpnic_engine *eng, u32 idx, u32 now)
 {
 	const struct mpnic_flow_entry *fe = &eng->flows.entries[idx];
 	const struct mpnic_flow_key *k = &fe->key;
 	int alen = k->l3 == 4 ? 4 : 16;
+	struct sk_buff *skb = msg->skb;
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags,
-			  MPNIC_CMD_FLOW_GET);
+	hdr = mpnic_nl_msg_begin(msg, MPNIC_CMD_FLOW_GET, MPNIC_A_FLOW_CARD_ID,
+				 eng->card);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, MPNIC_A_FLOW_CARD_ID, eng->card->id) ||
-	    nla_put_u32(skb, MPNIC_A_FLOW_ENGINE_ID, eng->id) ||
+	if (nla_put_u32(skb, MPNIC_A_FLOW_ENGINE_ID, eng->id) ||
 	    nla_put_u32(skb, MPNIC_A_FLOW_INDEX, idx) ||
 	    nla_put_u8(skb, MPNIC_A_FLOW_FAMILY,
 		       k->l3 == 4 ? AF_INET : AF_INET6) ||
@@ -190,33 +237,23 @@ static int mpnic_nl_flow_fill(struct sk_buff *skb,
 			      fe->bytes[MPNIC_DIR_OUT], 0) ||
 	    nla_put_u32(skb, MPNIC_A_FLOW_IDLE, now - fe->last_seen) ||
 	    nla_put_u32(skb, MPNIC_A_FLOW_PORT, k->port))
-		goto err_cancel_msg;
+		return mpnic_nl_msg_cancel(msg, hdr);
 	genlmsg_end(skb, hdr);
 	return 0;
-
-err_cancel_msg:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
 }
 
-/* A do's end: send the reply filled under the lock, or drop it on @err */
-static int mpnic_nl_reply(struct sk_buff *rsp, struct genl_info *info, int err)
-{
-	if (err) {
-		nlmsg_free(rsp);
-		return err;
-	}
-	return genlmsg_reply(rsp, info);
-}
-
-/* The attributes that name a do's card and engine, by command */
+/*
+ * The attributes that name a do's card and the engine or port on it (the
+ * unit), by command
+ */
 static const struct {
 	u32 card;
-	u32 engine;
+	u32 unit;
+	bool port;
 } mpnic_nl_do_ids[MPNIC_CMD_MAX + 1] = {
 	[MPNIC_CMD_CARD_GET]	= { MPNIC_A_CARD_ID },
 	[MPNIC_CMD_CARD_DEL]	= { MPNIC_A_CARD_ID },
-	[MPNIC_CMD_PORT_GET]	= { MPNIC_A_PORT_CARD_ID },
+	[MPNIC_CMD_PORT_GET]	= { MPNIC_A_PORT_CARD_ID, MPNIC_A_PORT_INDEX, true },
 	[MPNIC_CMD_ENGINE_GET]	= { MPNIC_A_ENGINE_CARD_ID, MPNIC_A_ENGINE_ID },
 	[MPNIC_CMD_ENGINE_SET]	= { MPNIC_A_ENGINE_CARD_ID, MPNIC_A_ENGINE_ID },
 	[MPNIC_CMD_FLOW_GET]	= { MPNIC_A_FLOW_CARD_ID,
@@ -226,37 +263,39 @@ static const struct {
 };
 
 /*
- * Take mpnic_cards_lock and find the do's card, and its engine if the
- * command names one, for the handler: info->user_ptr[0] is the card, [1]
- * the engine. The lock stays held until post_doit, unless the lookup
- * fails.
+ * Take mpnic_cards_lock and find the do's card, and its engine or port if
+ * the command names one, for the handler: info->user_ptr[0] is the card,
+ * [1] the engine or port. The lock stays held until post_doit, unless the
+ * lookup fails.
  */
 int mpnic_nl_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 		      struct genl_info *info)
 {
-	u32 card_attr = mpnic_nl_do_ids[ops->cmd].card;
-	u32 eng_attr = mpnic_nl_do_ids[ops->cmd].engine;
-	struct mpnic_engine *eng;
+	u32 unit_attr = mpnic_nl_do_ids[ops->cmd].unit;
 	struct mpnic_card *card;
+	void *unit = NULL;
+	int err;
 
 	mutex_lock(&mpnic_cards_lock);
-	if (eng_attr) {
-		eng = mpnic_nl_engine_get(info, card_attr, eng_attr);
-		if (IS_ERR(eng)) {
-			mutex_unlock(&mpnic_cards_lock);
-			return PTR_ERR(eng);
-		}
-		info->user_ptr[0] = eng->card;
-		info->user_ptr[1] = eng;
-		return 0;
-	}
-	card = mpnic_nl_card_get(info, card_attr);
+	card = mpnic_nl_card_get(info, mpnic_nl_do_ids[ops->cmd].card);
 	if (IS_ERR(card)) {
-		mutex_unlock(&mpnic_cards_lock);
-		return PTR_ERR(card);
+		err = PTR_ERR(card);
+		goto err_unlock;
+	}
+	if (unit_attr)
+		unit = mpnic_nl_unit_get(info, card, unit_attr,
+					 mpnic_nl_do_ids[ops->cmd].port);
+	if (IS_ERR(unit)) {
+		err = PTR_ERR(unit);
+		goto err_unlock;
 	}
 	info->user_ptr[0] = card;
+	info->user_ptr[1] = unit;
 	return 0;
+
+err_unlock:
+	mutex_unlock(&mpnic_cards_lock);
+	return err;
 }
 
 /* RTNL comes before mpnic_cards_lock */
@@ -285,21 +324,8 @@ void mpnic_nl_post_doit_rtnl(const struct genl_split_ops *ops,
 	rtnl_unlock();
 }
 
-int mpnic_nl_card_get_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct sk_buff *rsp;
-	int err;
-
-	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!rsp)
-		return -ENOMEM;
-	err = mpnic_nl_card_fill(rsp, info->user_ptr[0], genl_info_net(info),
-				 info->snd_portid, info->snd_seq, 0);
-	return mpnic_nl_reply(rsp, info, err);
-}
-
 /* One card's part of a dump, from the dump's place in it */
-typedef int (*mpnic_nl_card_dump_t)(struct sk_buff *skb,
+typedef int (*mpnic_nl_card_dump_t)(const struct mpnic_nl_msg *msg,
 				    struct netlink_callback *cb,
 				    struct mpnic_card *card);
 
@@ -321,6 +347,13 @@ static int mpnic_nl_dump_cards(struct sk_buff *skb, struct netlink_callback *cb,
 	const struct nlattr *only = only_attr ? genl_info_dump(cb)->attrs[only_attr] : NULL;
 	struct mpnic_nl_dump_ctx *ctx = mpnic_nl_dump_ctx(cb);
 	struct net *net = sock_net(skb->sk);
+	const struct mpnic_nl_msg msg = {
+		.skb	= skb,
+		.net	= net,
+		.portid	= NETLINK_CB(cb->skb).portid,
+		.seq	= cb->nlh->nlmsg_seq,
+		.flags	= NLM_F_MULTI,
+	};
 	struct mpnic_card *card;
 	int err = 0;
 
@@ -332,7 +365,7 @@ static int mpnic_nl_dump_cards(struct sk_buff *skb, struct netlink_callback *cb,
 		if (card->id != ctx->card)
 			mpnic_nl_dump_ctx_restart(ctx);
 		ctx->card = card->id;
-		err = dump(skb, cb, card);
+		err = dump(&msg, cb, card);
 		if (err)
 			break;
 		ctx->card = card->id + 1;
@@ -342,12 +375,10 @@ static int mpnic_nl_dump_cards(struct sk_buff *skb, struct netlink_callback *cb,
 	return err == -EMSGSIZE && skb->len ? skb->len : err;
 }
 
-static int mpnic_nl_card_dump(struct sk_buff *skb, struct netlink_callback *cb,
-			      struct mpnic_card *card)
+static int mpnic_nl_card_dump(const struct mpnic_nl_msg *msg,
+			      struct netlink_callback *cb, struct mpnic_card *card)
 {
-	return mpnic_nl_card_fill(skb, card, sock_net(skb->sk),
-				  NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, NLM_F_MULTI);
+	return mpnic_nl_card_fill(msg, card);
 }
 
 int mpnic_nl_card_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
@@ -355,29 +386,22 @@ int mpnic_nl_card_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return mpnic_nl_dump_cards(skb, cb, 0, mpnic_nl_card_dump);
 }
 
-int mpnic_nl_engine_get_doit(struct sk_buff *skb, struct genl_info *info)
+int mpnic_nl_card_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sk_buff *rsp;
-	int err;
+	struct mpnic_nl_msg msg;
 
-	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!rsp)
-		return -ENOMEM;
-	err = mpnic_nl_engine_fill(rsp, info->user_ptr[1], info->snd_portid,
-				   info->snd_seq, 0);
-	return mpnic_nl_reply(rsp, info, err);
+	return mpnic_nl_reply_new(&msg, info) ?:
+	       mpnic_nl_reply(&msg, info, mpnic_nl_card_fill(&msg, info->user_ptr[0]));
 }
 
-static int mpnic_nl_engine_dump(struct sk_buff *skb, struct netlink_callback *cb,
-				struct mpnic_card *card)
+static int mpnic_nl_engine_dump(const struct mpnic_nl_msg *msg,
+				struct netlink_callback *cb, struct mpnic_card *card)
 {
 	struct mpnic_nl_dump_ctx *ctx = mpnic_nl_dump_ctx(cb);
 	int err;
 
 	for (; ctx->engine < card->num_engines; ctx->engine++) {
-		err = mpnic_nl_engine_fill(skb, card->engines[ctx->engine],
-					   NETLINK_CB(cb->skb).portid,
-					   cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		err = mpnic_nl_engine_fill(msg, card->engines[ctx->engine]);
 		if (err)
 			return err;
 	}
@@ -387,6 +411,14 @@ static int mpnic_nl_engine_dump(struct sk_buff *skb, struct netlink_callback *cb
 int mpnic_nl_engine_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return mpnic_nl_dump_cards(skb, cb, MPNIC_A_ENGINE_CARD_ID, mpnic_nl_engine_dump);
+}
+
+int mpnic_nl_engine_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mpnic_nl_msg msg;
+
+	return mpnic_nl_reply_new(&msg, info) ?:
+	       mpnic_nl_reply(&msg, info, mpnic_nl_engine_fill(&msg, info->user_ptr[1]));
 }
 
 int mpnic_nl_engine_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -434,21 +466,19 @@ static bool mpnic_nl_flow_live(const struct mpnic_flow_table *tbl, u32 idx)
 int mpnic_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mpnic_engine *eng = info->user_ptr[1];
-	struct sk_buff *rsp;
+	struct mpnic_nl_msg msg;
 	u32 idx;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, MPNIC_A_FLOW_INDEX))
 		return -EINVAL;
 	idx = nla_get_u32(info->attrs[MPNIC_A_FLOW_INDEX]);
-	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!rsp)
-		return -ENOMEM;
+	err = mpnic_nl_reply_new(&msg, info);
+	if (err)
+		return err;
 	spin_lock(&eng->flows_lock);
 	if (idx < eng->flows.max && mpnic_nl_flow_live(&eng->flows, idx)) {
-		err = mpnic_nl_flow_fill(rsp, eng, idx,
-					 (u32)ktime_get_seconds(),
-					 info->snd_portid, info->snd_seq, 0);
+		err = mpnic_nl_flow_fill(&msg, eng, idx, (u32)ktime_get_seconds());
 	} else {
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    info->attrs[MPNIC_A_FLOW_INDEX],
@@ -456,14 +486,13 @@ int mpnic_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 	}
 	spin_unlock(&eng->flows_lock);
-	return mpnic_nl_reply(rsp, info, err);
+	return mpnic_nl_reply(&msg, info, err);
 }
 
 /* Dump one engine's flows from ctx->bucket/ctx->pos on. */
-static int mpnic_nl_flow_dump_engine(struct sk_buff *skb,
+static int mpnic_nl_flow_dump_engine(const struct mpnic_nl_msg *msg,
 				     struct mpnic_engine *eng,
-				     struct mpnic_nl_dump_ctx *ctx,
-				     struct netlink_callback *cb)
+				     struct mpnic_nl_dump_ctx *ctx)
 {
 	const struct mpnic_flow_table *tbl = &eng->flows;
 	u32 now = (u32)ktime_get_seconds();
@@ -477,10 +506,7 @@ static int mpnic_nl_flow_dump_engine(struct sk_buff *skb,
 		     i = tbl->entries[i - 1].next, pos++) {
 			if (pos < ctx->pos)
 				continue;
-			err = mpnic_nl_flow_fill(skb, eng, i - 1, now,
-						 NETLINK_CB(cb->skb).portid,
-						 cb->nlh->nlmsg_seq,
-						 NLM_F_MULTI);
+			err = mpnic_nl_flow_fill(msg, eng, i - 1, now);
 			if (err)
 				goto out_unlock;
 			ctx->pos = pos + 1;
@@ -491,8 +517,8 @@ out_unlock:
 	return err;
 }
 
-static int mpnic_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb,
-			      struct mpnic_card *card)
+static int mpnic_nl_flow_dump(const struct mpnic_nl_msg *msg,
+			      struct netlink_callback *cb, struct mpnic_card *card)
 {
 	struct nlattr *eng_attr = genl_info_dump(cb)->attrs[MPNIC_A_FLOW_ENGINE_ID];
 	struct mpnic_nl_dump_ctx *ctx = mpnic_nl_dump_ctx(cb);
@@ -501,7 +527,7 @@ static int mpnic_nl_flow_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	for (; ctx->engine < card->num_engines; ctx->engine++) {
 		if (eng_attr && ctx->engine != nla_get_u32(eng_attr))
 			continue;
-		err = mpnic_nl_flow_dump_engine(skb, card->engines[ctx->engine], ctx, cb);
+		err = mpnic_nl_flow_dump_engine(msg, card->engines[ctx->engine], ctx);
 		if (err)
 			return err;
 		ctx->bucket = 0;
@@ -540,7 +566,7 @@ int mpnic_nl_card_new_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *cpus_attr = info->attrs[MPNIC_A_CARD_CPUS];
 	u64 mem = MPNIC_CARD_MEM_DEFAULT;
 	struct mpnic_card *card;
-	struct sk_buff *rsp;
+	struct mpnic_nl_msg msg;
 	cpumask_var_t cpus;	/* an array, not a pointer, without OFFSTACK */
 	u32 engines = 0;
 	int err;
@@ -564,23 +590,20 @@ int mpnic_nl_card_new_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -EINVAL;
 		goto out_free_cpus;
 	}
-	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!rsp) {
-		err = -ENOMEM;
+	err = mpnic_nl_reply_new(&msg, info);
+	if (err)
 		goto out_free_cpus;
-	}
 	card = mpnic_card_create(engines, mem, cpus_attr ? cpus : NULL,
 				 genl_info_net(info), info->extack);
 	if (IS_ERR(card)) {
 		err = PTR_ERR(card);
-		nlmsg_free(rsp);
+		nlmsg_free(msg.skb);
 		goto out_free_cpus;
 	}
 	mutex_lock(&mpnic_cards_lock);
-	err = mpnic_nl_card_fill(rsp, card, genl_info_net(info),
-				 info->snd_portid, info->snd_seq, 0);
+	err = mpnic_nl_card_fill(&msg, card);
 	mutex_unlock(&mpnic_cards_lock);
-	err = mpnic_nl_reply(rsp, info, err);
+	err = mpnic_nl_reply(&msg, info, err);
 out_free_cpus:
 	free_cpumask_var(cpus);
 	return err;
@@ -612,61 +635,29 @@ int mpnic_nl_card_del_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-static int mpnic_nl_port_fill(struct sk_buff *skb,
-			      const struct mpnic_port *port,
-			      const struct net *net, u32 portid, u32 seq,
-			      int flags)
+static int mpnic_nl_port_fill(const struct mpnic_nl_msg *msg,
+			      const struct mpnic_port *port)
 {
 	const struct net_device *dev = port->netdev;
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &mpnic_nl_family, flags,
-			  MPNIC_CMD_PORT_GET);
+	hdr = mpnic_nl_msg_begin(msg, MPNIC_CMD_PORT_GET, MPNIC_A_PORT_CARD_ID,
+				 port->card);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, MPNIC_A_PORT_CARD_ID, port->card->id) ||
-	    nla_put_u32(skb, MPNIC_A_PORT_INDEX, port->idx))
-		goto err_cancel_msg;
+	if (nla_put_u32(msg->skb, MPNIC_A_PORT_INDEX, port->idx))
+		return mpnic_nl_msg_cancel(msg, hdr);
 	/* A port in another namespace has no index nor name here */
-	if (net_eq(dev_net(dev), net) &&
-	    (nla_put_u32(skb, MPNIC_A_PORT_IFINDEX, dev->ifindex) ||
-	     nla_put_string(skb, MPNIC_A_PORT_IFNAME, dev->name)))
-		goto err_cancel_msg;
-	genlmsg_end(skb, hdr);
+	if (net_eq(dev_net(dev), msg->net) &&
+	    (nla_put_u32(msg->skb, MPNIC_A_PORT_IFINDEX, dev->ifindex) ||
+	     nla_put_string(msg->skb, MPNIC_A_PORT_IFNAME, dev->name)))
+		return mpnic_nl_msg_cancel(msg, hdr);
+	genlmsg_end(msg->skb, hdr);
 	return 0;
-
-err_cancel_msg:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
 }
 
-int mpnic_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mpnic_card *card = info->user_ptr[0];
-	struct sk_buff *rsp;
-	u32 idx;
-	int err;
-
-	if (GENL_REQ_ATTR_CHECK(info, MPNIC_A_PORT_INDEX))
-		return -EINVAL;
-	idx = nla_get_u32(info->attrs[MPNIC_A_PORT_INDEX]);
-	if (idx >= MPNIC_MAX_PORTS || !card->ports[idx]) {
-		NL_SET_ERR_MSG_ATTR(info->extack,
-				    info->attrs[MPNIC_A_PORT_INDEX],
-				    "No such port on the card");
-		return -ENOENT;
-	}
-	rsp = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!rsp)
-		return -ENOMEM;
-	/* RTNL (pre_doit) keeps the interface names steady while copied */
-	err = mpnic_nl_port_fill(rsp, card->ports[idx], genl_info_net(info),
-				 info->snd_portid, info->snd_seq, 0);
-	return mpnic_nl_reply(rsp, info, err);
-}
-
-static int mpnic_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb,
-			      struct mpnic_card *card)
+static int mpnic_nl_port_dump(const struct mpnic_nl_msg *msg,
+			      struct netlink_callback *cb, struct mpnic_card *card)
 {
 	struct mpnic_nl_dump_ctx *ctx = mpnic_nl_dump_ctx(cb);
 	int err;
@@ -676,9 +667,7 @@ static int mpnic_nl_port_dump(struct sk_buff *skb, struct netlink_callback *cb,
 
 		if (!port)
 			continue;
-		err = mpnic_nl_port_fill(skb, port, sock_net(skb->sk),
-					 NETLINK_CB(cb->skb).portid,
-					 cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		err = mpnic_nl_port_fill(msg, port);
 		if (err)
 			return err;
 	}
@@ -694,6 +683,15 @@ int mpnic_nl_port_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	err = mpnic_nl_dump_cards(skb, cb, MPNIC_A_PORT_CARD_ID, mpnic_nl_port_dump);
 	rtnl_unlock();
 	return err;
+}
+
+/* RTNL (pre_doit) keeps the interface names steady while copied */
+int mpnic_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mpnic_nl_msg msg;
+
+	return mpnic_nl_reply_new(&msg, info) ?:
+	       mpnic_nl_reply(&msg, info, mpnic_nl_port_fill(&msg, info->user_ptr[1]));
 }
 
 int mpnic_nl_init(void)

@@ -25,39 +25,38 @@ static void mpnic_qstats_engine(const struct mpnic_hq *hq, struct mpnic_engine_s
 		memset(es, 0, sizeof(*es));
 }
 
-static void mpnic_qstats_rx_add(const struct mpnic_hq *hq, struct netdev_queue_stats_rx *rx)
+/* Add queue @hq's counters to @rx and @tx */
+static void mpnic_qstats_add(const struct mpnic_hq *hq, struct netdev_queue_stats_rx *rx,
+			     struct netdev_queue_stats_tx *tx)
 {
 	struct mpnic_engine_stats es;
 	struct mpnic_hq_stats hs;
 
 	mpnic_hq_get_stats(hq, &hs);
-	mpnic_qstats_engine(hq, &es);
 	rx->packets += hs.rx_packets;
 	rx->bytes += hs.rx_bytes;
 	rx->alloc_fail += hs.rx_alloc_fail + hs.rx_refill_fail;
-	rx->hw_drops += mpnic_qstats_engine_drops(&es);
-	rx->hw_drop_overruns += es.rx_missed;
-	rx->csum_bad += es.in_ip_csum_errors + es.in_csum_errors;
 	rx->hw_gro_packets += hs.rx_hw_gro_packets;
 	rx->hw_gro_wire_packets += hs.rx_hw_gro_wire_packets;
-}
-
-static void mpnic_qstats_tx_add(const struct mpnic_hq *hq, struct netdev_queue_stats_tx *tx)
-{
-	struct mpnic_engine_stats es;
-	struct mpnic_hq_stats hs;
-
-	mpnic_hq_get_stats(hq, &hs);
-	mpnic_qstats_engine(hq, &es);
 	tx->packets += hs.tx_packets;
 	tx->bytes += hs.tx_bytes;
 	tx->hw_drops += hs.tx_dropped;
+	/* What the queue's engine dropped, and offloaded, of its frames */
+	mpnic_qstats_engine(hq, &es);
+	rx->hw_drops += mpnic_qstats_engine_drops(&es);
+	rx->hw_drop_overruns += es.rx_missed;
+	rx->csum_bad += es.in_ip_csum_errors + es.in_csum_errors;
 	tx->needs_csum += es.tx_csum_partial + es.tx_tso;
 	tx->hw_gso_packets += es.tx_tso;
 	tx->hw_gso_wire_packets += es.tx_tso_segs;
 }
 
-static void mpnic_qstats_rx_zero(struct netdev_queue_stats_rx *rx)
+/*
+ * The counters mpnic_qstats_add() adds to, from 0; the core leaves the
+ * others unset, so that they are not reported
+ */
+static void mpnic_qstats_zero(struct netdev_queue_stats_rx *rx,
+			      struct netdev_queue_stats_tx *tx)
 {
 	rx->packets = 0;
 	rx->bytes = 0;
@@ -67,10 +66,6 @@ static void mpnic_qstats_rx_zero(struct netdev_queue_stats_rx *rx)
 	rx->csum_bad = 0;
 	rx->hw_gro_packets = 0;
 	rx->hw_gro_wire_packets = 0;
-}
-
-static void mpnic_qstats_tx_zero(struct netdev_queue_stats_tx *tx)
-{
 	tx->packets = 0;
 	tx->bytes = 0;
 	tx->hw_drops = 0;
@@ -79,22 +74,31 @@ static void mpnic_qstats_tx_zero(struct netdev_queue_stats_tx *tx)
 	tx->hw_gso_wire_packets = 0;
 }
 
-static void mpnic_qstats_get_rx(struct net_device *dev, int idx,
-				struct netdev_queue_stats_rx *rx)
+/* Queue @idx: get_queue_stats_rx and _tx each take their half */
+static void mpnic_qstats_get_queue(struct net_device *dev, int idx,
+				   struct netdev_queue_stats_rx *rx,
+				   struct netdev_queue_stats_tx *tx)
 {
 	struct mpnic_port *port = netdev_priv(dev);
 
-	mpnic_qstats_rx_zero(rx);
-	mpnic_qstats_rx_add(&port->hqs[idx], rx);
+	mpnic_qstats_zero(rx, tx);
+	mpnic_qstats_add(&port->hqs[idx], rx, tx);
+}
+
+static void mpnic_qstats_get_rx(struct net_device *dev, int idx,
+				struct netdev_queue_stats_rx *rx)
+{
+	struct netdev_queue_stats_tx tx;
+
+	mpnic_qstats_get_queue(dev, idx, rx, &tx);
 }
 
 static void mpnic_qstats_get_tx(struct net_device *dev, int idx,
 				struct netdev_queue_stats_tx *tx)
 {
-	struct mpnic_port *port = netdev_priv(dev);
+	struct netdev_queue_stats_rx rx;
 
-	mpnic_qstats_tx_zero(tx);
-	mpnic_qstats_tx_add(&port->hqs[idx], tx);
+	mpnic_qstats_get_queue(dev, idx, &rx, tx);
 }
 
 /*
@@ -109,12 +113,9 @@ static void mpnic_qstats_get_base(struct net_device *dev, struct netdev_queue_st
 	u32 i;
 
 	ASSERT_RTNL();
-	mpnic_qstats_rx_zero(rx);
-	mpnic_qstats_tx_zero(tx);
-	for (i = port->num_hqs; i < MPNIC_MAX_ENGINES; i++) {
-		mpnic_qstats_rx_add(&port->hqs[i], rx);
-		mpnic_qstats_tx_add(&port->hqs[i], tx);
-	}
+	mpnic_qstats_zero(rx, tx);
+	for (i = port->num_hqs; i < MPNIC_MAX_ENGINES; i++)
+		mpnic_qstats_add(&port->hqs[i], rx, tx);
 	mpnic_dispatch_get_stats(port, &ds);
 	rx->hw_drops += ds.rx_port_down + ds.rx_runt + ds.rx_oversize +
 			ds.rx_card_mem_exhausted + ds.rx_engine_ring_full +

@@ -267,6 +267,31 @@ static int mpnic_hq_poll(struct napi_struct *napi, int budget)
 	return done;
 }
 
+/*
+ * A direction's rings: @ring of @esize entries the host posts, @cmpl of
+ * @cesize entries the engine completes, @count of each. Host memory: on
+ * the node of the CPU that opens the queue.
+ */
+static int mpnic_hq_rings_init(struct mpnic_ring *ring, u32 esize,
+			       struct mpnic_ring *cmpl, u32 cesize, u32 count)
+{
+	int err;
+
+	err = mpnic_ring_init(ring, count, esize, NUMA_NO_NODE);
+	if (err)
+		return err;
+	err = mpnic_ring_init(cmpl, count, cesize, NUMA_NO_NODE);
+	if (err)
+		mpnic_ring_free(ring);
+	return err;
+}
+
+static void mpnic_hq_rings_free(struct mpnic_ring *ring, struct mpnic_ring *cmpl)
+{
+	mpnic_ring_free(cmpl);
+	mpnic_ring_free(ring);
+}
+
 static int mpnic_hq_open(struct mpnic_port *port, struct mpnic_hq *hq)
 {
 	struct net_device *dev = port->netdev;
@@ -280,23 +305,14 @@ static int mpnic_hq_open(struct mpnic_port *port, struct mpnic_hq *hq)
 	hq->rx_outstanding = 0;
 	hq->tx_cleaned = 0;
 
-	/* Host memory: on the node of the CPU that opens the queue */
-	err = mpnic_ring_init(&hq->rx_post, port->rx_ring_size, sizeof(struct mpnic_rx_post),
-			      NUMA_NO_NODE);
+	err = mpnic_hq_rings_init(&hq->rx_post, sizeof(struct mpnic_rx_post), &hq->rx_cmpl,
+				  sizeof(struct mpnic_rx_cmpl), port->rx_ring_size);
 	if (err)
 		return err;
-	err = mpnic_ring_init(&hq->rx_cmpl, port->rx_ring_size, sizeof(struct mpnic_rx_cmpl),
-			      NUMA_NO_NODE);
+	err = mpnic_hq_rings_init(&hq->tx_ring, sizeof(struct mpnic_tx_desc), &hq->tx_cmpl,
+				  sizeof(struct mpnic_tx_cmpl), port->tx_ring_size);
 	if (err)
-		goto err_free_rx_post;
-	err = mpnic_ring_init(&hq->tx_ring, port->tx_ring_size, sizeof(struct mpnic_tx_desc),
-			      NUMA_NO_NODE);
-	if (err)
-		goto err_free_rx_cmpl;
-	err = mpnic_ring_init(&hq->tx_cmpl, port->tx_ring_size, sizeof(struct mpnic_tx_cmpl),
-			      NUMA_NO_NODE);
-	if (err)
-		goto err_free_tx_ring;
+		goto err_free_rx_rings;
 
 	pp.order = hq->rx_buf_order;
 	pp.pool_size = port->rx_ring_size;
@@ -305,7 +321,7 @@ static int mpnic_hq_open(struct mpnic_port *port, struct mpnic_hq *hq)
 	hq->pp = page_pool_create(&pp);
 	if (IS_ERR(hq->pp)) {
 		err = PTR_ERR(hq->pp);
-		goto err_free_tx_cmpl;
+		goto err_free_tx_rings;
 	}
 
 	netif_napi_add(dev, &hq->napi, mpnic_hq_poll);
@@ -321,14 +337,10 @@ static int mpnic_hq_open(struct mpnic_port *port, struct mpnic_hq *hq)
 	netif_queue_set_napi(dev, hq->idx, NETDEV_QUEUE_TYPE_TX, &hq->napi);
 	return 0;
 
-err_free_tx_cmpl:
-	mpnic_ring_free(&hq->tx_cmpl);
-err_free_tx_ring:
-	mpnic_ring_free(&hq->tx_ring);
-err_free_rx_cmpl:
-	mpnic_ring_free(&hq->rx_cmpl);
-err_free_rx_post:
-	mpnic_ring_free(&hq->rx_post);
+err_free_tx_rings:
+	mpnic_hq_rings_free(&hq->tx_ring, &hq->tx_cmpl);
+err_free_rx_rings:
+	mpnic_hq_rings_free(&hq->rx_post, &hq->rx_cmpl);
 	return err;
 }
 
@@ -370,10 +382,8 @@ static void mpnic_hq_close(struct mpnic_hq *hq)
 	netif_napi_del(&hq->napi);
 	page_pool_destroy(hq->pp);
 	hq->pp = NULL;
-	mpnic_ring_free(&hq->tx_cmpl);
-	mpnic_ring_free(&hq->tx_ring);
-	mpnic_ring_free(&hq->rx_cmpl);
-	mpnic_ring_free(&hq->rx_post);
+	mpnic_hq_rings_free(&hq->tx_ring, &hq->tx_cmpl);
+	mpnic_hq_rings_free(&hq->rx_post, &hq->rx_cmpl);
 }
 
 /**
