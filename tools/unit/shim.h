@@ -27,8 +27,9 @@ typedef uint32_t __be32;
 #define U16_MAX			((u16)~0U)
 #define U32_MAX			((u32)~0U)
 #define U64_MAX			((u64)~0ULL)
-#define min_t(t, a, b)		((t)(a) < (t)(b) ? (t)(a) : (t)(b))
-#define max_t(t, a, b)		((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+/* each argument evaluated once, as the kernel's */
+#define min_t(t, a, b)		({ t min_a_ = (a), min_b_ = (b); min_a_ < min_b_ ? min_a_ : min_b_; })
+#define max_t(t, a, b)		({ t max_a_ = (a), max_b_ = (b); max_a_ > max_b_ ? max_a_ : max_b_; })
 #define ____cacheline_aligned_in_smp __attribute__((aligned(64)))
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
