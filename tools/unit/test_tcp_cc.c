@@ -19,18 +19,18 @@ static void test_cc(void)
 	mpnic_tcp_cc_init(&cc, mss, 4 * mss, 6 * mss, una);
 	UNIT_OK(cc.cwnd == 4 * mss && cc.ssthresh == 6 * mss, "cc: the handoff's cwnd, ssthresh");
 	una += 3000;
-	mpnic_tcp_cc_ack(&cc, una, 3000, 1000, mss);
+	mpnic_tcp_cc_ack(&cc, una, 3000, 1000, mss, true);
 	UNIT_OK(cc.cwnd == 5 * mss, "cc: slow start: an ACK of 3 segments adds one (L = 1 SMSS)");
 	una += 1000;
-	mpnic_tcp_cc_ack(&cc, una, 1000, 1000, mss);
+	mpnic_tcp_cc_ack(&cc, una, 1000, 1000, mss, true);
 	UNIT_OK(cc.cwnd == 6 * mss, "cc: slow start reaches ssthresh");
 	for (i = 0; i < 5; i++) {
 		una += 1000;
-		mpnic_tcp_cc_ack(&cc, una, 1000, 5000, mss);
+		mpnic_tcp_cc_ack(&cc, una, 1000, 5000, mss, true);
 	}
 	UNIT_OK(cc.cwnd == 6 * mss, "cc: congestion avoidance: 5 of 6 segments add nothing yet");
 	una += 1000;
-	mpnic_tcp_cc_ack(&cc, una, 1000, 5000, mss);
+	mpnic_tcp_cc_ack(&cc, una, 1000, 5000, mss, true);
 	UNIT_OK(cc.cwnd == 7 * mss && cc.ca_acked == 0,
 		"cc: congestion avoidance: one cwnd of bytes adds one segment");
 
@@ -46,11 +46,11 @@ static void test_cc(void)
 	rx = mpnic_tcp_cc_dupack(&cc, una, una + 10000, 10000, mss);
 	UNIT_OK(!rx && cc.cwnd == 9000, "cc: dup ACK in recovery inflates by one segment");
 	una += 4000;
-	rx = mpnic_tcp_cc_ack(&cc, una, 4000, 6000, mss);
+	rx = mpnic_tcp_cc_ack(&cc, una, 4000, 6000, mss, true);
 	UNIT_OK(rx && cc.in_recovery && cc.cwnd == 6000,
 		"cc: partial ACK: retransmit, deflate by 4, add 1 (RFC 6582 3.2 (5))");
 	una += 6000;
-	rx = mpnic_tcp_cc_ack(&cc, una, 6000, 0, mss);
+	rx = mpnic_tcp_cc_ack(&cc, una, 6000, 0, mss, true);
 	UNIT_OK(!rx && !cc.in_recovery && cc.cwnd == 2000,
 		"cc: full ACK exits: cwnd = min(ssthresh, flight + 1 segment)");
 	for (i = 0; i < 3; i++)
@@ -64,8 +64,11 @@ static void test_cc(void)
 	mpnic_tcp_cc_rto(&cc, una + 1000, 1000, mss);
 	UNIT_OK(cc.ssthresh == 2 * mss, "cc: RTO: ssthresh at least 2 segments");
 	una += 1000;
-	mpnic_tcp_cc_ack(&cc, una, 1000, 0, mss);
+	mpnic_tcp_cc_ack(&cc, una, 1000, 0, mss, true);
 	UNIT_OK(cc.cwnd == 2 * mss, "cc: after an RTO: slow start again");
+	una += 1000;
+	mpnic_tcp_cc_ack(&cc, una, 1000, 0, mss, false);
+	UNIT_OK(cc.cwnd == 2 * mss, "cc: not cwnd-limited: no growth (RFC 7661)");
 }
 
 int main(void)

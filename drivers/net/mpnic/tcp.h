@@ -296,7 +296,8 @@ u32 mpnic_tcp_rto(const struct mpnic_tcp_rtt *rtt);
 
 /* tcp_cc.c */
 void mpnic_tcp_cc_init(struct mpnic_tcp_cc *cc, u32 mss, u32 cwnd, u32 ssthresh, u32 snd_una);
-bool mpnic_tcp_cc_ack(struct mpnic_tcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss);
+bool mpnic_tcp_cc_ack(struct mpnic_tcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss,
+		      bool limited);
 bool mpnic_tcp_cc_dupack(struct mpnic_tcp_cc *cc, u32 ack, u32 snd_max, u32 flight, u32 mss);
 void mpnic_tcp_cc_rto(struct mpnic_tcp_cc *cc, u32 snd_max, u32 flight, u32 mss);
 

@@ -9,7 +9,7 @@
 #include "tcp.h"
 
 /* cwnd never grows past what a u32 sequence space can have in flight */
-#define MPNIC_TCP_CWND_MAX	(1U << 30)
+#define MPNIC_TCP_CWND_MAX	BIT(30)
 
 /* RFC 5681 (4): half the flight, at least two segments */
 static u32 mpnic_tcp_cc_half(u32 flight, u32 mss)
@@ -35,10 +35,13 @@ void mpnic_tcp_cc_init(struct mpnic_tcp_cc *cc, u32 mss, u32 cwnd, u32 ssthresh,
  * @acked: bytes it acknowledged
  * @flight: bytes still in flight after it
  * @mss: the sender's MSS
+ * @limited: the flight before it used cwnd (RFC 7661: an idle or
+ *	application-limited sender does not grow cwnd)
  *
  * Return: true for a partial ACK in recovery: retransmit from @ack.
  */
-bool mpnic_tcp_cc_ack(struct mpnic_tcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss)
+bool mpnic_tcp_cc_ack(struct mpnic_tcp_cc *cc, u32 ack, u32 acked, u32 flight, u32 mss,
+		      bool limited)
 {
 	cc->dupacks = 0;
 	if (cc->in_recovery) {
@@ -55,6 +58,8 @@ bool mpnic_tcp_cc_ack(struct mpnic_tcp_cc *cc, u32 ack, u32 acked, u32 flight, u
 			cc->cwnd += mss;
 		return true;
 	}
+	if (!limited)
+		return false;
 	if (cc->cwnd < cc->ssthresh) {
 		cc->cwnd += min_t(u32, acked, mss);
 	} else {
