@@ -228,6 +228,7 @@ struct mpnic_tcb {
 	bool cork;
 	bool minshall;		/* Nagle per Minshall: one small segment in flight */
 	bool fin_queued;	/* fin_seq is ours */
+	bool orphan;		/* the host closed: data arriving now aborts */
 	bool ack_now;		/* a pure ACK is due */
 	bool rexmit_now;	/* retransmit from snd_una: fast retransmit, partial ACK */
 	bool probe_now;		/* a zero-window probe is due */
@@ -264,7 +265,8 @@ struct mpnic_tcb {
 	u64 time_wait_at;
 	u32 dack_us;
 	u32 time_wait_us;
-	u8 probes;		/* unanswered zero-window probes: persist backoff */
+	u8 probes;		/* zero-window probes since an ACK */
+	u8 retries;		/* RTOs since an ACK of new data */
 
 	struct mpnic_tcp_rtt rtt;
 	struct mpnic_tcp_cc cc;
@@ -319,7 +321,7 @@ void mpnic_tcp_input(struct mpnic_tcb *tcb, const struct mpnic_tcp_seg *seg, u64
 
 /* tcp_out.c */
 bool mpnic_tcp_output(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_seg_out *seg);
-u32 mpnic_tcp_rcv_window(const struct mpnic_tcb *tcb, u32 *adv);
+u32 mpnic_tcp_rcv_window(const struct mpnic_tcb *tcb);
 void mpnic_tcp_timer(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_out *out);
 u64 mpnic_tcp_next_deadline(const struct mpnic_tcb *tcb);
 void mpnic_tcp_arm(struct mpnic_tcb *tcb, u64 now);

@@ -34,6 +34,25 @@ static inline u32 mpnic_tcp_seq_max(u32 a, u32 b)
 	return mpnic_tcp_after(a, b) ? a : b;
 }
 
+/**
+ * mpnic_tcp_acceptable - RFC 9293 3.10.7.4's acceptability test
+ * @rcv_nxt: the next sequence number expected
+ * @rcv_wnd: the receive window
+ * @seq: the segment's first sequence number
+ * @len: its length, a FIN counting one
+ *
+ * Return: whether any of the segment lies in the window, per the four
+ * cases of the RFC's table (zero or not, for length and window).
+ */
+static inline bool mpnic_tcp_acceptable(u32 rcv_nxt, u32 rcv_wnd, u32 seq, u32 len)
+{
+	if (!rcv_wnd)
+		return !len && seq == rcv_nxt;
+	if (!len)
+		return seq - rcv_nxt < rcv_wnd;
+	return seq - rcv_nxt < rcv_wnd || seq + len - 1 - rcv_nxt < rcv_wnd;
+}
+
 /* A segment's 16-bit window field in bytes, with the sender's shift */
 static inline u32 mpnic_tcp_wnd_from_wire(u16 wnd, u8 shift)
 {
