@@ -45,6 +45,16 @@ static struct mpnic_tcp_seg peer(const struct mpnic_tcb *tcb, u32 len)
 	return s;
 }
 
+static int drain(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_seg_out *segs, int max);
+
+/* A fresh connection that was given @len bytes and sent what it would */
+static int setup_sent(struct mpnic_tcb *tcb, u32 len, struct mpnic_tcp_seg_out *out, int max)
+{
+	setup(tcb);
+	mpnic_tcp_write(tcb, payload, len);
+	return drain(tcb, T0, out, max);
+}
+
 static void in(struct mpnic_tcb *tcb, struct mpnic_tcp_seg *s, u64 now, struct mpnic_tcp_out *o)
 {
 	mpnic_tcp_input(tcb, s, now, o);
@@ -202,9 +212,7 @@ static void test_ack(void)
 	struct mpnic_tcb tcb;
 	int n;
 
-	setup(&tcb);
-	mpnic_tcp_write(&tcb, payload, 5000);
-	n = drain(&tcb, T0, out, 16);
+	n = setup_sent(&tcb, 5000, out, 16);
 	UNIT_OK(n == 5 && out[0].seq == ISS && out[4].seq == ISS + 4000 && out[4].len == 1000 &&
 		(out[4].flags & MPNIC_TH_PSH) && out[0].has_ts && out[0].tsval == 5000 + 7 &&
 		out[0].tsecr == 500 && tcb.snd_nxt == ISS + 5000 && tcb.rto_at == T0 + 1000000,
@@ -391,9 +399,7 @@ static void test_nagle(void)
 	struct mpnic_tcb tcb;
 	int n;
 
-	setup(&tcb);
-	mpnic_tcp_write(&tcb, payload, 100);
-	n = drain(&tcb, T0, out, 8);
+	n = setup_sent(&tcb, 100, out, 8);
 	UNIT_OK(n == 1 && out[0].len == 100, "nagle: a small segment with nothing in flight goes");
 	mpnic_tcp_write(&tcb, payload, 100);
 	n = drain(&tcb, T0, out, 8);
