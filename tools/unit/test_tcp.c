@@ -278,6 +278,10 @@ static void test_rto(void)
 		out[0].seq == ISS && out[0].retransmit && tcb.cc.cwnd == MSS &&
 		tcb.rto_at == T0 + 3000000,
 		"rto: go back to snd_una, one segment, timer doubled");
+	tcb.ack_now = true;
+	n = drain(&tcb, T0 + 1000000, out, 16);
+	UNIT_OK(n == 1 && !out[0].len && out[0].seq == ISS + 3000,
+		"rto: a pure ACK after going back is sent at snd_max, acceptable to the peer");
 	s = peer(&tcb, 0);
 	s.ack = ISS + 1000;
 	in(&tcb, &s, T0 + 1100000, &o);
@@ -287,6 +291,25 @@ static void test_rto(void)
 		mpnic_tcp_timer(&tcb, mpnic_tcp_next_deadline(&tcb), &o);
 	UNIT_OK(tcb.state == MPNIC_TCP_CLOSED && o.err == -ETIMEDOUT && i == 16,
 		"rto: the 16th expiry gives up: ETIMEDOUT");
+	/* Karn, fast retransmit: the timed segment is resent, its ACK is ambiguous */
+	setup(&tcb);
+	tcb.ts_on = false;
+	mpnic_tcp_write(&tcb, payload, 5000);
+	drain(&tcb, T0, out, 16);
+	s = peer(&tcb, 0);
+	s.has_ts = false;
+	for (i = 0; i < 3; i++)
+		in(&tcb, &s, T0 + 10000, &o);
+	n = drain(&tcb, T0 + 10000, out, 16);
+	s.ack = ISS + 5000;
+	in(&tcb, &s, T0 + 20000, &o);
+	UNIT_OK(n >= 1 && out[0].seq == ISS && out[0].retransmit && tcb.rtt.srtt_us == 0,
+		"rto: Karn: no sample from a segment fast-retransmitted");
+	mpnic_tcp_write(&tcb, payload, 1000);
+	drain(&tcb, T0 + 20000, out, 16);
+	s.ack = ISS + 6000;
+	in(&tcb, &s, T0 + 45000, &o);
+	UNIT_OK(tcb.rtt.srtt_us == 25000, "rto: without TS, a fresh segment is timed: 25 ms");
 }
 
 static void test_ooo_input(void)
