@@ -310,6 +310,13 @@ static void test_rto(void)
 	s.ack = ISS + 6000;
 	in(&tcb, &s, T0 + 45000, &o);
 	UNIT_OK(tcb.rtt.srtt_us == 25000, "rto: without TS, a fresh segment is timed: 25 ms");
+
+	setup_sent(&tcb, 3000, out, 16);
+	mpnic_tcp_timer(&tcb, tcb.rto_at, &o);
+	mpnic_tcp_close(&tcb, true, &o);
+	n = drain(&tcb, T0 + 1000000, out, 16);
+	UNIT_OK(n == 1 && (out[0].flags & MPNIC_TH_RST) && out[0].seq == ISS + 3000,
+		"rto: a RST after going back is sent at snd_max, where the peer expects it");
 }
 
 static void test_ooo_input(void)
