@@ -156,6 +156,7 @@ static void test_paws(void)
 
 static void test_rfc5961(void)
 {
+	struct mpnic_tcp_seg_out out[4];
 	struct mpnic_tcp_out o;
 	struct mpnic_tcp_seg s;
 	struct mpnic_tcb tcb;
@@ -200,8 +201,15 @@ static void test_rfc5961(void)
 		o.err == -ECONNRESET && tcb.state == MPNIC_TCP_CLOSED && tcb.stats.rst_in == 1,
 		"5961: RST at rcv_nxt: reset, ECONNRESET");
 	in(&tcb, &s, T0, &o);
-	UNIT_OK(o.verdict == MPNIC_TCP_DROP_CLOSED && mpnic_tcp_write(&tcb, payload, 1) == -EPIPE,
-		"closed: segments dropped, writes EPIPE");
+	UNIT_OK(o.verdict == MPNIC_TCP_DROP_CLOSED && !(o.act & MPNIC_TCP_ACT_RST) &&
+		mpnic_tcp_write(&tcb, payload, 1) == -EPIPE,
+		"closed: a RST is dropped silently, writes EPIPE");
+	s = peer(&tcb, 10);
+	s.ack = ISS + 77;
+	in(&tcb, &s, T0, &o);
+	UNIT_OK(o.verdict == MPNIC_TCP_DROP_CLOSED && drain(&tcb, T0, out, 4) == 1 &&
+		(out[0].flags & MPNIC_TH_RST) && out[0].seq == ISS + 77,
+		"closed: other segments draw a RST at their ACK (RFC 9293 3.10.7.1)");
 }
 
 static void test_ack(void)

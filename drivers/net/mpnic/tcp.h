@@ -244,6 +244,7 @@ struct mpnic_tcb {
 	u32 snd_wl2;
 	u32 max_window;
 	u32 fin_seq;
+	u32 rst_seq;		/* where rst_now's RST goes */
 	u32 snd_sml;		/* end of the last small segment sent */
 	u32 rtt_seq;
 	u64 rtt_start;

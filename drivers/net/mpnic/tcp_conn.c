@@ -206,6 +206,7 @@ void mpnic_tcp_close(struct mpnic_tcb *tcb, bool linger0, struct mpnic_tcp_out *
 	tcb->orphan = true;
 	if (linger0 || tcb->rcv.len) {
 		tcb->rst_now = true;
+		tcb->rst_seq = tcb->snd_max;
 		tcb->shut = MPNIC_TCP_SHUT_RD | MPNIC_TCP_SHUT_WR;
 		mpnic_tcp_set_state(tcb, MPNIC_TCP_CLOSED, 0, out);
 		out->act |= MPNIC_TCP_ACT_RST | MPNIC_TCP_ACT_OUTPUT;

@@ -189,6 +189,7 @@ static void mpnic_tcp_in_data(struct mpnic_tcb *tcb, const struct mpnic_tcp_seg 
 		/* Linux's TCPAbortOnData: nobody will read it */
 		mpnic_tcp_drop(tcb, out, MPNIC_TCP_DROP_AFTER_FIN, 0);
 		tcb->rst_now = true;
+		tcb->rst_seq = tcb->snd_max;
 		out->act |= MPNIC_TCP_ACT_RST;
 		mpnic_tcp_set_state(tcb, MPNIC_TCP_CLOSED, now, out);
 		return;
@@ -258,7 +259,13 @@ static void mpnic_tcp_in(struct mpnic_tcb *tcb, const struct mpnic_tcp_seg *seg,
 	bool rst = seg->flags & MPNIC_TH_RST;
 
 	if (tcb->state == MPNIC_TCP_CLOSED) {
+		/* RFC 9293 3.10.7.1: a RST where the peer's ACK says it expects one */
 		out->verdict = MPNIC_TCP_DROP_CLOSED;
+		if (!rst && (seg->flags & MPNIC_TH_ACK)) {
+			tcb->rst_now = true;
+			tcb->rst_seq = seg->ack;
+			out->act |= MPNIC_TCP_ACT_RST;
+		}
 		return;
 	}
 	/* RFC 7323 5.3 R1 */

@@ -161,7 +161,7 @@ bool mpnic_tcp_output(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_seg_out *
 	memset(seg, 0, sizeof(*seg));
 	if (tcb->rst_now) {
 		tcb->rst_now = false;
-		seg->seq = tcb->snd_max;
+		seg->seq = tcb->rst_seq;
 		seg->flags = MPNIC_TH_RST;
 		mpnic_tcp_out_fill(tcb, now, seg);
 		tcb->stats.rst_out++;
