@@ -427,6 +427,25 @@ static void test_rcv_window(void)
 	UNIT_OK(mpnic_tcp_rcv_window(&tcb) % 128 == 0 &&
 		tcb.rcv_nxt + mpnic_tcp_rcv_window(&tcb) - (IRS + 8064) < 0x80000000u,
 		"rwnd: scaled: a multiple of 128, the right edge never moves left");
+	tcb.rcv_adv = tcb.rcv_nxt + 8000;
+	tcb.rcv.len = sizeof(rbuf) - 8100;
+	UNIT_OK(mpnic_tcp_rcv_window(&tcb) == 8064,
+		"rwnd: scaled, no step to take: the old edge rounded up to the scale");
+	tcb.rcv.len = sizeof(rbuf) - 8000;
+	UNIT_OK(mpnic_tcp_rcv_window(&tcb) == 7936,
+		"rwnd: scaled, memory ends at the old edge: retracts by < 128 (RFC 7323 F)");
+	tcb.ack_now = true;
+	n = drain(&tcb, T0, out, 4);
+	s = peer(&tcb, 8000);
+	in(&tcb, &s, T0, &o);
+	UNIT_OK(n == 1 && out[0].wnd == 62 && o.readable == 8000 && tcb.rcv.len == sizeof(rbuf),
+		"rwnd: data up to the edge before the retraction is still taken");
+	tcb.rcv.len = sizeof(rbuf) - 8000;
+	tcb.rcv_nxt -= 8000;
+	tcb.rcv_adv = tcb.rcv_nxt + 100;
+	tcb.rcv.len = sizeof(rbuf) - 100;
+	UNIT_OK(mpnic_tcp_rcv_window(&tcb) == 0,
+		"rwnd: scaled, less than a unit left: a zero window");
 }
 
 static void test_nagle(void)
@@ -531,6 +550,19 @@ static void test_zero_window(void)
 	n = drain(&tcb, t1 + 1000, out, 8);
 	UNIT_OK((o.act & MPNIC_TCP_ACT_OUTPUT) && n == 2 && !tcb.persist_at && tcb.rto_at,
 		"zwp: the window opens: data flows, persist off, RTO on");
+
+	/* a peer that shrinks its window to zero with our data out */
+	setup_sent(&tcb, 3000, out, 8);
+	s = peer(&tcb, 0);
+	s.wnd = 0;
+	in(&tcb, &s, T0 + 100, &o);
+	mpnic_tcp_timer(&tcb, tcb.rto_at, &o);
+	n = drain(&tcb, T0 + 1000000, out, 8);
+	UNIT_OK(n == 1 && out[0].seq == ISS - 1 && !out[0].len && tcb.stats.zwp_sent == 1 &&
+		!tcb.retries && tcb.probes == 1 && tcb.state == MPNIC_TCP_ESTABLISHED,
+		"zwp: an RTO into a shrunk zero window sends a probe, counts no retry");
+	in(&tcb, &s, T0 + 1100000, &o);
+	UNIT_OK(!tcb.probes, "zwp: an ACK answers the probe");
 }
 
 static void test_close(void)

@@ -49,6 +49,8 @@ struct side {
 
 static struct pkt *q[QMAX];
 static u32 qn, lost, duplicated;
+/* each side's advertised right edge, and segments that broke a window */
+static u32 right_edge[2], shrunk, overrun;
 static u64 rnd_state;
 
 static u32 rnd(void)
@@ -117,13 +119,32 @@ static void send_pkt(struct side *s, int to, const struct mpnic_tcp_seg_out *o, 
 	}
 }
 
+/*
+ * The window does not shrink (RFC 9293 3.8.6) but by less than the scale's
+ * unit (RFC 7323 Appendix F); data stays within the peer's largest edge.
+ */
+static void check_windows(const struct side *s, int me, const struct mpnic_tcp_seg_out *o)
+{
+	u32 right = o->ack + ((u32)o->wnd << s->tcb.rcv_wscale);
+
+	if (o->flags & MPNIC_TH_RST)
+		return;
+	if (mpnic_tcp_before(right + BIT(s->tcb.rcv_wscale) - 1, right_edge[me]))
+		shrunk++;
+	right_edge[me] = mpnic_tcp_seq_max(right, right_edge[me]);
+	if (mpnic_tcp_after(o->seq + o->len, right_edge[!me]))
+		overrun++;
+}
+
 static void flush(struct side *sd, int me, u64 now, const struct link *l)
 {
 	struct mpnic_tcp_seg_out o;
 	u32 n = 0;
 
-	while (n++ < 100000 && mpnic_tcp_output(&sd[me].tcb, now, &o))
+	while (n++ < 100000 && mpnic_tcp_output(&sd[me].tcb, now, &o)) {
+		check_windows(&sd[me], me, &o);
 		send_pkt(&sd[me], !me, &o, now, l);
+	}
 }
 
 static void note(struct side *s, const struct mpnic_tcp_out *o)
@@ -277,7 +298,11 @@ static void scenario(const char *name, const struct link *l, bool ts, u8 wscale,
 	rnd_state = seed;
 	lost = 0;
 	duplicated = 0;
+	shrunk = 0;
+	overrun = 0;
 	pair(sd, ts, wscale, len);
+	for (i = 0; i < 2; i++)
+		right_edge[i] = sd[i].tcb.rcv_adv;
 	sd[1].slow = slow;
 	took = run(sd, l);
 	for (i = 0; i < 2; i++)
@@ -286,6 +311,8 @@ static void scenario(const char *name, const struct link *l, bool ts, u8 wscale,
 	UNIT_OK(took && ok_bytes && !sd[0].err && !sd[1].err,
 		"e2e %s: %u KiB each way intact, closed (%.1f s simulated, lost %u, dup %u)",
 		name, len / 1024, took / 1e6, lost, duplicated);
+	UNIT_OK(!shrunk && !overrun, "e2e %s: no window shrunk (%u), none overrun (%u)", name,
+		shrunk, overrun);
 	/* about twice the slowest of 60 seeds */
 	UNIT_OK(took && took <= max_s * 1000000ull, "e2e %s: done within %u s", name, max_s);
 	UNIT_OK(sd[0].tcb.state == MPNIC_TCP_TIME_WAIT || sd[1].tcb.state == MPNIC_TCP_TIME_WAIT,

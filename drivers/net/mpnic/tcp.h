@@ -253,7 +253,7 @@ struct mpnic_tcb {
 	/* receive side */
 	u16 rcv_mss;
 	u32 rcv_nxt;
-	u32 rcv_adv;		/* right edge advertised: never moves left */
+	u32 rcv_adv;		/* furthest right edge advertised */
 	u32 rcv_unacked;	/* bytes received since our last ACK */
 	u32 last_ack_sent;
 	u32 ts_recent;

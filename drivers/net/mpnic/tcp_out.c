@@ -13,9 +13,13 @@
  *
  * The free receive space past rcv_nxt, but the right edge moves only by
  * min(half the buffer, one segment) at a time (RFC 9293 3.8.6.2.2,
- * receiver SWS avoidance) and never moves left: where the scale's rounding
- * would pull it back, the old edge is rounded up (as Linux's
- * tcp_select_window()); input trims what would not fit the memory.
+ * receiver SWS avoidance) and does not move left: where the scale's
+ * rounding would pull it back, the old edge is rounded up (as Linux's
+ * tcp_select_window()), unless card memory ends before that; then it
+ * retracts by less than the scale's unit (RFC 7323 Appendix F), so that
+ * a full buffer can advertise a zero window. rcv_adv keeps the furthest
+ * edge (memory exists up to it): data the sender sent before it saw the
+ * retraction is still taken.
  */
 u32 mpnic_tcp_rcv_window(const struct mpnic_tcb *tcb)
 {
@@ -27,9 +31,11 @@ u32 mpnic_tcp_rcv_window(const struct mpnic_tcb *tcb)
 
 	if (free > cur && free - cur >= step)
 		win = free & ~mask;
-	if (win < cur)
-		win = (cur + mask) & ~mask;
-	return win;
+	win = max_t(u32, win, cur);
+	/* the field carries multiples of the scale: up, where memory allows */
+	if (((win + mask) & ~mask) <= mpnic_tcp_ring_space(&tcb->rcv))
+		return (win + mask) & ~mask;
+	return win & ~mask;
 }
 
 /* Fields every segment carries: ACK, window, timestamps */
@@ -40,7 +46,8 @@ static void mpnic_tcp_out_fill(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_
 	seg->flags |= MPNIC_TH_ACK;
 	seg->ack = tcb->rcv_nxt;
 	seg->wnd = mpnic_tcp_wnd_to_wire(win, tcb->rcv_wscale);
-	tcb->rcv_adv = tcb->rcv_nxt + win;
+	/* input accepts up to the furthest edge ever advertised */
+	tcb->rcv_adv = mpnic_tcp_seq_max(tcb->rcv_adv, tcb->rcv_nxt + win);
 	if (tcb->ts_on) {
 		seg->has_ts = true;
 		seg->tsval = mpnic_tcp_ts_now(tcb, now);
@@ -229,10 +236,17 @@ static void mpnic_tcp_rto_fire(struct mpnic_tcb *tcb, struct mpnic_tcp_out *out)
 
 	if (!flight)
 		return;
-	if (++tcb->retries > MPNIC_TCP_RETRIES_MAX) {
+	/*
+	 * A zero window with data out: the peer shrank its window and dropped
+	 * it. Probe instead, and give up only as the persist timer does, on
+	 * probes no ACK answers (Linux's tcp_retransmit_timer() alike).
+	 */
+	if (tcb->snd_wnd ? ++tcb->retries > MPNIC_TCP_RETRIES_MAX :
+			   ++tcb->probes > MPNIC_TCP_RETRIES_MAX) {
 		mpnic_tcp_reset(tcb, -ETIMEDOUT, out);
 		return;
 	}
+	tcb->probe_now = !tcb->snd_wnd;
 	tcb->stats.rto_expiries++;
 	mpnic_tcp_cc_rto(&tcb->cc, tcb->snd_max, flight, tcb->mss);
 	mpnic_tcp_rto_backoff(&tcb->rtt);
