@@ -76,7 +76,10 @@ enum mpnic_tcp_verdict {
 #define MPNIC_TCP_SHUT_RD	BIT(0)
 #define MPNIC_TCP_SHUT_WR	BIT(1)
 
-/* A received segment, parsed by the caller; checksums already checked */
+/*
+ * A received segment, parsed by the caller; checksums already checked.
+ * SACK blocks are not passed: they are accepted and not used yet.
+ */
 struct mpnic_tcp_seg {
 	u32 seq;
 	u32 ack;
@@ -85,7 +88,6 @@ struct mpnic_tcp_seg {
 	bool has_ts;
 	u32 tsval;
 	u32 tsecr;
-	u8 nsack;		/* SACK blocks: parsed and counted, not used */
 	const u8 *data;
 	u32 len;
 };
@@ -223,7 +225,7 @@ struct mpnic_tcb {
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	bool ts_on;
-	bool sack_ok;
+	bool sack_ok;		/* the peer may send SACK blocks (ignored) */
 	bool nodelay;
 	bool cork;
 	bool minshall;		/* Nagle per Minshall: one small segment in flight */
