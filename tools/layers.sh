@@ -22,6 +22,7 @@ declare -A layer=(
 	[engine]=1 [engine_rx]=1 [engine_tx]=1 [gro]=1 [stack]=1
 	[selftest]=1 [hotplug]=1
 	[parse]=0 [rss]=0 [flow]=0 [tso]=0 [ring]=0
+	[tcp_buf]=0 [tcp_rto]=0 [tcp_cc]=0 [tcp_conn]=0 [tcp_in]=0 [tcp_out]=0
 )
 name=(engine card port control module)
 name=(pure "${name[@]}")
