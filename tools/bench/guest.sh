@@ -4,21 +4,28 @@
 # Runs inside the VM (tools/bench/bench.sh through tools/vm/run): the same
 # workloads over veth and over mpnic cards with 1..N engines, side by side in
 # one boot. Prints one line per measurement:
-#   BENCH DEVICE ENGINES WORKLOAD RUN VALUE
-# DEVICE is veth or mpnic; ENGINES is 0 for veth.
+#   BENCH DEVICE ENGINES WORKLOAD ROUND VALUE
+# DEVICE is veth, mpnic or host (memcpy); ENGINES is 0 for veth and host.
 #
 #   guest.sh ENGINE_COUNTS FULL_COUNTS
 # ENGINE_COUNTS: the cards to measure ("1 2 4"); FULL_COUNTS: those that run
 # every workload, the others run only the scaling workloads (bulk TCP with 16
-# streams and the UDP packet rates). BENCH_SECS (5) and BENCH_RUNS (3) set
-# each measurement's length and count.
+# streams and the UDP packet rates).
+#
+# The systems take turns: each of BENCH_ROUNDS (5) rounds measures memcpy,
+# then veth, then each card, with a topology built for it, so that a drift
+# of the machine over the boot (other load on the host, its clock) falls on
+# every system alike and each round's ratios compare neighbours in time.
+# Each measurement runs its workload BENCH_WARM (1) seconds unmeasured, then
+# BENCH_SECS (4) seconds measured.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 counts=$1 full=$2
-secs=${BENCH_SECS:-5}
+secs=${BENCH_SECS:-4}
+warm=${BENCH_WARM:-1}
 # request/response again with the card's engines in busy-poll mode
 busy_us=${BENCH_BUSY_US:-1000}
-runs=${BENCH_RUNS:-3}
+rounds=${BENCH_ROUNDS:-5}
 NS=bpeer
 H4=198.51.100.1
 P4=198.51.100.2
@@ -32,12 +39,16 @@ note() { echo "bench: $*" >&2; }
 
 rx_packets() { cat "/sys/class/net/$hostdev/statistics/rx_packets"; }
 
-# an engine counter summed over the card's engines (mpnic only)
-engine_stat()
+# the engines' counters summed over the card's engines, from one ethtool
+# read: "BUSY_NS WAKEUPS POLLS" (zeros for veth)
+engine_stats()
 {
-	[ "$dev" = mpnic ] || { echo 0; return; }
-	ethtool -S "$hostdev" |
-		awk -v s="$1" '$1 ~ "^engine[0-9]+_" s ":$" { t += $2 } END { printf "%.0f\n", t }'
+	[ "$dev" = mpnic ] || { echo 0 0 0; return; }
+	ethtool -S "$hostdev" | awk '
+		$1 ~ /^engine[0-9]+_busy_ns:$/ { b += $2 }
+		$1 ~ /^engine[0-9]+_wakeups:$/ { w += $2 }
+		$1 ~ /^engine[0-9]+_polls:$/ { p += $2 }
+		END { printf "%.0f %.0f %.0f\n", b, w, p }'
 }
 
 # N / D in FORMAT, 0 when D is 0: per FORMAT N D
@@ -123,28 +134,30 @@ topo_down()
 	sleep 1
 }
 
-# iperf3 bulk TCP: iperf STREAMS [-R]; prints Gbit/s received
+# iperf3 bulk TCP: iperf STREAMS [-R]; prints Gbit/s received over $secs,
+# after $warm seconds that iperf3 omits (-O) from its sums
 iperf()
 {
 	local streams=$1
 
 	shift
-	timeout $((secs + 20)) iperf3 -c $P4 -t "$secs" -P "$streams" -J "$@" 2>/dev/null |
-		jq -r '.end.sum_received.bits_per_second / 1e9' 2>/dev/null
+	timeout $((warm + secs + 20)) iperf3 -c $P4 -t "$secs" -O "$warm" -P "$streams" -J "$@" \
+		2>/dev/null | jq -r '.end.sum_received.bits_per_second / 1e9' 2>/dev/null
 }
 
-# pktgen in the peer: SIZE-byte UDP frames to the host for $secs from one
-# sender thread (on vCPU $pgcpu), source ports random so that RSS spreads
-# them. Prints "MPPS DROPPED_FRACTION" as received by the host's device.
+# pktgen in the peer: SIZE-byte UDP frames to the host from one sender
+# thread (on vCPU $pgcpu), source ports random so that RSS spreads them.
+# pktgen_start SIZE starts it in the background; pktgen_sent reads how many
+# it sent so far; pktgen_stop stops it.
 PG=/proc/net/pktgen
 pg() { ip netns exec $NS sh -c "echo '$2' > $PG/$1"; }
 # pktgen's thread runs on vCPU BENCH_PKTGEN_CPU (0), where mpnic-1's one
 # engine runs too; the last vCPU gives that engine a vCPU of its own
 # (veth is the same on either)
 pgcpu=${BENCH_PKTGEN_CPU:-0}
-pktgen_rate()
+pktgen_start()
 {
-	local size=$1 mac rx0 rx1 t0 t1 sent
+	local size=$1 mac
 
 	mac=$(cat "/sys/class/net/$hostdev/address")
 	pg "kpktgend_$pgcpu" rem_device_all
@@ -161,87 +174,130 @@ pktgen_rate()
 	pg bp0 "udp_src_min 1024"
 	pg bp0 "udp_src_max 65000"
 	pg bp0 "flag UDPSRC_RND"
-	rx0=$(rx_packets)
-	t0=$(date +%s.%N)
-	ip netns exec $NS timeout $((secs + 10)) sh -c "echo start > $PG/pgctrl" &
-	sleep "$secs"
+	ip netns exec $NS timeout $((warm + secs + 10)) sh -c "echo start > $PG/pgctrl" &
+	pg_pid=$!
+}
+
+pktgen_sent() { ip netns exec $NS awk '/pkts-sofar/ { print $2 }' $PG/bp0; }
+
+pktgen_stop()
+{
 	ip netns exec $NS sh -c "echo stop > $PG/pgctrl"
-	wait
-	sleep 0.5
+	wait "$pg_pid"
+}
+
+# A measured window's counters, read at its start (snap_start: ns0 busy0
+# wk0 polls0 idle0 rx0 t0) and at its end (snap_end: the same ending in 1).
+# The clock and the frame count are read next to each other, at the
+# window's edge; the slower reads (ethtool, each engine thread's schedstat)
+# just outside it.
+snap_start()
+{
+	ns0=$(engine_ns)
+	read -r busy0 wk0 polls0 < <(engine_stats)
+	idle0=$(idle_ticks)
+	rx0=$(rx_packets)
+	t0=$(date +%s%N)
+}
+
+snap_end()
+{
+	t1=$(date +%s%N)
 	rx1=$(rx_packets)
-	t1=$(date +%s.%N)
-	sent=$(ip netns exec $NS awk '/pkts-sofar/ { print $2 }' $PG/bp0)
-	awk -v r=$((rx1 - rx0)) -v s="${sent:-0}" -v t0="$t0" -v t1="$t1" \
-		'BEGIN { printf "%.4f %.4f\n", r / (t1 - t0 - 0.5) / 1e6, s ? (s - r) / s : 0 }'
+	idle1=$(idle_ticks)
+	ns1=$(engine_ns)
+	read -r busy1 wk1 polls1 < <(engine_stats)
 }
 
 measure()
 {
-	local w=$1 run=$2 v ns0 rx0 out pkts polls polls0 busy0 wk0
+	local w=$1 round=$2 v out pkts polls sent0 sent t rev job iperf_out
+	local hz open
 
 	case $w in
 	tcp1_tx|tcp1_rx|tcp1_rx_busy)
-		# the engines' CPU time over the run, in vCPUs (host NAPI work
-		# raised by an engine runs on its thread and counts), and how
-		# often they went to sleep and were woken, per millisecond
+		# the engines' CPU time over the measured part of the run, in
+		# vCPUs (host NAPI work raised by an engine runs on its thread
+		# and counts), and how often they went to sleep and were woken,
+		# per millisecond; the window opens when iperf3's omitted
+		# warm-up ends
 		[ "$w" = tcp1_rx_busy ] && devlink dev param set "$dl" name busy_poll_us \
 			value "$busy_us" cmode runtime
-		ns0=$(engine_ns)
-		busy0=$(engine_stat busy_ns)
-		wk0=$(engine_stat wakeups)
-		idle0=$(idle_ticks)
-		t0=$(date +%s%N)
-		if [ "$w" = tcp1_tx ]; then v=$(iperf 1); else v=$(iperf 1 -R); fi
-		t0=$(( $(date +%s%N) - t0 ))
+		rev=-R
+		[ "$w" = tcp1_tx ] && rev=
+		iperf_out=$(mktemp)
+		iperf 1 $rev > "$iperf_out" &
+		job=$!
+		sleep "$warm"
+		snap_start
+		# a window opened after iperf3 ended would measure nothing
+		kill -0 $job 2>/dev/null
+		open=$?
+		wait $job
+		snap_end
+		t=$((t1 - t0))
+		v=$(cat "$iperf_out")
+		rm -f "$iperf_out"
 		[ "$w" = tcp1_rx_busy ] && devlink dev param set "$dl" name busy_poll_us \
 			value 0 cmode runtime
-		[ "$dev" = mpnic ] && emit "${w}_eng_busy" "$run" \
-			"$(awk -v n=$(( $(engine_ns) - ns0 )) -v t=$t0 'BEGIN { printf "%.2f", n / t }')"
-		# of it, the engines' own work (busy_ns, the host's softirqs
-		# on their threads excluded)
-		[ "$dev" = mpnic ] && emit "${w}_eng_own" "$run" \
-			"$(awk -v n=$(( $(engine_stat busy_ns) - busy0 )) -v t=$t0 \
-			'BEGIN { printf "%.2f", n / t }')"
-		[ "$dev" = mpnic ] && emit "${w}_wakeups" "$run" \
-			"$(awk -v n=$(( $(engine_stat wakeups) - wk0 )) -v t=$t0 \
-			'BEGIN { printf "%.1f", n / (t / 1e6) }')"
-		# what the whole guest left idle, iperf3's start and end included
-		emit "${w}_idle" "$run" "$(awk -v n=$(( $(idle_ticks) - idle0 )) -v t=$t0 \
-			-v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", n / hz / (t / 1e9) }')"
+		if [ $open != 0 ]; then
+			note "$dev-$engines $w round $round: iperf3 ended before the window opened"
+		elif [ "$dev" = mpnic ]; then
+			emit "${w}_eng_busy" "$round" "$(per %.2f $((ns1 - ns0)) $t)"
+			# of it, the engines' own work (busy_ns, the host's
+			# softirqs on their threads excluded)
+			emit "${w}_eng_own" "$round" "$(per %.2f $((busy1 - busy0)) $t)"
+			emit "${w}_wakeups" "$round" "$(per %.1f $((wk1 - wk0)) $((t / 1000000)))"
+		fi
+		# what the whole guest left idle, iperf3's end included
+		hz=$(getconf CLK_TCK)
+		[ $open = 0 ] && emit "${w}_idle" "$round" \
+			"$(per %.2f $(( (idle1 - idle0) * 1000000000 / hz )) $t)"
 		;;
 	tcp16_tx) v=$(iperf 16) ;;
 	tcp16_rx) v=$(iperf 16 -R) ;;
 	udp64|udp1400)
-		ns0=$(engine_ns)
-		rx0=$(rx_packets)
-		polls0=$(engine_stat polls)
-		wk0=$(engine_stat wakeups)
-		busy0=$(engine_stat busy_ns)
-		out=$(pktgen_rate "${w#udp}")
-		v=${out% *}
-		emit "${w}_drop" "$run" "${out#* }"
+		# the rate the host's device received over $secs after $warm,
+		# and the fraction of what pktgen sent meanwhile that did not
+		# arrive; the window closes 0.5 s after pktgen stops, so that
+		# frames still queued count as received, not dropped
+		pktgen_start "${w#udp}"
+		sleep "$warm"
+		snap_start
+		sent0=$(pktgen_sent)
+		sleep "$secs"
+		sent=$(pktgen_sent)
+		pktgen_stop
+		sleep 0.5
+		snap_end
+		pkts=$((rx1 - rx0))
+		t=$((t1 - t0))
+		# Mpps over the window less its 0.5 s drain
+		v=$(per %.4f $((pkts * 1000)) $((t - 500000000)))
+		# frames in flight when the window opened arrive inside it
+		# without having been sent inside it: a loss-free run can
+		# read a little below 0, which counts as 0
+		emit "${w}_drop" "$round" "$(awk -v s=$(( ${sent:-0} - ${sent0:-0} )) -v r=$pkts \
+			'BEGIN { d = s ? (s - r) / s : 0; printf "%.4f", (d > 0 ? d : 0) }')"
 		if [ "$dev" = mpnic ]; then
-			pkts=$(( $(rx_packets) - rx0 ))
-			polls=$(( $(engine_stat polls) - polls0 ))
-			emit "${w}_eng_ns_pkt" "$run" "$(per %.0f $(( $(engine_ns) - ns0 )) $pkts)"
+			polls=$((polls1 - polls0))
+			emit "${w}_eng_ns_pkt" "$round" "$(per %.0f $((ns1 - ns0)) $pkts)"
 			# the engines' own time (busy_ns: the host's softirqs
 			# their threads run excluded)
-			emit "${w}_busy_ns_pkt" "$run" \
-				"$(per %.0f $(( $(engine_stat busy_ns) - busy0 )) $pkts)"
+			emit "${w}_busy_ns_pkt" "$round" "$(per %.0f $((busy1 - busy0)) $pkts)"
 			# the engines' batch: frames per pass over their rings,
 			# and how many passes began with a wakeup from sleep
-			emit "${w}_pkts_pass" "$run" "$(per %.1f $pkts $polls)"
-			emit "${w}_wake_pass" "$run" \
-				"$(per %.2f $(( $(engine_stat wakeups) - wk0 )) $polls)"
+			emit "${w}_pkts_pass" "$round" "$(per %.1f $pkts $polls)"
+			emit "${w}_wake_pass" "$round" "$(per %.2f $((wk1 - wk0)) $polls)"
 		fi
 		;;
 	rr|crr|rr_busy)
 		[ "$w" = rr_busy ] && devlink dev param set "$dl" name busy_poll_us \
 			value "$busy_us" cmode runtime
-		out=$("$here/rr" "${w%_busy}" $P4 $RR_PORT "$secs")
+		out=$("$here/rr" "${w%_busy}" $P4 $RR_PORT "$secs" "$warm")
 		case $w in
 		rr*) v=${out#*p50_us=}; v=${v%% *}
-		     emit "${w}_p99" "$run" "${out#*p99_us=}" ;;
+		     emit "${w}_p99" "$round" "${out#*p99_us=}" ;;
 		crr) v=${out#*per_s=} ;;
 		esac
 		[ "$w" = rr_busy ] && devlink dev param set "$dl" name busy_poll_us \
@@ -249,9 +305,9 @@ measure()
 		;;
 	esac
 	if [ -n "$v" ]; then
-		emit "$w" "$run" "$v"
+		emit "$w" "$round" "$v"
 	else
-		note "$dev-$engines $w run $run: no result"
+		note "$dev-$engines $w round $round: no result"
 	fi
 }
 
@@ -309,12 +365,11 @@ profile()
 modprobe pktgen 2>/dev/null || note "no pktgen: UDP rates left out"
 sysctl -qw net.core.netdev_max_backlog=10000
 
-dev=host engines=0
-for run in $(seq "$runs"); do
-	emit memcpy "$run" "$("$here/membw" 64 2 | sed 's/.*=//')"
-done
+# one system's turn in a round: its topology, its workloads, its teardown
+turn()
+{
+	local cfg=$1 round=$2 ws w iperf_pid rr_pid
 
-for cfg in veth $counts; do
 	if [ "$cfg" = veth ]; then
 		dev=veth engines=0 ws=$WORKLOADS_FULL
 	else
@@ -323,10 +378,10 @@ for cfg in veth $counts; do
 	fi
 	topo_down
 	if ! topo_up; then
-		emit setup 1 failed
-		continue
+		emit setup "$round" failed
+		return
 	fi
-	note "$dev-$engines: $ws"
+	note "round $round, $dev-$engines, at $SECONDS s: $ws"
 	ip netns exec $NS timeout 3600 iperf3 -s >/dev/null 2>&1 &
 	iperf_pid=$!
 	ip netns exec $NS "$here/rr" server $RR_PORT 3600 &
@@ -335,15 +390,24 @@ for cfg in veth $counts; do
 	for w in $ws; do
 		[ -d $PG ] || case $w in udp*) continue ;; esac
 		[ "$dev" = veth ] && case $w in *_busy) continue ;; esac
-		for run in $(seq "$runs"); do
-			measure "$w" "$run"
-		done
+		measure "$w" "$round"
 	done
-	[ -n "${BENCH_PROFILE:-}" ] && profile "$BENCH_PROFILE"
+	# once per card, after the last round's measurements
+	[ -n "${BENCH_PROFILE:-}" ] && [ "$round" = "$rounds" ] && profile "$BENCH_PROFILE"
 	kill $iperf_pid $rr_pid 2>/dev/null
 	wait 2>/dev/null
 	if [ "$dev" = mpnic ]; then
-		ethtool -S mpb0 | grep -E 'drop|err' | awk '$2 != 0' | sed "s/^/bench: mpnic-$engines /" >&2
+		ethtool -S mpb0 | grep -E 'drop|err' | awk '$2 != 0' |
+			sed "s/^/bench: round $round mpnic-$engines /" >&2
 	fi
+}
+
+for round in $(seq "$rounds"); do
+	dev=host engines=0
+	emit memcpy "$round" "$("$here/membw" 64 2 | sed 's/.*=//')"
+	for cfg in veth $counts; do
+		turn "$cfg" "$round"
+	done
 done
 topo_down
+note "$rounds rounds in $SECONDS s"
