@@ -150,7 +150,18 @@ iperf()
 # pktgen_start SIZE starts it in the background; pktgen_sent reads how many
 # it sent so far; pktgen_stop stops it.
 PG=/proc/net/pktgen
-pg() { ip netns exec $NS sh -c "echo '$2' > $PG/$1"; }
+# pg FILE CMD [FILE CMD]...: pktgen commands, one write each, from one
+# shell in the peer (a process per command cost a second per UDP run)
+pg()
+{
+	local script=
+
+	while [ $# -ge 2 ]; do
+		script="$script echo '$2' > $PG/$1;"
+		shift 2
+	done
+	ip netns exec $NS sh -c "$script"
+}
 # pktgen's thread runs on vCPU BENCH_PKTGEN_CPU (0), where mpnic-1's one
 # engine runs too; the last vCPU gives that engine a vCPU of its own
 # (veth is the same on either)
@@ -160,20 +171,11 @@ pktgen_start()
 	local size=$1 mac
 
 	mac=$(cat "/sys/class/net/$hostdev/address")
-	pg "kpktgend_$pgcpu" rem_device_all
-	pg "kpktgend_$pgcpu" "add_device bp0"
-	pg bp0 "count 0"
-	pg bp0 "clone_skb 0"
-	pg bp0 "pkt_size $size"
-	pg bp0 "dst $H4"
-	pg bp0 "src_min $P4"
-	pg bp0 "src_max $P4"
-	pg bp0 "dst_mac $mac"
-	pg bp0 "udp_dst_min 9"
-	pg bp0 "udp_dst_max 9"
-	pg bp0 "udp_src_min 1024"
-	pg bp0 "udp_src_max 65000"
-	pg bp0 "flag UDPSRC_RND"
+	pg "kpktgend_$pgcpu" rem_device_all "kpktgend_$pgcpu" "add_device bp0" \
+		bp0 "count 0" bp0 "clone_skb 0" bp0 "pkt_size $size" bp0 "dst $H4" \
+		bp0 "src_min $P4" bp0 "src_max $P4" bp0 "dst_mac $mac" \
+		bp0 "udp_dst_min 9" bp0 "udp_dst_max 9" \
+		bp0 "udp_src_min 1024" bp0 "udp_src_max 65000" bp0 "flag UDPSRC_RND"
 	ip netns exec $NS timeout $((warm + secs + 10)) sh -c "echo start > $PG/pgctrl" &
 	pg_pid=$!
 }
