@@ -37,8 +37,6 @@ WORKLOADS_SCALE="tcp16_rx udp64 udp1400"
 emit() { echo "BENCH $dev $engines $*"; }
 note() { echo "bench: $*" >&2; }
 
-rx_packets() { cat "/sys/class/net/$hostdev/statistics/rx_packets"; }
-
 # the engines' counters summed over the card's engines, from one ethtool
 # read: "BUSY_NS WAKEUPS POLLS" (zeros for veth)
 engine_stats()
@@ -57,21 +55,33 @@ per()
 	awk -v f="$1" -v n="$2" -v d="$3" 'BEGIN { printf f, d ? n / d : 0 }'
 }
 
-# idle and iowait time of all vCPUs, in USER_HZ ticks
-idle_ticks()
+# the card's engine threads, looked up before a window opens
+engine_pids()
 {
-	awk '$1 == "cpu" { print $5 + $6 }' /proc/stat
+	pids=
+	[ "$dev" = mpnic ] || return 0
+	pids=$(ps -eo pid=,comm= | awk '$2 ~ /^mpnic[0-9]+\/e[0-9]+$/ { print $1 }')
 }
 
-# CPU time (ns) of the card's engine threads: /proc/PID/schedstat, field 1
-engine_ns()
+# A window edge's cheap counters, with bash builtins only: under TCG each
+# process started costs tens of milliseconds, more on a busy host, and a
+# window's edges should cost nothing. edge SUFFIX sets tSUFFIX (ns),
+# rxSUFFIX (the host device's rx_packets), idleSUFFIX (idle and iowait of
+# all vCPUs, USER_HZ ticks) and nsSUFFIX (the engine threads' CPU time,
+# /proc/PID/schedstat field 1).
+edge()
 {
-	local pid sum=0
+	local _cpu _user _nice _sys idle iowait _rest rx pid run sum=0
 
-	for pid in $(ps -eo pid=,comm= | awk '$2 ~ /^mpnic[0-9]+\/e[0-9]+$/ { print $1 }'); do
-		sum=$((sum + $(cut -d' ' -f1 "/proc/$pid/schedstat")))
+	printf -v "t$1" %s "${EPOCHREALTIME//[.,]/}000"
+	read -r rx < "/sys/class/net/$hostdev/statistics/rx_packets"
+	read -r _cpu _user _nice _sys idle iowait _rest < /proc/stat
+	for pid in $pids; do
+		read -r run _rest < "/proc/$pid/schedstat" && sum=$((sum + run))
 	done
-	echo $sum
+	printf -v "rx$1" %s "$rx"
+	printf -v "idle$1" %s $((idle + iowait))
+	printf -v "ns$1" %s $sum
 }
 
 topo_up()
@@ -188,26 +198,18 @@ pktgen_stop()
 	wait "$pg_pid"
 }
 
-# A measured window's counters, read at its start (snap_start: ns0 busy0
-# wk0 polls0 idle0 rx0 t0) and at its end (snap_end: the same ending in 1).
-# The clock and the frame count are read next to each other, at the
-# window's edge; the slower reads (ethtool, each engine thread's schedstat)
-# just outside it.
+# A measured window's counters, read at its start (snap_start: t0 rx0
+# idle0 ns0 busy0 wk0 polls0) and at its end (snap_end: the same ending in
+# 1). ethtool, the one process, is read just outside the window.
 snap_start()
 {
-	ns0=$(engine_ns)
 	read -r busy0 wk0 polls0 < <(engine_stats)
-	idle0=$(idle_ticks)
-	rx0=$(rx_packets)
-	t0=$(date +%s%N)
+	edge 0
 }
 
 snap_end()
 {
-	t1=$(date +%s%N)
-	rx1=$(rx_packets)
-	idle1=$(idle_ticks)
-	ns1=$(engine_ns)
+	edge 1
 	read -r busy1 wk1 polls1 < <(engine_stats)
 }
 
@@ -216,6 +218,7 @@ measure()
 	local w=$1 round=$2 v out pkts polls sent0 sent t rev job iperf_out
 	local hz open
 
+	engine_pids
 	case $w in
 	tcp1_tx|tcp1_rx|tcp1_rx_busy)
 		# the engines' CPU time over the measured part of the run, in
