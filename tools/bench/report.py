@@ -59,18 +59,24 @@ UNITS = {
 
 
 def load(path):
-    """{(kernel, vcpus, device, engines, workload): {round: value}}"""
+    """{(kernel, vcpus, device, engines, workload): {round: value}}, and
+    [(kernel, vcpus, device, engines, round)] of the turns whose topology
+    could not be set up"""
     data = defaultdict(dict)
+    failed = []
     for line in open(path):
         f = line.split()
         if len(f) != 7:
             continue
         k, cpus, dev, eng, work, rnd, val = f
+        if work == "setup" and val == "failed":
+            failed.append((k, int(cpus), dev, int(eng), rnd))
+            continue
         try:
             data[(k, int(cpus), dev, int(eng), work)][int(rnd)] = float(val)
         except ValueError:
             pass
-    return data
+    return data, failed
 
 
 def med(vals):
@@ -179,13 +185,14 @@ def why_tcp1(b, d):
     idle = b.mp(1, "tcp1_%s_idle" % d)
     out = []
     if busy is not None:
-        out.append("the engine's thread ran %.2f vCPU, %.2f of it its own work"
-                   % (busy, own or 0))
+        out.append("the engine's thread ran %.2f vCPU%s" % (
+            busy, ", %.2f of it its own work" % own if own is not None else ""))
         if busy >= 0.9:
             out.append("the engine's thread is saturated")
     if idle is not None:
-        out.append("guest idle %.2f vCPU (veth %s)" %
-                   (idle, num(b.med("veth", 0, "tcp1_%s_idle" % d) or 0)))
+        vidle = b.med("veth", 0, "tcp1_%s_idle" % d)
+        out.append("guest idle %.2f vCPU%s" % (
+            idle, " (veth %.2f)" % vidle if vidle is not None else ""))
         if idle < 0.1:
             out.append("no vCPU was left idle")
     return out
@@ -296,7 +303,7 @@ def goals(b):
 
 
 def report(out):
-    data = load(out + "/raw.txt")
+    data, failed = load(out + "/raw.txt")
     env = open(out + "/env.txt").read().strip().splitlines()
     host_cpus = 0
     for e in env:
@@ -320,6 +327,11 @@ def report(out):
         full = [e for e in engs if get("mpnic", e, "rr")] or engs[:1]
         rounds = {r for k, v in data.items() if k[:2] == (kern, cpus) for r in v}
         md += ["", "## Linux %s, %d vCPUs, %d rounds" % (kern, cpus, len(rounds)), ""]
+        down = ["%s in round %s" % ("mpnic-%d" % f[3] if f[2] == "mpnic" else f[2], f[4])
+                for f in failed if f[:2] == (kern, cpus)]
+        if down:
+            md += ["Not set up, left out of those rounds' ratios: " +
+                   ", ".join(down) + ".", ""]
         cols = ["veth"] + ["mpnic-%d" % e for e in full]
         md.append("| workload | unit | " + " | ".join(cols) + " | " +
                   " | ".join("mpnic-%d / veth" % e for e in full) + " |")

@@ -83,6 +83,8 @@ def synthetic():
     b = ("6.1", 4)
     raw += lines_for(b, "veth", 0, "tcp1_rx", [2.0] * 3)
     raw += lines_for(b, "mpnic", 1, "tcp1_rx", [1.0] * 3)
+    raw += lines_for(b, "mpnic", 1, "tcp1_rx_eng_busy", [0.5] * 3)
+    raw += lines_for(b, "mpnic", 1, "tcp1_rx_idle", [0.05] * 3)
     for e, v in ((1, 0.02), (2, 0.04), (4, 0.03)):
         raw += lines_for(b, "mpnic", e, "udp64", [v] * 3)
         raw += lines_for(b, "mpnic", e, "tcp16_rx", [v * 30] * 3)
@@ -195,6 +197,9 @@ def test_page():
     for goal in ("mpnic-1 / veth, TCP 1 stream rx", "UDP 64 B, 4 engines / (4 x 1 engine)"):
         got = b.get(goal, ("", "", "missing", ""))[2]
         check(got.startswith("too few rounds (3 of 5)"), "6.1: %s: %s" % (goal, got))
+    rx = b["mpnic-1 / veth, TCP 1 stream rx"][3]
+    check("0.50 vCPU" in rx and "saturated" not in rx and "no vCPU was left idle" in rx,
+          "6.1: a thread at 0.5 vCPU is not saturated; 0.05 idle is none: " + rx)
     got = b["mpnic-1 / veth, request/response p50 (engines sleep when idle)"][2]
     check(got == "not measured", "6.1: rr not measured: " + got)
     check("take turns on 2 host CPUs" in b["TCP 16 streams, 4 engines / (4 x 1 engine)"][3],
@@ -202,6 +207,9 @@ def test_page():
     check("fewer frames per pass" in b["engine busy ns per packet, 2 engines / 1 engine"][3],
           "32 against 64 frames per pass: fewer")
     check("## Linux 6.1, 4 vCPUs, 3 rounds" in md, "6.1: 3 rounds in the heading")
+    check("Not set up, left out of those rounds' ratios: mpnic-2 in round 2." in md,
+          "a failed setup is named")
+    check(md.count("Not set up") == 1, "only in the boot that failed")
 
 
 test_ratio()
