@@ -148,11 +148,13 @@ topo_down()
 # after $warm seconds that iperf3 omits (-O) from its sums
 iperf()
 {
-	local streams=$1
+	local streams=$1 out
 
 	shift
-	timeout $((warm + secs + 20)) iperf3 -c $P4 -t "$secs" -O "$warm" -P "$streams" -J "$@" \
-		2>/dev/null | jq -r '.end.sum_received.bits_per_second / 1e9' 2>/dev/null
+	out=$(timeout $((warm + secs + 20)) iperf3 -c $P4 -t "$secs" -O "$warm" -P "$streams" \
+		-J "$@" 2>/dev/null)
+	jq -r '.end.sum_received.bits_per_second // empty | . / 1e9' <<< "$out" 2>/dev/null
+	jq -r '.error // empty' <<< "$out" 2>/dev/null | sed "s/^/bench: iperf3: /" >&2
 }
 
 # pktgen in the peer: SIZE-byte UDP frames to the host from one sender
@@ -391,7 +393,12 @@ turn()
 	iperf_pid=$!
 	ip netns exec $NS "$here/rr" server $RR_PORT 3600 &
 	rr_pid=$!
-	sleep 1
+	# both servers listen before the first measurement (a second was not
+	# always enough on a busy host)
+	for _ in $(seq 50); do
+		[ "$(ip netns exec $NS ss -Hltn | grep -cE ":(5201|$RR_PORT) ")" -ge 2 ] && break
+		sleep 0.2
+	done
 	for w in $ws; do
 		[ -d $PG ] || case $w in udp*) continue ;; esac
 		[ "$dev" = veth ] && case $w in *_busy) continue ;; esac
