@@ -372,10 +372,15 @@ profile()
 modprobe pktgen 2>/dev/null || note "no pktgen: UDP rates left out"
 sysctl -qw net.core.netdev_max_backlog=10000
 
-# one system's turn in a round: its topology, its workloads, its teardown
+# now_us VAR: the clock in microseconds, without a process
+now_us() { printf -v "$1" %s "${EPOCHREALTIME//[.,]/}"; }
+
+# one system's turn in a round: its topology, its workloads, its teardown.
+# Each measurement's wall time (WORKLOAD_wall) and the turn's (turn_wall)
+# go to raw.txt too, so that a run's length can be told from a shorter one
 turn()
 {
-	local cfg=$1 round=$2 ws w iperf_pid rr_pid
+	local cfg=$1 round=$2 ws w iperf_pid rr_pid turn0 w0 w1
 
 	if [ "$cfg" = veth ]; then
 		dev=veth engines=0 ws=$WORKLOADS_FULL
@@ -383,6 +388,7 @@ turn()
 		dev=mpnic engines=$cfg ws=$WORKLOADS_SCALE
 		case " $full " in *" $cfg "*) ws=$WORKLOADS_FULL ;; esac
 	fi
+	now_us turn0
 	topo_down
 	if ! topo_up; then
 		emit setup "$round" failed
@@ -402,7 +408,10 @@ turn()
 	for w in $ws; do
 		[ -d $PG ] || case $w in udp*) continue ;; esac
 		[ "$dev" = veth ] && case $w in *_busy) continue ;; esac
+		now_us w0
 		measure "$w" "$round"
+		now_us w1
+		emit "${w}_wall" "$round" "$(per %.1f $((w1 - w0)) 1000000)"
 	done
 	# once per card, after the last round's measurements
 	[ -n "${BENCH_PROFILE:-}" ] && [ "$round" = "$rounds" ] && profile "$BENCH_PROFILE"
@@ -412,6 +421,8 @@ turn()
 		ethtool -S mpb0 | grep -E 'drop|err' | awk '$2 != 0' |
 			sed "s/^/bench: round $round mpnic-$engines /" >&2
 	fi
+	now_us w1
+	emit turn_wall "$round" "$(per %.1f $((w1 - turn0)) 1000000)"
 }
 
 for round in $(seq "$rounds"); do

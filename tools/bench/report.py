@@ -332,6 +332,15 @@ def report(out):
         if down:
             md += ["Not set up, left out of those rounds' ratios: " +
                    ", ".join(down) + ".", ""]
+        walls = [v for k, vals in data.items() if k[:2] == (kern, cpus) and
+                 k[4].endswith("_wall") and k[4] != "turn_wall" for v in vals.values()]
+        turns = [v for k, vals in data.items() if k[:2] == (kern, cpus) and
+                 k[4] == "turn_wall" for v in vals.values()]
+        if walls and turns:
+            md += ["Time: %d turns took %.0f s; %d measurements, %.1f s each on "
+                   "average; %.1f s per turn to set up and tear down." % (
+                       len(turns), sum(turns), len(walls), sum(walls) / len(walls),
+                       (sum(turns) - sum(walls)) / len(turns)), ""]
         cols = ["veth"] + ["mpnic-%d" % e for e in full]
         md.append("| workload | unit | " + " | ".join(cols) + " | " +
                   " | ".join("mpnic-%d / veth" % e for e in full) + " |")

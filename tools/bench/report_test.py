@@ -91,6 +91,9 @@ def synthetic():
         raw += lines_for(b, "mpnic", e, "udp64_busy_ns_pkt", [3000 + e * 300] * 3)
         raw += lines_for(b, "mpnic", e, "udp64_pkts_pass", [64 / e] * 3)
     raw.append("6.1 4 mpnic 2 setup 2 failed")
+    raw += lines_for(b, "veth", 0, "tcp1_rx_wall", [7.0] * 3)
+    raw += lines_for(b, "veth", 0, "udp64_wall", [9.0] * 3)
+    raw += lines_for(b, "veth", 0, "turn_wall", [20.0] * 3)
     return raw
 
 
@@ -210,6 +213,8 @@ def test_page():
     check("Not set up, left out of those rounds' ratios: mpnic-2 in round 2." in md,
           "a failed setup is named")
     check(md.count("Not set up") == 1, "only in the boot that failed")
+    check("Time: 3 turns took 60 s; 6 measurements, 8.0 s each on average; "
+          "4.0 s per turn" in md, "the run's time")
 
 
 test_ratio()
