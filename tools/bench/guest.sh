@@ -192,7 +192,17 @@ pktgen_start()
 	pg_pid=$!
 }
 
-pktgen_sent() { ip netns exec $NS awk '/pkts-sofar/ { print $2 }' $PG/bp0; }
+# pktgen_sent VAR: the frames pktgen sent so far, read through a process
+# in the peer ($peer_pid) with builtins only, next to a window's edge
+pktgen_sent()
+{
+	local key val _rest
+
+	while read -r key val _rest; do
+		[ "$key" = pkts-sofar: ] && { printf -v "$1" %s "$val"; return; }
+	done < "/proc/$peer_pid/net/pktgen/bp0"
+	printf -v "$1" %s 0
+}
 
 pktgen_stop()
 {
@@ -271,9 +281,9 @@ measure()
 		pktgen_start "${w#udp}"
 		sleep "$warm"
 		snap_start
-		sent0=$(pktgen_sent)
+		pktgen_sent sent0
 		sleep "$secs"
-		sent=$(pktgen_sent)
+		pktgen_sent sent
 		pktgen_stop
 		sleep 0.5
 		snap_end
@@ -397,6 +407,7 @@ turn()
 	note "round $round, $dev-$engines, at $SECONDS s: $ws"
 	ip netns exec $NS timeout 3600 iperf3 -s >/dev/null 2>&1 &
 	iperf_pid=$!
+	peer_pid=$iperf_pid
 	ip netns exec $NS "$here/rr" server $RR_PORT 3600 &
 	rr_pid=$!
 	# both servers listen before the first measurement (a second was not
