@@ -144,18 +144,31 @@ topo_down()
 	sleep 1
 }
 
-# iperf3 bulk TCP: iperf STREAMS [-R]; prints Gbit/s received over $secs,
-# after $warm seconds that iperf3 omits (-O) from its sums
-iperf()
+# iperf3 bulk TCP: iperf_json STREAMS [-R] prints iperf3's JSON for $secs
+# measured after $warm seconds that iperf3 omits (-O) from its sums
+iperf_json()
 {
-	local streams=$1 out
+	local streams=$1
 
 	shift
-	out=$(timeout $((warm + secs + 20)) iperf3 -c $P4 -t "$secs" -O "$warm" -P "$streams" \
-		-J "$@" 2>/dev/null)
-	jq -r '.end.sum_received.bits_per_second // empty | . / 1e9' <<< "$out" 2>/dev/null
-	jq -r '.error // empty' <<< "$out" 2>/dev/null | sed "s/^/bench: iperf3: /" >&2
+	timeout $((warm + secs + 20)) iperf3 -c $P4 -t "$secs" -O "$warm" -P "$streams" \
+		-J "$@" 2>/dev/null
 }
+
+# iperf3's JSON on stdin: prints the Gbit/s received, or notes iperf3's error
+iperf_rate()
+{
+	local v
+
+	v=$(jq -r 'if .error then "error: " + .error
+		   else .end.sum_received.bits_per_second / 1e9 end' 2>/dev/null)
+	case $v in
+	error:*) note "iperf3: ${v#error: }" ;;
+	*) echo "$v" ;;
+	esac
+}
+
+iperf() { iperf_json "$@" | iperf_rate; }
 
 # pktgen in the peer: SIZE-byte UDP frames to the host from one sender
 # thread (on vCPU $pgcpu), source ports random so that RSS spreads them.
@@ -242,8 +255,9 @@ measure()
 			value "$busy_us" cmode runtime
 		rev=-R
 		[ "$w" = tcp1_tx ] && rev=
+		# the window closes when iperf3 exits: its JSON is read after
 		iperf_out=$(mktemp)
-		iperf 1 $rev > "$iperf_out" &
+		iperf_json 1 $rev > "$iperf_out" &
 		job=$!
 		sleep "$warm"
 		snap_start
@@ -253,7 +267,7 @@ measure()
 		wait $job
 		snap_end
 		t=$((t1 - t0))
-		v=$(cat "$iperf_out")
+		v=$(iperf_rate < "$iperf_out")
 		rm -f "$iperf_out"
 		[ "$w" = tcp1_rx_busy ] && devlink dev param set "$dl" name busy_poll_us \
 			value 0 cmode runtime
