@@ -196,8 +196,12 @@ pktgen_start()
 	local size=$1 mac
 
 	mac=$(cat "/sys/class/net/$hostdev/address")
-	pg "kpktgend_$pgcpu" rem_device_all "kpktgend_$pgcpu" "add_device bp0" \
-		bp0 "count 0" bp0 "clone_skb 0" bp0 "pkt_size $size" bp0 "dst $H4" \
+	# the peer is new each turn: its first UDP workload adds bp0 to
+	# pktgen, the next ones only set it again. No rem_device_all: pktgen's
+	# thread applies it when it next runs, which on a busy vCPU came after
+	# the add_device that followed, and removed bp0
+	[ -e "/proc/$peer_pid/net/pktgen/bp0" ] || pg "kpktgend_$pgcpu" "add_device bp0"
+	pg bp0 "count 0" bp0 "clone_skb 0" bp0 "pkt_size $size" bp0 "dst $H4" \
 		bp0 "src_min $P4" bp0 "src_max $P4" bp0 "dst_mac $mac" \
 		bp0 "udp_dst_min 9" bp0 "udp_dst_max 9" \
 		bp0 "udp_src_min 1024" bp0 "udp_src_max 65000" bp0 "flag UDPSRC_RND"
