@@ -379,7 +379,8 @@ def report(out):
         for name, r, op, bound, why in goals(b):
             v = verdict(r, op, bound)
             md.append("| %s | %s %.2f | %s | %d | %s | %s |" % (
-                name, op, bound, r, r.n, v, "; ".join(why) if v != "met" else ""))
+                name, op, bound, r, r.n, v,
+                "; ".join(why) if v not in ("met", "not measured") else ""))
     open(out + "/results.md", "w").write("\n".join(md) + "\n")
     open(out + "/scale.dat", "w").write(
         "# run engines tcp16_rx_gbit udp64_mpps veth_tcp16_rx veth_udp64\n" +
