@@ -10,7 +10,7 @@
 #
 #   BENCH_VMS="6.12:2 6.12:4 6.1:2"   kernel:vCPUs, one boot each
 #   BENCH_ROUNDS=5                    rounds of every system (BENCH_RUNS: the same)
-#   BENCH_SECS=4 BENCH_WARM=1         each measurement: seconds measured, after
+#   BENCH_SECS=3 BENCH_WARM=1         each measurement: seconds measured, after
 #                                     seconds of the same load not measured
 #   BENCH_ONLY="tcp1_rx rr"           only these workloads
 #   BENCH_PROFILE=tcp1_rx             one more run of it under ftrace, per card
@@ -25,7 +25,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/tools/bench
 vms=${BENCH_VMS:-"6.12:2 6.12:4 6.1:2"}
 rounds=${BENCH_ROUNDS:-${BENCH_RUNS:-5}}
-secs=${BENCH_SECS:-4}
+secs=${BENCH_SECS:-3}
 warm=${BENCH_WARM:-1}
 out=${BENCH_OUT:-$top/build/bench/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"

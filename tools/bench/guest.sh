@@ -17,11 +17,11 @@
 # of the machine over the boot (other load on the host, its clock) falls on
 # every system alike and each round's ratios compare neighbours in time.
 # Each measurement runs its workload BENCH_WARM (1) seconds unmeasured, then
-# BENCH_SECS (4) seconds measured.
+# BENCH_SECS (3) seconds measured.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 counts=$1 full=$2
-secs=${BENCH_SECS:-4}
+secs=${BENCH_SECS:-3}
 warm=${BENCH_WARM:-1}
 # request/response again with the card's engines in busy-poll mode
 busy_us=${BENCH_BUSY_US:-1000}
