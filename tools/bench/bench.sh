@@ -2,12 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make bench`: veth against mpnic cards of 1..N engines, in one VM boot per
-# kernel and vCPU count, the same workloads side by side (guest.sh). Writes
-# raw.txt, results.md (the table, the goals as ratios) and bench.png (rate
-# against engines) to build/bench/DATE/, and prints the table.
+# kernel and vCPU count, the same workloads side by side in interleaved
+# rounds (guest.sh). Writes raw.txt (one line per round, system and
+# workload), results.md (the table, every ratio with its 95% confidence
+# interval, the goals' verdicts) and bench.png (rate against engines) to
+# build/bench/DATE/, and prints the table.
 #
 #   BENCH_VMS="6.12:2 6.12:4 6.1:2"   kernel:vCPUs, one boot each
-#   BENCH_SECS=5 BENCH_RUNS=3         length and count of each measurement
+#   BENCH_ROUNDS=5                    rounds of every system (BENCH_RUNS: the same)
+#   BENCH_SECS=3 BENCH_WARM=1         each measurement: seconds measured, after
+#                                     seconds of the same load not measured
 #   BENCH_ONLY="tcp1_rx rr"           only these workloads
 #   BENCH_PROFILE=tcp1_rx             one more run of it under ftrace, per card
 #   BENCH_PROFILE_FUNCS="f1 f2"       the functions it traces (guest.sh has the list)
@@ -20,6 +24,9 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/tools/bench
 vms=${BENCH_VMS:-"6.12:2 6.12:4 6.1:2"}
+rounds=${BENCH_ROUNDS:-${BENCH_RUNS:-5}}
+secs=${BENCH_SECS:-3}
+warm=${BENCH_WARM:-1}
 out=${BENCH_OUT:-$top/build/bench/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 
@@ -32,7 +39,7 @@ make -C "$here" -s || exit 1
 {
 	echo "host: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) CPUs"
 	echo "qemu: $(qemu-system-x86_64 --version | head -n1) (TCG, --disable-kvm)"
-	echo "secs: ${BENCH_SECS:-5} runs: ${BENCH_RUNS:-3} peer GRO: ${BENCH_PEER_GRO:-0}" \
+	echo "rounds: $rounds secs: $secs warm-up: $warm peer GRO: ${BENCH_PEER_GRO:-0}" \
 		"trains: ${BENCH_TRAINS:-1} pktgen vCPU: ${BENCH_PKTGEN_CPU:-0}" \
 		"rx-usecs: ${BENCH_RX_USECS:-0}"
 	echo "commit: $(git -C "$top" describe --always --dirty 2>/dev/null)"
@@ -46,10 +53,14 @@ for vm in $vms; do
 		e=$((e * 2))
 	done
 	counts="$counts $cpus"
-	echo "== bench on $k, $cpus vCPUs: veth, mpnic with${counts} engines"
+	echo "== bench on $k, $cpus vCPUs: $rounds rounds of veth, mpnic with${counts} engines"
+	# a bound for a hung guest, not an estimate: 20 s per measurement
+	# beyond its own length, 12 workloads for each system
+	tmo=$((600 + rounds * (2 + $(wc -w <<< "$counts")) * 12 * (secs + warm + 20)))
+	start=$SECONDS
 	# the guest runs its command through "bash -c": one string, quoted
-	"$top/tools/vm/run" --kernel "$k" --cpus "$cpus" --memory 2G --timeout 2400 -- \
-		"$(printf '%q ' env BENCH_SECS="${BENCH_SECS:-5}" BENCH_RUNS="${BENCH_RUNS:-3}" \
+	"$top/tools/vm/run" --kernel "$k" --cpus "$cpus" --memory 2G --timeout "$tmo" -- \
+		"$(printf '%q ' env BENCH_SECS="$secs" BENCH_WARM="$warm" BENCH_ROUNDS="$rounds" \
 		   BENCH_ONLY="${BENCH_ONLY:-}" BENCH_PROFILE="${BENCH_PROFILE:-}" \
 		   BENCH_PROFILE_FUNCS="${BENCH_PROFILE_FUNCS:-}" \
 		   BENCH_BUSY_US="${BENCH_BUSY_US:-1000}" BENCH_PEER_GRO="${BENCH_PEER_GRO:-0}" \
@@ -59,6 +70,7 @@ for vm in $vms; do
 		grep --line-buffered -E '^bench:|^vm:|BUG|WARNING'
 	awk -v k="$k" -v c="$cpus" '$1 == "BENCH" { $1 = ""; print k, c $0 }' \
 		"$out/vm-$k-$cpus.log" >> "$out/raw.txt"
+	echo "== bench on $k, $cpus vCPUs: $((SECONDS - start)) s"
 done
 
 /usr/bin/python3 "$here/report.py" "$out" || exit 1
