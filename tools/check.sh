@@ -3,11 +3,12 @@
 #
 # `make check`: everything CI runs. Installs what is missing, builds for both
 # Debian kernels with W=1 (warnings are errors), runs sparse, the user-space
-# unit tests, then the kselftests in a VM on each kernel, and the extended
-# cases on 6.12. The steps (builds, static checks) are listed apart; the
-# closing line "N passed, N failed, N skipped" counts test cases: unit
-# tests, each selftest case (tools/ksft-cases.py), and one failure for each
-# step that failed. Every skip must be listed in tools/expected-skips/;
+# unit tests (and the bench report's, on synthetic data), then the
+# kselftests in a VM on each kernel, and the extended cases on 6.12. The
+# steps (builds, static checks) are listed apart; the closing line
+# "N passed, N failed, N skipped" counts test cases: unit tests, each
+# selftest case (tools/ksft-cases.py), and one failure for each step that
+# failed. Every skip must be listed in tools/expected-skips/;
 # a kernel report in any VM run fails the run. Exits non-zero on any
 # failure.
 set -u
@@ -144,6 +145,17 @@ pass=$((pass + ${up:-0}))
 fail=$((fail + ${uf:-0}))
 [ $rc = 0 ] || [ "${uf:-0}" -gt 0 ] || uf=1 fail=$((fail + 1))
 summary+=("unit: ${up:-0} passed, ${uf:-0} failed")
+
+echo "== the benchmark report's verdicts, on synthetic data"
+make -s -C tools/bench test > "$log/bench-report.log" 2>&1
+rc=$?
+grep -E '^report_test:|FAIL' "$log/bench-report.log"
+bp=$(awk '/^report_test:/ { print $2 }' "$log/bench-report.log")
+bt=$(awk '/^report_test:/ { print $4 }' "$log/bench-report.log")
+bf=$(( ${bt:-1} - ${bp:-0} ))
+[ $rc = 0 ] || [ "$bf" -gt 0 ] || bf=1
+pass=$((pass + ${bp:-0})) fail=$((fail + bf))
+summary+=("bench report: ${bp:-0} passed, $bf failed")
 
 set -- $KERNELS
 for k in $KERNELS; do
