@@ -193,6 +193,23 @@ stat_sum()
 	ethtool -S "$1" | suffix_sum "$2"
 }
 
+# A counter of a stack's own, from /proc/net/snmp (in namespace NS if
+# given): mib PROTO FIELD [NS], as in mib Udp NoPorts. What a test sees
+# there was counted outside the card. "?FIELD" where there is none.
+mib()
+{
+	${3:+ip netns exec "$3"} awk -v p="$1:" -v f="$2" '$1 == p {
+		if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 } else if (c[f]) v = $c[f] }
+		END { print v == "" ? "?" f : v }' /proc/net/snmp
+}
+
+# The same from /proc/net/snmp6: mib6 NAME [NS], as in mib6 Udp6NoPorts
+mib6()
+{
+	${2:+ip netns exec "$2"} awk -v f="$1" '$1 == f { v = $2 } END { print v == "" ? "?" f : v }' \
+		/proc/net/snmp6
+}
+
 # wire frames - delivered - dropped, all from one `ethtool -S` snapshot
 unaccounted()
 {
