@@ -86,7 +86,7 @@ ring_field()
 # whole and the carrier up
 ring_sizes()
 {
-	local i client xfer_pid flaps out=/tmp/mpnic-rings.$$
+	local i client xfer_pid flaps msg out=/tmp/mpnic-rings.$$
 
 	RET=0
 	topo_create
@@ -96,14 +96,18 @@ ring_sizes()
 	check_err $? "rx 100 tx 64 refused"
 	[ "$(ring_field RX)" = 128 ] && [ "$(ring_field TX)" = 64 ]
 	check_err $? "rings read back as $(ring_field RX)/$(ring_field TX), expected 128/64"
-	ethtool -G "$DEV" rx 16 2>/dev/null
+	msg=$(ethtool -G "$DEV" rx 16 2>&1)
 	check_fail $? "rx 16 taken"
+	echo "$msg" | grep -q "Ring sizes are 64 to 4096"
+	check_err $? "rx 16 refused without the card's reason: $msg"
 	ethtool -G "$DEV" tx 8192 2>/dev/null
 	check_fail $? "tx 8192 taken"
 	ethtool -C "$DEV" rx-frames 128
 	check_err $? "rx-frames 128 refused"
-	ethtool -G "$DEV" rx 64 2>/dev/null
+	msg=$(ethtool -G "$DEV" rx 64 2>&1)
 	check_fail $? "an RX ring smaller than rx-frames taken"
+	echo "$msg" | grep -q "rx-frames (ethtool -C) is larger"
+	check_err $? "rx 64 refused without the card's reason: $msg"
 	ethtool -C "$DEV" rx-frames 0
 	check_err $? "rx-frames 0 refused"
 	[ "$(ring_field RX)" = 128 ] && [ "$(ring_field TX)" = 64 ]
