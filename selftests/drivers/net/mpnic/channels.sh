@@ -111,9 +111,11 @@ channels_refused()
 	ethtool -L "$DEV" rx 1 2>/dev/null
 	check_fail $? "a separate RX channel taken"
 	rxfh_set "$DEV" equal 4
+	check_err $? "a user table over 4 engines refused"
 	ethtool -L "$DEV" combined 2 2>/dev/null
 	check_fail $? "a user table over 4 engines survived -L 2"
 	rxfh_set "$DEV" equal 2
+	check_err $? "a user table over engines 0-1 refused"
 	ethtool -L "$DEV" combined 2
 	check_err $? "-L 2 refused with a user table over engines 0-1"
 	[ "$(table_engines)" = "0 1 " ]
@@ -127,6 +129,7 @@ channels_refused()
 	ethtool -L "$DEV" combined 3 2>/dev/null
 	check_fail $? "-L 3 taken with a rule steering to engine 3"
 	ethtool -N "$DEV" delete 1
+	check_err $? "deleting the rule failed"
 	ethtool -L "$DEV" combined 3
 	check_err $? "-L 3 refused once the rule was gone"
 	ethtool -N "$DEV" flow-type udp4 dst-port 7000 action 3 loc 1 2>/dev/null

@@ -18,6 +18,7 @@ coalesce_params()
 {
 	RET=0
 	ip link add "$DEV" type mpnic
+	check_err $? "ip link add failed"
 	[ "$(ethtool -c "$DEV" | awk '/^rx-usecs:/ { print $2 }')" = 0 ] &&
 		[ "$(ethtool -c "$DEV" | awk '/^rx-frames:/ { print $2 }')" = 0 ]
 	check_err $? "defaults are not rx-usecs 0 rx-frames 0 (an interrupt per pass)"
@@ -32,6 +33,9 @@ coalesce_params()
 	check_fail $? "rx-frames beyond the ring taken"
 	ethtool -C "$DEV" tx-usecs 10 2>/dev/null
 	check_fail $? "tx-usecs taken, but the card does not moderate TX"
+	[ "$(ethtool -c "$DEV" | awk '/^rx-usecs:/ { print $2 }')" = 50 ] &&
+		[ "$(ethtool -c "$DEV" | awk '/^rx-frames:/ { print $2 }')" = 32 ]
+	check_err $? "a refused change changed the settings: $(ethtool -c "$DEV" | grep -E '^rx-(usecs|frames):' | tr '\n' ' ')"
 	ip link del "$DEV"
 	log_test "ethtool -c/-C: defaults, read back, refusals"
 }
@@ -48,11 +52,17 @@ quiet_host()
 }
 
 # Five pings: sets $rtts (their round trips, whole ms) and $slow (how many
-# took 99 ms or more, i.e. waited for a 100 ms rx-usecs)
+# took 99 ms or more, i.e. waited for a 100 ms rx-usecs). Fails unless all
+# five were answered: a lost reply has no round trip, and would otherwise
+# count as a fast one.
 ping5()
 {
-	rtts=$(ping -c 5 -i 0.3 -W 5 $P4 | sed -n 's/.*time=\([0-9]*\).*/\1/p' | tr '\n' ' ')
+	local out
+
+	out=$(ping -c 5 -i 0.3 -W 5 $P4)
+	rtts=$(echo "$out" | sed -n 's/.*time=\([0-9]*\).*/\1/p' | tr '\n' ' ')
 	slow=$(echo $rtts | tr ' ' '\n' | awk '$1 >= 99' | grep -c .)
+	[ "$(echo $rtts | wc -w)" = 5 ]
 }
 
 coalesce_timer()
@@ -66,11 +76,15 @@ coalesce_timer()
 	# reports the link sent when it came up are over by now
 	sleep 2
 	ethtool -C "$DEV" rx-usecs 100000 rx-frames 64
+	check_err $? "rx-usecs 100000 rx-frames 64 refused"
 	ping5
+	check_err $? "with rx-usecs 100000, not every ping was answered: $rtts ms"
 	[ "$slow" -ge 4 ]
 	check_err $? "with rx-usecs 100000 and one frame pending, only $slow of 5 replies waited: $rtts ms"
 	ethtool -C "$DEV" rx-usecs 0 rx-frames 0
+	check_err $? "rx-usecs 0 rx-frames 0 refused"
 	ping5
+	check_err $? "without moderation, not every ping was answered: $rtts ms"
 	[ "$slow" -le 1 ]
 	check_err $? "without moderation $slow of 5 replies took 100 ms or more: $rtts ms"
 	topo_destroy
@@ -87,7 +101,9 @@ coalesce_frames()
 	ping -c 1 -W 5 $P4 >/dev/null
 	# one frame reaches rx-frames 1 at once: the timer never matters
 	ethtool -C "$DEV" rx-usecs 100000 rx-frames 1
+	check_err $? "rx-usecs 100000 rx-frames 1 refused"
 	ping5
+	check_err $? "with rx-frames 1, not every ping was answered: $rtts ms"
 	[ "$slow" -le 1 ]
 	check_err $? "rx-frames 1: $slow of 5 replies still waited for rx-usecs: $rtts ms"
 	topo_destroy

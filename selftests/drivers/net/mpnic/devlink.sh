@@ -58,7 +58,7 @@ stall_all()
 	local e
 
 	for e in $(seq 0 $(($(ethtool -l "$DEV" | awk '/^Combined:/ { n = $2 } END { print n }') - 1))); do
-		fault "$e" stall on
+		fault "$e" stall on || return 1
 	done
 }
 
@@ -71,12 +71,14 @@ health_auto_recover()
 	RET=0
 	topo_create
 	card_param stall_timeout_ms 500
+	check_err $? "stall_timeout_ms 500 refused"
 	h=$(handle)
 	r0=$(stat_sum "$DEV" restarts)
 	( xfer "" "$PEER" $H4 128 || { echo "$xfer_msg"; exit 1; } ) > $out &
 	xfer_pid=$!
 	sleep 1
 	stall_all
+	check_err $? "stalling the engines failed"
 	busywait "$RECOVER_MS" eval '[ "$(reporter_field recover)" -ge 1 ]'
 	check_err $? "no recovery in $RECOVER_MS ms: error $(reporter_field error), \
 recover $(reporter_field recover)"
@@ -106,6 +108,7 @@ health_manual_recover()
 	RET=0
 	topo_create
 	card_param stall_timeout_ms 500
+	check_err $? "stall_timeout_ms 500 refused"
 	h=$(handle)
 	devlink health set "$h" reporter engine auto_recover false
 	check_err $? "auto_recover cannot be turned off"
@@ -115,6 +118,7 @@ health_manual_recover()
 	# 500) before a reporter_field after it returns, and reports a stall once
 	e0=$(reporter_field error)
 	stall_all
+	check_err $? "stalling the engines failed"
 	ping -c 20 -i 0.2 -W 1 $P4 >/dev/null
 	check_fail $? "ping went through stalled engines"
 	busywait "$RECOVER_MS" eval '[ "$(reporter_field error)" -gt "$e0" ]'
@@ -211,14 +215,15 @@ print([c["mem_size"] >> 20 for c in json.load(sys.stdin)][0])')
 	check_fail $? "engines 0 was accepted"
 	param_set card_mem_mb 0 2>>$out
 	check_fail $? "card_mem_mb 0 was accepted"
-	ethtool -N "$DEV" flow-type udp4 dst-port 9 action 1 loc 1 >/dev/null
-	param_set engines 1
+	ethtool -N "$DEV" flow-type udp4 dst-port 9 action 1 loc 1 >/dev/null &&
+		param_set engines 1
+	check_err $? "a rule to engine 1, or engines 1, refused"
 	devlink dev reload "$h" action fw_activate 2>$out
 	check_fail $? "a reload dropped an engine an ntuple rule uses"
 	grep -q "ntuple rule" $out
 	check_err $? "no reason for the refused reload: $(cat $out)"
-	ethtool -N "$DEV" delete 1
-	param_set engines 64 && param_set card_mem_mb 1
+	ethtool -N "$DEV" delete 1 && param_set engines 64 && param_set card_mem_mb 1
+	check_err $? "deleting the rule, or engines 64 and card_mem_mb 1, refused"
 	devlink dev reload "$h" action fw_activate 2>$out
 	check_fail $? "a reload with 1 MiB for 64 engines was accepted"
 	grep -q "too small" $out
@@ -226,15 +231,19 @@ print([c["mem_size"] >> 20 for c in json.load(sys.stdin)][0])')
 	half=$(awk '/^MemTotal:/ { print int($2 / 2048) }' /proc/meminfo)
 	if [ "$half" -lt 4096 ]; then
 		param_set engines 2 && param_set card_mem_mb $((half + 1))
+		check_err $? "engines 2 and card_mem_mb $((half + 1)) refused before the reload"
 		devlink dev reload "$h" action fw_activate 2>$out
 		check_fail $? "a reload to more than half the RAM was accepted"
 		grep -q "half of the host's RAM" $out
 		check_err $? "no reason for the refused large memory: $(cat $out)"
 	fi
-	param_set engines 2 && param_set card_mem_mb 32
-	setup_ns rns
+	param_set engines 2 && param_set card_mem_mb 32 && setup_ns rns
+	check_err $? "engines 2, card_mem_mb 32 or a namespace refused"
 	devlink dev reload "$h" netns "$rns" 2>$out
 	check_fail $? "a reload into another namespace was accepted"
+	# a namespace change is a driver_reinit, which the card does not offer
+	grep -q "reload action is not supported" $out
+	check_err $? "no reason for the refused namespace move: $(cat $out)"
 	cleanup_ns "$rns"
 	[ "$(channels)" = "2 2" ]
 	check_err $? "a refused reload changed the port: $(channels)"

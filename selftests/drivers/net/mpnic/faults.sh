@@ -154,6 +154,11 @@ fault_tx_cmpl()
 	fault_run tx-cmpl engine0_tx_cmpl_delayed tx_completions_lost tx_load
 }
 
+bql_inflight()
+{
+	cat /sys/class/net/"$DEV"/queues/tx-0/byte_queue_limits/inflight
+}
+
 # With auto-recovery off a fault stays until cleared: clearing card-mem
 # returns the buffers it kept, clearing tx-cmpl publishes the completions
 fault_off()
@@ -164,18 +169,26 @@ fault_off()
 	fault_topo
 	h=$(handle)
 	all=$(free_buffers)
+	# were it on, a restart would return the buffers and pass the test
 	devlink health set "$h" reporter engine auto_recover false
+	check_err $? "auto_recover cannot be turned off"
 	fault card-mem on && fault tx-cmpl on
 	check_err $? "fault-set refused"
 	ip netns exec "$PEER" ping -q -i 0.01 -c 100 -W 1 $H4 >/dev/null 2>&1
 	[ "$(free_buffers)" -lt "$all" ]
 	check_err $? "card-mem kept no buffer: $(free_buffers) free"
+	# the stack's own view of the held completions: BQL's bytes sent
+	# and not yet completed on the port's one TX queue
+	[ "$(bql_inflight)" -gt 0 ]
+	check_err $? "tx-cmpl held no completion: BQL has $(bql_inflight) bytes in flight"
 	fault card-mem off && fault tx-cmpl off
 	check_err $? "clearing the faults was refused"
 	busywait 5000 eval '[ "$(free_buffers)" -eq "$all" ]'
 	check_err $? "the card's buffers did not come back: $(free_buffers) of $all"
 	ping -c 3 -i 0.2 -W 2 $P4 >/dev/null
 	check_err $? "no ping once the faults were cleared"
+	busywait 5000 eval '[ "$(bql_inflight)" = 0 ]'
+	check_err $? "the held completions did not come back: BQL has $(bql_inflight) bytes in flight"
 	devlink health set "$h" reporter engine auto_recover true
 	topo_destroy
 	log_test "faults cleared by fault-set: buffers and completions come back"

@@ -18,12 +18,6 @@ require_cmd /usr/bin/python3 ping iperf3
 CRAFT="$(dirname "$0")/craft.py"
 N=30
 
-# A host (or peer: snmp_udp NS) UDP counter from /proc/net/snmp
-snmp_udp()
-{
-	${2:+ip netns exec $2} awk -v f="$1" '/^Udp:/ { if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 } else print $c[f] }' /proc/net/snmp
-}
-
 crafted()
 {
 	ip netns exec "$PEER" /usr/bin/python3 "$CRAFT" "$PEER_IF" \
@@ -48,7 +42,7 @@ rx_checksum()
 		ethtool -K "$DEV" rx $mode >/dev/null
 		check_err $? "ethtool -K rx $mode failed"
 		eng0=$(stat_sum "$DEV" in_csum_errors)
-		host0=$(snmp_udp InCsumErrors)
+		host0=$(mib Udp InCsumErrors)
 		f0=$(stat_sum "$DEV" rx_frames)
 		crafted bad_udp4_csum
 		busywait 10000 taken $((f0 + N))
@@ -60,8 +54,8 @@ rx_checksum()
 		fi
 		[ $(($(stat_sum "$DEV" in_csum_errors) - eng0)) = $want_eng ]
 		check_err $? "rx $mode: engines counted $(($(stat_sum "$DEV" in_csum_errors) - eng0)) bad checksums, expected $want_eng"
-		[ $(($(snmp_udp InCsumErrors) - host0)) = $want_host ]
-		check_err $? "rx $mode: the host counted $(($(snmp_udp InCsumErrors) - host0)) bad checksums, expected $want_host"
+		[ $(($(mib Udp InCsumErrors) - host0)) = $want_host ]
+		check_err $? "rx $mode: the host counted $(($(mib Udp InCsumErrors) - host0)) bad checksums, expected $want_host"
 	done
 	[ "$(stat_sum "$DEV" in_csum_unchecked)" -ge $N ]
 	check_err $? "in_csum_unchecked did not count the frames of rx off"
@@ -172,37 +166,45 @@ vlan_offloads()
 }
 
 # tx-checksum on: the engines fill UDP checksums; off: the host does. The
-# peer finds every checksum good either way.
+# peer finds every checksum good either way, and its stack takes in the
+# datagrams (an iperf3 UDP client succeeds even if none arrive).
 tx_checksum()
 {
-	local mode c0 c1 bad0
+	local mode c0 c1 bad0 in0 in1
 
 	RET=0
 	topo_create
-	bad0=$(snmp_udp InCsumErrors "$PEER")
+	bad0=$(mib Udp InCsumErrors "$PEER")
 	for mode in on off; do
 		ethtool -K "$DEV" tx $mode >/dev/null
 		check_err $? "ethtool -K tx $mode failed"
 		c0=$(stat_sum "$DEV" tx_csum_partial)
+		in0=$(mib Udp InDatagrams "$PEER")
 		iperf_server
 		iperf_client 30 -c $P4 -u -b 2M -l 1000 -t 1 >/dev/null
 		check_err $? "UDP iperf3 with tx $mode failed"
 		wait
 		c1=$(($(stat_sum "$DEV" tx_csum_partial) - c0))
+		in1=$(($(mib Udp InDatagrams "$PEER") - in0))
 		if [ $mode = on ]; then [ $c1 -ge 100 ]; else [ $c1 = 0 ]; fi
 		check_err $? "tx $mode: the engines checksummed $c1 frames"
+		# 2 Mbit/s of 1000-byte datagrams for 1 s: 250
+		[ "$in1" -ge 100 ]
+		check_err $? "tx $mode: the peer's stack took in $in1 UDP datagrams"
 	done
-	[ "$(snmp_udp InCsumErrors "$PEER")" = "$bad0" ]
+	[ "$(mib Udp InCsumErrors "$PEER")" = "$bad0" ]
 	check_err $? "the peer saw bad UDP checksums"
 	ethtool -K "$DEV" tx on tso on >/dev/null
 	topo_destroy
 	log_test "tx-checksum: the engines fill checksums only when on, all good"
 }
 
-# ntuple-filters off: rules stay listed but dispatch ignores them
+# ntuple-filters off: rules stay listed but dispatch ignores them. The
+# host's stack is the witness: the frames (UDP to port 9, where nothing
+# listens) reach it, and count in its Udp NoPorts, only when the rule is off.
 ntuple_switch()
 {
-	local d0 f0
+	local d0 f0 np0 np want_np
 
 	RET=0
 	topo_create
@@ -213,14 +215,21 @@ ntuple_switch()
 		check_err $? "ethtool -K ntuple $mode failed"
 		d0=$(stat "$DEV" rx_ntuple_drop)
 		f0=$(stat "$DEV" rx_wire_frames)
+		np0=$(mib Udp NoPorts)
 		crafted good_udp4
 		busywait 10000 eval '[ $(stat "$DEV" rx_wire_frames) -ge $((f0 + N)) ]'
+		check_err $? "ntuple $mode: the card took $(($(stat "$DEV" rx_wire_frames) - f0)) of $N frames"
 		if [ $mode = on ]; then
 			[ $(($(stat "$DEV" rx_ntuple_drop) - d0)) = $N ]
 		else
 			[ $(($(stat "$DEV" rx_ntuple_drop) - d0)) = 0 ]
 		fi
 		check_err $? "ntuple $mode: $(($(stat "$DEV" rx_ntuple_drop) - d0)) of $N frames dropped by the rule"
+		[ $mode = on ] && want_np=0 || want_np=$N
+		busywait 5000 eval '[ $(($(mib Udp NoPorts) - np0)) -ge $want_np ]'
+		np=$(($(mib Udp NoPorts) - np0))
+		[ "$np" = "$want_np" ]
+		check_err $? "ntuple $mode: the host's stack saw $np of the $N frames (Udp NoPorts), expected $want_np"
 	done
 	ethtool -n "$DEV" | grep -q "Filter: 3"
 	check_err $? "the rule was lost across ntuple off/on"

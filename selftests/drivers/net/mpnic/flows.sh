@@ -24,6 +24,7 @@ flow_affinity()
 	# the closed flows stay until counted: a slow kernel takes longer than 5 s
 	topo_create
 	card_param flow_closed_timeout 120
+	check_err $? "flow_closed_timeout 120 refused"
 	dir=$(card_dir "$DEV")
 	iperf_server
 	iperf_client 60 -c $P4 -t 2 -P 8 >/dev/null
@@ -57,10 +58,12 @@ flow_aging()
 	topo_create
 	iperf_server
 	iperf_client 60 -c $P4 -t 1 >/dev/null
+	check_err $? "iperf3 failed"
 	wait
 	[ "$(stat_sum "$DEV" flows_active)" -ge 1 ]
 	check_err $? "no active flow after traffic"
 	card_param flow_timeout 2
+	check_err $? "flow_timeout 2 refused"
 	busywait 20000 until_counter_is "== 0" stat_sum "$DEV" flows_active >/dev/null
 	check_err $? "flows did not age out: $(stat_sum "$DEV" flows_active) active"
 	[ "$(stat_sum "$DEV" flows_expired)" -ge 2 ]

@@ -95,9 +95,10 @@ profile_passthrough()
 	check_err $? "engine-set profile udp failed"
 	[ "$(ecount "$id" 1 profile)" = udp ]
 	check_err $? "engine 1 does not report profile udp"
-	ethtool -N "$DEV" flow-type tcp4 dst-port 5201 action 1 loc 1 >/dev/null
-	ethtool -N "$DEV" flow-type tcp4 src-port 5201 action 1 loc 2 >/dev/null
-	ethtool -N "$DEV" flow-type udp4 action 1 loc 3 >/dev/null
+	ethtool -N "$DEV" flow-type tcp4 dst-port 5201 action 1 loc 1 >/dev/null &&
+		ethtool -N "$DEV" flow-type tcp4 src-port 5201 action 1 loc 2 >/dev/null &&
+		ethtool -N "$DEV" flow-type udp4 action 1 loc 3 >/dev/null
+	check_err $? "the rules to engine 1 were refused"
 	pt0=$(ecount "$id" 1 rx-passthrough)
 	fl0=$(ecount "$id" 1 flows-created)
 	cv0=$(csum_checked 1)
@@ -122,9 +123,10 @@ for i in range(20):
 	# l2: even a ping passes through
 	ynl mpnic --do engine-set --json "{\"card-id\": $id, \"id\": 0, \"profile\": \"l2\"}" \
 		>/dev/null
+	check_err $? "engine-set profile l2 failed"
 	pt0=$(ecount "$id" 0 rx-passthrough)
-	ethtool -N "$DEV" delete 3
-	ethtool -N "$DEV" flow-type udp4 action 0 loc 3 >/dev/null
+	ethtool -N "$DEV" delete 3 && ethtool -N "$DEV" flow-type udp4 action 0 loc 3 >/dev/null
+	check_err $? "the UDP rule could not move to engine 0"
 	ip netns exec "$PEER" /usr/bin/python3 -c "
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -154,7 +156,7 @@ flows_add_up()
 
 flow_table()
 {
-	local id out idx eng
+	local id out idx eng peer
 
 	RET=0
 	# the closed iperf3 flows stay in the table while we look
@@ -174,6 +176,12 @@ flow_table()
 	# engines merge or cut without a lookup of their own included
 	busywait 5000 flows_add_up "$id" >/dev/null
 	check_err $? "flow table packets in and out: $(flows_add_up "$id")"
+	# and, from outside the card, with what the peer's stack sent: its
+	# namespace is the test's, and every TCP segment it sent crossed the
+	# card (the table counts UDP too: the peer sent none)
+	peer=$(( $(mib Tcp OutSegs "$PEER") + $(mib Udp OutDatagrams "$PEER") ))
+	[ "$($MPNICCTL -j flow show card "$id" | jget "sum(f['in_packets'] for f in j)")" = "$peer" ]
+	check_err $? "the peer's stack sent $peer TCP segments and UDP datagrams; the table counts $($MPNICCTL -j flow show card "$id" | jget "sum(f['in_packets'] for f in j)") packets in"
 	# the same flow through YNL: dump, then a get of its slot
 	out=$(ynl mpnic --dump flow-get --json "{\"card-id\": $id}")
 	idx=$(echo "$out" | jget "[f for f in j if f['local-port'] == 40001][0]['index']")
@@ -217,8 +225,10 @@ fault_stall()
 	# the health reporter would recover it before we look
 	topo2
 	card_param stall_timeout_ms 600000
+	check_err $? "stall_timeout_ms 600000 refused"
 	id=$(card_id "$DEV")
-	ethtool -X "$DEV" equal 1 2>/dev/null || rxfh_set "$DEV" equal 1
+	rxfh_set "$DEV" equal 1
+	check_err $? "cannot send everything to engine 0"
 	$MPNICCTL fault set card "$id" engine 0 stall on
 	check_err $? "mpnicctl fault set stall on failed"
 	[ "$($MPNICCTL -j engine show card "$id" engine 0 | jget "j[0]['stalled']")" = True ]
@@ -341,7 +351,7 @@ port_wire()
 # stack instances keep the two ports' identical flows apart
 card_ports()
 {
-	local id out nsa nsb pa pb fl rxa rxb
+	local id out nsa nsb pa pb fl rxa rxb cpid
 
 	RET=0
 	setup_ns nsa nsb
@@ -379,8 +389,11 @@ card_ports()
 	busywait 5000 ip netns exec "$pa" sh -c "ss -ltn | grep -q ':5201 '"
 	busywait 5000 ip netns exec "$pb" sh -c "ss -ltn | grep -q ':5201 '"
 	ip netns exec "$nsa" timeout 30 iperf3 -c $P4 -t 2 --cport 40002 >/dev/null 2>&1 &
+	cpid=$!
 	ip netns exec "$nsb" timeout 30 iperf3 -c $P4 -t 2 --cport 40002 >/dev/null 2>&1
 	check_err $? "iperf3 from the second host failed"
+	wait $cpid
+	check_err $? "iperf3 from the first host failed"
 	wait
 	rxa=$(ip netns exec "$nsa" ethtool -S mpa | awk '/^ *rx_wire_frames:/ { print $2 }')
 	rxb=$(ip netns exec "$nsb" ethtool -S mpb | awk '/^ *rx_wire_frames:/ { print $2 }')
@@ -454,8 +467,12 @@ card_lifecycle()
 	check_err $? "the card does not count 3 ports after one went"
 	ip netns exec "$ns" "$MPNICCTL" port add card "$id" name mp0
 	check_err $? "a freed port index was not taken again"
-	# a port moved away goes when the card's namespace goes
+	# a port moved away goes when the card's namespace goes (had it not
+	# moved, it would go with the namespace whatever the card did)
 	ip -n "$ns" link set mp3 netns "$ns2"
+	check_err $? "moving mp3 to another namespace failed"
+	ip -n "$ns2" link show mp3 >/dev/null
+	check_err $? "mp3 is not in the namespace it moved to"
 	ip netns exec "$ns" "$MPNICCTL" card new engines 1 mem 4 >/dev/null
 	check_err $? "a second card-new failed"
 	cleanup_ns "$ns"

@@ -17,12 +17,20 @@ require_cmd /usr/bin/python3
 
 XFER_MIB=${XFER_MIB:-$([ -n "${MPNIC_LONG:-}" ] && echo 256 || echo 64)}
 
-# Offloads on or off: the card's TSO, checksums and GRO on the host side
+# Offloads on or off: the card's TSO, checksums and GRO on the host side;
+# fails unless ethtool -k reads every one of them back so (a refused
+# switch would test the same setting twice under two names)
 offloads()
 {
-	ethtool -K "$DEV" tso "$1" tx "$1" rx "$1" gro "$1" >/dev/null 2>&1
-	ethtool -K "$DEV" rx-gro-hw "$1" >/dev/null 2>&1
-	return 0
+	local f k
+
+	ethtool -K "$DEV" tso "$1" tx "$1" rx "$1" gro "$1" >/dev/null &&
+		ethtool -K "$DEV" rx-gro-hw "$1" >/dev/null || return 1
+	k=$(ethtool -k "$DEV")
+	for f in tcp-segmentation-offload tx-checksumming rx-checksumming \
+		 generic-receive-offload rx-gro-hw; do
+		echo "$k" | grep -q "^$f: $1" || { echo "# $f is not $1" >&2; return 1; }
+	done
 }
 
 integrity()
@@ -31,12 +39,15 @@ integrity()
 
 	RET=0
 	topo_create
-	ip link set "$DEV" mtu "$mtu"
-	ip link set "$WIRE" mtu "$mtu"
-	ip -n "$PEER" link set "$PEER_IF" mtu "$mtu"
+	ip link set "$DEV" mtu "$mtu" && ip link set "$WIRE" mtu "$mtu" &&
+		ip -n "$PEER" link set "$PEER_IF" mtu "$mtu"
+	check_err $? "MTU $mtu refused"
+	[ "$(cat /sys/class/net/"$DEV"/mtu)" = "$mtu" ]
+	check_err $? "the port's MTU is $(cat /sys/class/net/"$DEV"/mtu), not $mtu"
 	busywait 5000 carrier_is "$DEV" 1
 	for off in on off; do
 		offloads $off
+		check_err $? "cannot turn the offloads $off"
 		tso0=$(stat_sum "$DEV" tx_tso)
 		gro0=$(stat_sum "$DEV" rx_hw_gro_packets)
 		for dst in $P4 $P6; do

@@ -166,24 +166,48 @@ MPNIC_SPEC=${MPNIC_TOP:-$lib_dir/../../../..}/Documentation/netlink/specs/mpnic.
 # The mpnic family's own client (make -C tools/mpnicctl)
 MPNICCTL=${MPNICCTL:-${MPNIC_TOP:-$lib_dir/../../../..}/tools/mpnicctl/mpnicctl}
 
+# A counter the card does not have reads as "?NAME", not 0: a test that
+# wants it to be 0, or to stay put, would pass on a name that is wrong.
+# "?NAME" fails every numeric test ([ -eq ] exits 2) and stops the script
+# in arithmetic (a syntax error), so a wrong name fails the test.
+
 # ethtool -S counter of a device: stat DEV NAME
 stat()
 {
-	ethtool -S "$1" | awk -v n="$2:" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }'
+	ethtool -S "$1" | awk -v n="$2:" '$1 == n { print $2; f = 1 }
+		END { if (!f) { print "?" n; print "# no counter " n > "/dev/stderr" } }'
 }
 
 # Sum of the `ethtool -S` lines on stdin whose name ends in _SUFFIX:
 # suffix_sum SUFFIX (%.0f: mawk prints sums past 2^31 as 1.5e+10)
 suffix_sum()
 {
-	awk -v s="_$1:" 'index($1, s) && substr($1, length($1) - length(s) + 1) == s { t += $2 }
-		END { printf "%.0f\n", t }'
+	awk -v s="_$1:" 'index($1, s) && substr($1, length($1) - length(s) + 1) == s { t += $2; f = 1 }
+		END { if (f) printf "%.0f\n", t
+		      else { print "?" s; print "# no counter *" s > "/dev/stderr" } }'
 }
 
 # Sum of a counter over all engines or queues: stat_sum DEV SUFFIX
 stat_sum()
 {
 	ethtool -S "$1" | suffix_sum "$2"
+}
+
+# A counter of a stack's own, from /proc/net/snmp (in namespace NS if
+# given): mib PROTO FIELD [NS], as in mib Udp NoPorts. What a test sees
+# there was counted outside the card. "?FIELD" where there is none.
+mib()
+{
+	${3:+ip netns exec "$3"} awk -v p="$1:" -v f="$2" '$1 == p {
+		if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 } else if (c[f]) v = $c[f] }
+		END { print v == "" ? "?" f : v }' /proc/net/snmp
+}
+
+# The same from /proc/net/snmp6: mib6 NAME [NS], as in mib6 Udp6NoPorts
+mib6()
+{
+	${2:+ip netns exec "$2"} awk -v f="$1" '$1 == f { v = $2 } END { print v == "" ? "?" f : v }' \
+		/proc/net/snmp6
 }
 
 # wire frames - delivered - dropped, all from one `ethtool -S` snapshot
@@ -218,7 +242,7 @@ topo_create()
 		addr add $H6/64 dev $DEV nodad
 		link set $DEV up
 	EOF
-	ip -n "$PEER" -batch - <<-EOF
+	ip -n "$PEER" -batch - <<-EOF || return 1
 		link set $PEER_IF up
 		addr add $P4/24 dev $PEER_IF
 		addr add $P6/64 dev $PEER_IF nodad

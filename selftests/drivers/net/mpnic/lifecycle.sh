@@ -109,13 +109,20 @@ create_many()
 create_refused()
 {
 	RET=0
+	# each refusal is of the card made here, which must exist for it to mean
+	# anything, and leaves it as it was
 	ip link add "$DEV" type mpnic
+	check_err $? "ip link add failed"
 	ip link add "$DEV" type mpnic 2>/dev/null
 	check_fail $? "a second card with the same name was created"
+	[ "$(ip -o link show type mpnic | grep -c ": $DEV:")" = 1 ]
+	check_err $? "not one $DEV after the refused second card"
 	ip link set "$DEV" mtu 9001 2>/dev/null
 	check_fail $? "MTU 9001 was accepted"
 	ip link set "$DEV" mtu 67 2>/dev/null
 	check_fail $? "MTU 67 was accepted"
+	[ "$(cat /sys/class/net/"$DEV"/mtu)" = 1500 ]
+	check_err $? "the refused MTUs left MTU $(cat /sys/class/net/"$DEV"/mtu)"
 	ip link del "$DEV"
 	log_test "refused configurations"
 }

@@ -42,6 +42,8 @@ link_down_up()
 
 mtu_jumbo()
 {
+	local long0 ptx0 ptx
+
 	RET=0
 	topo_create
 	ip link set "$WIRE" mtu 9000
@@ -58,12 +60,18 @@ mtu_jumbo()
 	busywait 5000 carrier_is "$DEV" 1
 	ping -c 1 -W 5 -s 1472 $P4 >/dev/null
 	check_err $? "no full-size ping at MTU 1500"
-	# A frame longer than the port's MTU is dropped and counted
-	ping -c 1 -W 1 -s 3000 -M do -I "$P4" $P4 >/dev/null 2>&1
+	# A frame longer than the port's MTU is dropped and counted: the
+	# peer's own counter says it went out on the wire (the peer is at
+	# MTU 9000), the card's that it was dropped as too long
+	long0=$(stat_sum "$DEV" rx_too_long)
+	ptx0=$(ip netns exec "$PEER" cat /sys/class/net/"$PEER_IF"/statistics/tx_packets)
 	ip netns exec "$PEER" ping -c 1 -W 1 -M do -s 3000 $H4 >/dev/null 2>&1
 	check_fail $? "a 3000-byte frame got through a 1500 MTU port"
-	[ "$(stat_sum "$DEV" rx_too_long)" -ge 1 ]
-	check_err $? "rx_too_long did not count the long frame"
+	ptx=$(( $(ip netns exec "$PEER" cat /sys/class/net/"$PEER_IF"/statistics/tx_packets) - ptx0 ))
+	[ "$ptx" -ge 1 ]
+	check_err $? "the peer sent no frame for its 3000-byte ping"
+	[ $(( $(stat_sum "$DEV" rx_too_long) - long0 )) -ge 1 ]
+	check_err $? "rx_too_long did not count the long frame ($long0 -> $(stat_sum "$DEV" rx_too_long))"
 	topo_destroy
 	log_test "MTU 9000 and back, long frames counted"
 }
@@ -78,7 +86,7 @@ ring_field()
 # whole and the carrier up
 ring_sizes()
 {
-	local i client xfer_pid flaps out=/tmp/mpnic-rings.$$
+	local i client xfer_pid flaps msg out=/tmp/mpnic-rings.$$
 
 	RET=0
 	topo_create
@@ -88,14 +96,22 @@ ring_sizes()
 	check_err $? "rx 100 tx 64 refused"
 	[ "$(ring_field RX)" = 128 ] && [ "$(ring_field TX)" = 64 ]
 	check_err $? "rings read back as $(ring_field RX)/$(ring_field TX), expected 128/64"
-	ethtool -G "$DEV" rx 16 2>/dev/null
+	msg=$(ethtool -G "$DEV" rx 16 2>&1)
 	check_fail $? "rx 16 taken"
+	echo "$msg" | grep -q "Ring sizes are 64 to 4096"
+	check_err $? "rx 16 refused without the card's reason: $msg"
 	ethtool -G "$DEV" tx 8192 2>/dev/null
 	check_fail $? "tx 8192 taken"
 	ethtool -C "$DEV" rx-frames 128
-	ethtool -G "$DEV" rx 64 2>/dev/null
+	check_err $? "rx-frames 128 refused"
+	msg=$(ethtool -G "$DEV" rx 64 2>&1)
 	check_fail $? "an RX ring smaller than rx-frames taken"
+	echo "$msg" | grep -q "rx-frames (ethtool -C) is larger"
+	check_err $? "rx 64 refused without the card's reason: $msg"
 	ethtool -C "$DEV" rx-frames 0
+	check_err $? "rx-frames 0 refused"
+	[ "$(ring_field RX)" = 128 ] && [ "$(ring_field TX)" = 64 ]
+	check_err $? "refused sizes changed the rings to $(ring_field RX)/$(ring_field TX)"
 	flaps=$(cat /sys/class/net/"$DEV"/carrier_changes)
 	( xfer "" "$PEER" $H4 256 || { echo "$xfer_msg"; exit 1; } ) > $out.xfer &
 	xfer_pid=$!
@@ -177,6 +193,7 @@ self_test()
 		2) ethtool -L "$DEV" combined 1 ;;
 		3) ip link set "$DEV" down ;;
 		esac
+		check_err $? "round $i: shrinking or downing the port failed"
 		rx0=$(stat_sum "$DEV" rx_frames)
 		st0=$(stat_sum "$DEV" selftest_frames)
 		ethtool -t "$DEV" > $out
@@ -240,6 +257,19 @@ settings_survive()
 	log_test "channels, rings, coalescing, RSS, rules and features survive down/up"
 }
 
+# A change refused for want of CAP_NET_ADMIN, not for another reason (such
+# as a setpriv that could not run): unpriv_refused WHAT CMD...
+unpriv_refused()
+{
+	local what=$1 out
+
+	shift
+	out=$("$@" 2>&1)
+	check_fail $? "an unprivileged $what taken"
+	echo "$out" | grep -q "Operation not permitted"
+	check_err $? "an unprivileged $what refused, but not as unpermitted: $out"
+}
+
 # Changing settings needs CAP_NET_ADMIN: a user without it is refused by
 # ethtool, ip and devlink alike
 unprivileged()
@@ -249,16 +279,11 @@ unprivileged()
 	RET=0
 	require_cmd setpriv
 	topo_create
-	$as ethtool -L "$DEV" combined 1 2>/dev/null
-	check_fail $? "an unprivileged ethtool -L taken"
-	$as ethtool -G "$DEV" rx 128 2>/dev/null
-	check_fail $? "an unprivileged ethtool -G taken"
-	$as ethtool -N "$DEV" flow-type udp4 dst-port 9 action -1 2>/dev/null
-	check_fail $? "an unprivileged ntuple rule taken"
-	$as ethtool -X "$DEV" equal 1 2>/dev/null
-	check_fail $? "an unprivileged ethtool -X taken"
-	$as ip link add mpnic9 type mpnic 2>/dev/null
-	check_fail $? "an unprivileged card created"
+	unpriv_refused "ethtool -L" $as ethtool -L "$DEV" combined 1
+	unpriv_refused "ethtool -G" $as ethtool -G "$DEV" rx 128
+	unpriv_refused "ntuple rule" $as ethtool -N "$DEV" flow-type udp4 dst-port 9 action -1
+	unpriv_refused "ethtool -X" $as ethtool -X "$DEV" equal 1
+	unpriv_refused "card creation" $as ip link add mpnic9 type mpnic
 	$as ethtool -l "$DEV" >/dev/null
 	check_err $? "an unprivileged user cannot even read the channels"
 	[ "$(ethtool -l "$DEV" | awk '/^Combined:/ { v = $2 } END { print v }')" = "$(nproc)" ]

@@ -130,7 +130,9 @@ ntuple_tx_affinity()
 ntuple_refusals()
 {
 	RET=0
+	# refusals by a card that is not there would pass as well
 	ip link add "$DEV" type mpnic
+	check_err $? "ip link add failed"
 	ethtool -N "$DEV" flow-type udp4 dst-port 1 action 64 2>/dev/null
 	check_fail $? "a rule to a queue the port does not have was taken"
 	ethtool -N "$DEV" flow-type udp4 dst-port 1 action 0 loc 4096 2>/dev/null
@@ -142,6 +144,7 @@ ntuple_refusals()
 	ethtool -N "$DEV" delete 17 2>/dev/null
 	check_fail $? "deleting a rule that does not exist succeeded"
 	ethtool -K "$DEV" ntuple off
+	check_err $? "ntuple off refused"
 	ethtool -N "$DEV" flow-type udp4 dst-port 1 action 0 2>/dev/null
 	check_fail $? "a rule was taken with ntuple off"
 	[ "$(ethtool -n "$DEV" | grep -c 'Filter:')" -eq 0 ]
@@ -201,26 +204,28 @@ rfs_set()
 {
 	local q
 
-	sysctl -qw net.core.rps_sock_flow_entries="$1"
+	sysctl -qw net.core.rps_sock_flow_entries="$1" || return 1
 	for q in /sys/class/net/"$DEV"/queues/rx-*; do
-		echo "$2" > "$q"/rps_flow_cnt
+		echo "$2" > "$q"/rps_flow_cnt || return 1
 	done
 }
 
 # One TCP flow from the peer, read by an iperf3 server pinned to CPU:
-# rfs_flow CPU CLIENT_PORT SECONDS; prints the frames engines 0 and 1 took
+# rfs_flow CPU CLIENT_PORT SECONDS; prints the frames engines 0 and 1 took,
+# and fails if iperf3 did (it runs in $(...): a check_err here would be lost)
 rfs_flow()
 {
-	local e0 e1
+	local e0 e1 rc
 
 	e0=$(stat "$DEV" engine0_rx_frames)
 	e1=$(stat "$DEV" engine1_rx_frames)
 	taskset -c "$1" timeout $IPERF_SERVER_SECS iperf3 -s -1 -B $H4 >/dev/null 2>&1 &
 	busywait 5000 sh -c "ss -ltn | grep -q ':5201 '"
-	ip netns exec "$PEER" timeout 30 iperf3 -c $H4 -t "$3" --cport "$2" >/dev/null ||
-		check_err 1 "iperf3 to a reader on CPU $1 failed"
+	ip netns exec "$PEER" timeout 30 iperf3 -c $H4 -t "$3" --cport "$2" >/dev/null
+	rc=$?
 	wait
 	echo "$(( $(stat "$DEV" engine0_rx_frames) - e0 )) $(( $(stat "$DEV" engine1_rx_frames) - e1 ))"
+	return $rc
 }
 
 # Accelerated RFS: a flow goes to the engine on the CPU that reads it
@@ -233,8 +238,10 @@ arfs()
 	RET=0
 	topo_create
 	rfs_set 32768 8
+	check_err $? "cannot turn RFS on"
 	for cpu in 0 1; do
 		got=$(rfs_flow $cpu 40100 3)
+		check_err $? "iperf3 to a reader on CPU $cpu failed"
 		mine=$(echo "$got" | cut -d' ' -f$((cpu + 1)))
 		other=$(echo "$got" | cut -d' ' -f$((2 - cpu)))
 		[ "$mine" -gt $((9 * other)) ]
@@ -246,8 +253,8 @@ arfs()
 	check_err $? "no aRFS filter, no steered frame"
 	# another flow read on both CPUs moves their queues on: the first
 	# flow's entry ages, and its filter goes
-	rfs_flow 0 40200 1 >/dev/null
-	rfs_flow 1 40300 1 >/dev/null
+	rfs_flow 0 40200 1 >/dev/null && rfs_flow 1 40300 1 >/dev/null
+	check_err $? "iperf3 of the flows that move the queues on failed"
 	busywait 10000 until_counter_is ">= 1" stat "$DEV" arfs_filters_expired >/dev/null
 	check_err $? "no aRFS filter was released"
 	rfs_set 0 0

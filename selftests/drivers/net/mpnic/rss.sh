@@ -213,6 +213,7 @@ balance()
 	[ "$(ethtool -l "$DEV" | awk '/^Combined:/ { print $2 }' | tail -n 1)" = 4 ]
 	check_err $? "the card does not have 4 engines"
 	rxfh_set "$DEV" hkey $MS_KEY
+	check_err $? "setting the key failed"
 	placed tcp4,udp4,tcp6,udp6 256 40000
 	check_err $? "flows not where Toeplitz puts them"
 	echo "$placed_out" | grep '^#'
@@ -296,6 +297,7 @@ rss_contexts()
 	ethtool -X "$DEV" context 5 weight 0 1
 	check_err $? "context 5 weight 0 1 refused"
 	ethtool -K "$DEV" ntuple on
+	check_err $? "ntuple on refused"
 	ethtool -N "$DEV" flow-type udp4 dst-port 7777 context 5 action 0 loc 1 >/dev/null
 	check_err $? "a rule to context 5 refused"
 	ethtool -n "$DEV" rule 1 | grep -q "RSS Context 5"
@@ -305,6 +307,7 @@ rss_contexts()
 	check_err $? "context 5 (engine 1 only): engines took $got of 64"
 	# changed under the rule: now engine 0 only
 	ethtool -X "$DEV" context 5 weight 1 0
+	check_err $? "context 5 weight 1 0 refused"
 	got=$(send_7777 41000)
 	[ "$got" = "64 0" ]
 	check_err $? "context 5 (engine 0 only): engines took $got of 64"
@@ -346,13 +349,19 @@ symmetric_xor()
 	rss_topo_create
 	if ! rxfh_xfrm_known "$DEV"; then
 		# A SKIP would make the whole script SKIP (net/lib.sh merges it
-		# above a pass): say it in a comment
+		# above a pass). The probe's answer is checked against the
+		# kernel's own types, as rss_contexts does: a kernel that has
+		# input_xfrm and refuses it fails.
+		! kernel_btf_has input_xfrm
+		check_err $? "this kernel has input_xfrm, and refused it"
 		topo_destroy
 		echo "# symmetric_xor: not run, the kernel has no input_xfrm (6.8)"
+		log_test "xfrm symmetric-xor (refused cleanly before 6.8)"
 		return 0
 	fi
 	card_param flow_closed_timeout 120
 	rxfh_set "$DEV" hkey $MS_KEY
+	check_err $? "setting the key failed"
 	for x in symmetric-xor symmetric-or-xor; do
 		# ethtool learnt symmetric-or-xor after the kernel did
 		if [ $x = symmetric-or-xor ] && ! ethtool -h 2>&1 | grep -q symmetric-or-xor; then

@@ -189,7 +189,8 @@ soak()
 	     "unreclaimable slab at most $slabmax kB over the idle card's under traffic"
 	[ "$(runs checked fail)" = 0 ] && [ "$(runs checked ok)" -gt 0 ]
 	check_err $? "checked transfers: $(runs checked ok) ok, $(runs checked fail) failed"
-	[ "$(runs tcp_v4 ok)" -gt 0 ] && [ "$(runs tcp_v6 ok)" -gt 0 ] && [ "$(runs udp ok)" -gt 0 ]
+	[ "$(runs tcp_v4 ok)" -gt 0 ] && [ "$(runs tcp_v6 ok)" -gt 0 ] && [ "$(runs udp ok)" -gt 0 ] &&
+		[ "$(runs ping ok)" -gt 0 ]
 	check_err $? "a traffic loop never completed a run"
 	busywait 5000 balanced
 	check_err $? "$(unaccounted) frames unaccounted for"

@@ -151,6 +151,7 @@ tcp_wire_trains()
 	[ "$trains" -gt 0 ] && [ "$rx" -gt $((frames / 2)) ]
 	check_err $? "wire without TSO: the peer received $rx packets for $frames frames"
 	ethtool --set-priv-flags "$DEV" wire-trains off
+	check_err $? "cannot turn wire-trains off"
 	trains_xfer $P4 4
 	check_err $? "transfer with trains off: $xfer_msg"
 	[ "$trains" = 0 ]
@@ -241,9 +242,11 @@ rings_idle()
 }
 
 # A counter from the snapshot in $snap: snap_stat NAME, or snap_sum SUFFIX
+# ("?NAME" for a counter the card does not have, as lib.sh's stat)
 snap_stat()
 {
-	echo "$snap" | awk -v n="$1:" '$1 == n { print $2; f = 1 } END { if (!f) print 0 }'
+	echo "$snap" | awk -v n="$1:" '$1 == n { print $2; f = 1 }
+		END { if (!f) { print "?" n; print "# no counter " n > "/dev/stderr" } }'
 }
 
 snap_sum()
@@ -253,20 +256,31 @@ snap_sum()
 
 # Every frame the wire delivered is delivered to the host or in one drop
 # counter; all figures come from one `ethtool -S` snapshot, since frames
-# still arrive (and are counted as rx_port_down) while the test reads
+# still arrive (and are counted as rx_port_down) while the test reads. The
+# wire's own count (veth0's rx_packets, one per skb; the card counts each
+# segment of a GSO skb) is the figure from outside the card.
 counters_add_up()
 {
-	local wire delivered drops hostrx snap
+	local wire delivered drops hostrx snap veth
 
 	RET=0
 	topo_create
 	ping -c 20 -i 0.05 -W 5 $P4 >/dev/null
+	check_err $? "ping failed"
 	iperf_run $P4 -R
+	check_err $? "iperf3 from the peer failed"
+	[ "$(iperf_bytes)" -gt 1000000 ]
+	check_err $? "less than 1 MB reached the host"
 	ip link set "$DEV" down
 	# Frames already on an input ring are still being counted
 	busywait 5000 rings_idle
+	# before the card's snapshot: veth counts a frame as it hands it on,
+	# and the card takes it in the same softirq
+	veth=$(cat /sys/class/net/"$WIRE"/statistics/rx_packets)
 	snap=$(ethtool -S "$DEV")
 	wire=$(snap_stat rx_wire_frames)
+	[ "$veth" -gt 1000 ] && [ "$wire" -ge "$veth" ]
+	check_err $? "the wire received $veth skbs, the card counts $wire frames from it"
 	drops=$(( $(snap_stat rx_port_down) + $(snap_stat rx_runt) +
 		  $(snap_stat rx_oversize) + $(snap_stat rx_card_mem_exhausted) +
 		  $(snap_stat rx_engine_ring_full) + $(snap_stat rx_ntuple_drop) ))
@@ -340,14 +354,22 @@ engine_busy_time()
 
 	RET=0
 	topo_create
+	# IPv6 housekeeping (router solicitations, MLD reports) sends at any
+	# time, from either side: off here, so that the wire goes quiet, and
+	# a check that never found it quiet fails rather than passes
+	sysctl -qw net.ipv6.conf."$DEV".disable_ipv6=1 &&
+		ip netns exec "$PEER" sysctl -qw net.ipv6.conf."$PEER_IF".disable_ipv6=1
+	check_err $? "cannot turn IPv6 off on the link"
 	ping -c 3 -i 0.2 -W 5 $P4 >/dev/null
-	# the host's IPv6 housekeeping may still send: find a quiet second
+	check_err $? "ping failed"
+	# an ARP exchange may still follow the ping: find a quiet second
 	for i in 1 2 3 4 5; do
 		busy_still
 		rc=$?
 		[ $rc -ne 1 ] && break
 	done
-	[ $rc -eq 1 ] && echo "# no quiet two seconds in five tries: busy_ns at rest not checked"
+	[ $rc -ne 1 ]
+	check_err $? "no quiet two seconds in five tries: busy_ns at rest could not be checked"
 	[ $rc -ne 2 ]
 	check_err $? "busy_ns moved while no frame did"
 	b0=$(stat_sum "$DEV" busy_ns)

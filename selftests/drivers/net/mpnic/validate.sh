@@ -55,6 +55,17 @@ check_counted()
 	done
 }
 
+# What the host's stack saw of the crafted frames: "UDP4_NOPORTS TCP_INSEGS
+# ERRORS", ERRORS the sum of the counters a bad frame that got past the
+# engines would move
+host_saw()
+{
+	echo "$(mib Udp NoPorts) $(mib Tcp InSegs)" \
+	     $(( $(mib Ip InHdrErrors) + $(mib Udp InErrors) + $(mib Udp InCsumErrors) +
+		 $(mib Tcp InCsumErrors) + $(mib6 Udp6NoPorts) + $(mib6 Udp6InErrors) +
+		 $(mib6 Ip6InHdrErrors) ))
+}
+
 engine1_stat()
 {
 	stat "$DEV" "engine1_$1"
@@ -62,7 +73,7 @@ engine1_stat()
 
 crafted_frames()
 {
-	local mac c kinds="" wire0 wire1
+	local mac c kinds="" wire0 wire1 np0 seg0 err0 np1 seg1 err1
 	declare -A before want
 
 	RET=0
@@ -77,6 +88,7 @@ crafted_frames()
 		want[${c#*:}]=$((${want[${c#*:}]} + N))
 	done
 	wire0=$(stat "$DEV" rx_wire_frames)
+	read -r np0 seg0 err0 <<< "$(host_saw)"
 
 	ip netns exec "$PEER" /usr/bin/python3 "$CRAFT" "$PEER_IF" "$mac" $N $kinds
 	check_err $? "craft.py could not send the frames"
@@ -88,6 +100,13 @@ crafted_frames()
 	wire1=$(stat "$DEV" rx_wire_frames)
 	[ $((wire1 - wire0)) -ge $((N * 10)) ]
 	check_err $? "only $((wire1 - wire0)) frames reached the card, $((N * 10)) were sent"
+	# Seen from the host's stack: the good frames, and only they, reached
+	# it (UDP to port 9 and TCP with no socket, each once), and no frame
+	# with an error did. The bad kinds are UDP to port 9 or TCP as well, so
+	# one passed up as good would show in the first two counts.
+	read -r np1 seg1 err1 <<< "$(host_saw)"
+	[ $((np1 - np0)) = $N ] && [ $((seg1 - seg0)) = $N ] && [ $((err1 - err0)) = 0 ]
+	check_err $? "the host's stack saw $((np1 - np0)) UDP (Udp NoPorts) and $((seg1 - seg0)) TCP segments, expected $N each, and $((err1 - err0)) errors"
 	ping -c 2 -W 5 $P4 >/dev/null
 	check_err $? "good traffic stopped after the crafted frames"
 	topo_destroy
@@ -124,13 +143,14 @@ gro_bad_segment()
 	# no health report of the stall: it is over before the watchdog looks
 	tmo=$(devlink -j dev param show "$(handle)" name stall_timeout_ms |
 	      /usr/bin/python3 -c 'import json, sys; print(list(json.load(sys.stdin)["param"].values())[0][0]["values"][0]["value"])')
-	card_param stall_timeout_ms 600000
-	fault 1 stall on
+	card_param stall_timeout_ms 600000 && fault 1 stall on
+	check_err $? "cannot stall engine 1"
 	ip netns exec "$PEER" /usr/bin/python3 "$CRAFT" "$PEER_IF" "$mac" 4 gro_bad_middle
 	check_err $? "craft.py could not send the frames"
 	busywait 10000 stat_at_least "$DEV" rx_ntuple_steered $((steered + 4))
 	check_err $? "the frames did not reach engine 1: rx_ntuple_steered $steered -> $(stat "$DEV" rx_ntuple_steered)"
 	fault 1 stall off
+	check_err $? "cannot end engine 1's stall"
 	busywait 10000 all_counted engine1_stat
 	card_param stall_timeout_ms "$tmo"
 	check_counted engine1_stat

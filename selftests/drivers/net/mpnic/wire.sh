@@ -45,13 +45,14 @@ attach_refused()
 	RET=0
 	topo_create
 	ip link add veth8 type veth peer name veth9
+	check_err $? "cannot make a second veth pair"
 	out=$(ip link set veth8 master "$DEV" 2>&1)
 	check_fail $? "a second wire was attached"
 	echo "$out" | grep -q "already has a wire"
 	check_err $? "no extack message for a second wire: $out"
 	ip link del veth8
-	ip link add mpnic9 type mpnic
-	ip link set "$WIRE" nomaster
+	ip link add mpnic9 type mpnic && ip link set "$WIRE" nomaster
+	check_err $? "cannot make a second card, or detach the wire"
 	out=$(ip link set mpnic9 master "$DEV" 2>&1)
 	check_fail $? "an mpnic port was attached as a wire"
 	echo "$out" | grep -q "cannot be the wire"
@@ -59,6 +60,8 @@ attach_refused()
 	ip link del mpnic9
 	out=$(ip link set lo master "$DEV" 2>&1)
 	check_fail $? "loopback was attached as a wire"
+	echo "$out" | grep -q "Only an Ethernet device"
+	check_err $? "no extack message for loopback as wire: $out"
 	topo_destroy
 	log_test "refused wires carry an extack message"
 }
