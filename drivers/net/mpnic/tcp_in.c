@@ -53,20 +53,38 @@ static void mpnic_tcp_in_rst(struct mpnic_tcb *tcb, const struct mpnic_tcp_seg *
 	}
 }
 
-/* Our FIN is ACKed: the close states move on (RFC 9293 3.10.7.4, ACK) */
-static void mpnic_tcp_fin_acked(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_out *out)
+/*
+ * The close states' moves (RFC 9293 3.10.7.4): when our FIN is ACKed, and
+ * when the peer's FIN arrives in order. A state not listed stays.
+ */
+static const u8 mpnic_tcp_on_fin_acked[] = {
+	[MPNIC_TCP_ESTABLISHED]	= MPNIC_TCP_ESTABLISHED,
+	[MPNIC_TCP_FIN_WAIT_1]	= MPNIC_TCP_FIN_WAIT_2,
+	[MPNIC_TCP_FIN_WAIT_2]	= MPNIC_TCP_FIN_WAIT_2,
+	[MPNIC_TCP_CLOSING]	= MPNIC_TCP_TIME_WAIT,
+	[MPNIC_TCP_TIME_WAIT]	= MPNIC_TCP_TIME_WAIT,
+	[MPNIC_TCP_CLOSE_WAIT]	= MPNIC_TCP_CLOSE_WAIT,
+	[MPNIC_TCP_LAST_ACK]	= MPNIC_TCP_CLOSED,
+	[MPNIC_TCP_CLOSED]	= MPNIC_TCP_CLOSED,
+};
+
+static const u8 mpnic_tcp_on_fin_rcvd[] = {
+	[MPNIC_TCP_ESTABLISHED]	= MPNIC_TCP_CLOSE_WAIT,
+	[MPNIC_TCP_FIN_WAIT_1]	= MPNIC_TCP_CLOSING,
+	[MPNIC_TCP_FIN_WAIT_2]	= MPNIC_TCP_TIME_WAIT,
+	[MPNIC_TCP_CLOSING]	= MPNIC_TCP_CLOSING,
+	[MPNIC_TCP_TIME_WAIT]	= MPNIC_TCP_TIME_WAIT,
+	[MPNIC_TCP_CLOSE_WAIT]	= MPNIC_TCP_CLOSE_WAIT,
+	[MPNIC_TCP_LAST_ACK]	= MPNIC_TCP_LAST_ACK,
+	[MPNIC_TCP_CLOSED]	= MPNIC_TCP_CLOSED,
+};
+
+/* A close state's move by @next, one of the tables above */
+static void mpnic_tcp_close_move(struct mpnic_tcb *tcb, const u8 *next, u64 now,
+				 struct mpnic_tcp_out *out)
 {
-	switch (tcb->state) {
-	case MPNIC_TCP_FIN_WAIT_1:
-		mpnic_tcp_set_state(tcb, MPNIC_TCP_FIN_WAIT_2, now, out);
-		break;
-	case MPNIC_TCP_CLOSING:
-		mpnic_tcp_set_state(tcb, MPNIC_TCP_TIME_WAIT, now, out);
-		break;
-	case MPNIC_TCP_LAST_ACK:
-		mpnic_tcp_set_state(tcb, MPNIC_TCP_CLOSED, now, out);
-		break;
-	}
+	if (next[tcb->state] != tcb->state)
+		mpnic_tcp_set_state(tcb, next[tcb->state], now, out);
 }
 
 /* An ACK above snd_una: release, measure, grow cwnd, restart the RTO */
@@ -106,7 +124,7 @@ static void mpnic_tcp_ack_new(struct mpnic_tcb *tcb, const struct mpnic_tcp_seg 
 	if (data)
 		out->act |= MPNIC_TCP_ACT_WRITABLE;
 	if (fin_acked)
-		mpnic_tcp_fin_acked(tcb, now, out);
+		mpnic_tcp_close_move(tcb, mpnic_tcp_on_fin_acked, now, out);
 }
 
 /* RFC 5681 2: same ACK, no data, same window, data outstanding */
@@ -152,17 +170,7 @@ static void mpnic_tcp_in_fin(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_ou
 	tcb->rcv_nxt++;
 	tcb->ack_now = true;
 	out->act |= MPNIC_TCP_ACT_EOF | MPNIC_TCP_ACT_ACK;
-	switch (tcb->state) {
-	case MPNIC_TCP_ESTABLISHED:
-		mpnic_tcp_set_state(tcb, MPNIC_TCP_CLOSE_WAIT, now, out);
-		break;
-	case MPNIC_TCP_FIN_WAIT_1:
-		mpnic_tcp_set_state(tcb, MPNIC_TCP_CLOSING, now, out);
-		break;
-	case MPNIC_TCP_FIN_WAIT_2:
-		mpnic_tcp_set_state(tcb, MPNIC_TCP_TIME_WAIT, now, out);
-		break;
-	}
+	mpnic_tcp_close_move(tcb, mpnic_tcp_on_fin_rcvd, now, out);
 }
 
 /*
