@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Count the test cases of a selftest run, per case, not per script.
 
-    ksft-cases.py LOG LABEL [--scripts "a.sh b.sh"] [--expect FILE]
+    ksft-cases.py LOG LABEL [--scripts "a.sh b.sh" | --makefile MAKEFILE]
+                  [--expect FILE]
 
 LOG is what a VM run printed: the kselftest runner's TAP ("# selftests:
 ...", "ok N ..." / "not ok N ...") around net/lib.sh's per-case lines
@@ -16,8 +17,11 @@ case counts once:
   failing case line counts as one failed case;
 - a script that skipped as a whole (exit 4 before any case) counts as one
   skipped case named "SCRIPT: *";
-- a script that ends "ok" with no case, or a script in --scripts that
-  never reported, counts as one failed case.
+- a script that ends "ok" with no case, or a script in --scripts (or in
+  MAKEFILE's TEST_PROGS) that never reported, counts as one failed case;
+- a kernel report or an unfinished guest (tools/vm/run's "vm: kernel
+  splat", "vm: the guest did not finish") counts as one failed case,
+  whatever the tests said.
 
 Every skip must be expected: FILE (tools/expected-skips/KERNEL) lists them,
 one "SCRIPT: CASE -- reason" a line ("*" for the whole script). A skip not
@@ -34,6 +38,7 @@ import sys
 CASE = re.compile(r'^(?:# )?TEST: (.*?)\s+\[\s*(OK|FAIL|SKIP|XFAIL)\s*\]\s*$')
 START = re.compile(r'^# selftests: \S+: (\S+)$')
 TAP = re.compile(r'^(not )?ok \d+ selftests: \S+: (\S+?)(?: # (.*))?$')
+VMFAIL = re.compile(r'^vm: (kernel splat|the guest did not finish)')
 SKIPMSG = re.compile(r'^(?:# )?SKIP:? (.*)$')
 TIME = re.compile(r'^(?:# )?(\S+\.sh): (\d+) s$')
 
@@ -50,6 +55,7 @@ class Script:
 def parse(lines):
     scripts = {}
     order = []
+    vmfail = []
     cur = None
 
     def get(name):
@@ -60,6 +66,9 @@ def parse(lines):
 
     for line in lines:
         line = line.rstrip('\n')
+        if VMFAIL.match(line):
+            vmfail.append(line)
+            continue
         m = START.match(line)
         if m:
             cur = get(m.group(1))
@@ -90,7 +99,21 @@ def parse(lines):
         m = TIME.match(line)
         if m and m.group(1) == cur.name:
             cur.secs = int(m.group(2))
-    return scripts, order
+    return scripts, order, vmfail
+
+
+def makefile_progs(path):
+    """The scripts a kselftest Makefile lists in TEST_PROGS"""
+    progs, on = [], False
+    with open(path) as f:
+        for line in f:
+            if line.startswith('TEST_PROGS :='):
+                on = True
+            elif on and '# end of TEST_PROGS' in line:
+                break
+            elif on and line.split():
+                progs.append(line.split()[0])
+    return progs
 
 
 def load_expected(path):
@@ -112,12 +135,16 @@ def main():
     ap.add_argument('log')
     ap.add_argument('label')
     ap.add_argument('--scripts', default='')
+    ap.add_argument('--makefile')
     ap.add_argument('--expect')
     a = ap.parse_args()
 
     with open(a.log, errors='replace') as f:
-        scripts, order = parse(f)
-    for name in a.scripts.split():
+        scripts, order, vmfail = parse(f)
+    listed = a.scripts.split()
+    if a.makefile:
+        listed += makefile_progs(a.makefile)
+    for name in listed:
         if name not in scripts:
             scripts[name] = Script(name)
             order.append(name)
@@ -166,6 +193,8 @@ def main():
     for key in expected:
         if key not in seen_skips:
             failed(f'{key}: an expected skip that did not happen')
+    for line in vmfail:
+        failed(f'the VM run: {line}')
     print(f'{a.label}: {npass} passed, {nfail} failed, {nskip} skipped')
     return 0
 
