@@ -340,26 +340,43 @@ rx_handler_result_t mpnic_dispatch_rx(struct sk_buff **pskb)
 	return RX_HANDLER_CONSUMED;
 }
 
+/* ndo_select_queue. Context: RCU-bh read side */
 u16 mpnic_dispatch_tx_queue(struct mpnic_port *port, struct sk_buff *skb)
+{
+	struct mpnic_flow flow;
+
+	mpnic_parse(skb->data, skb_headlen(skb), skb->len, &flow);
+	return mpnic_dispatch_flow_queue(port, &flow);
+}
+
+/**
+ * mpnic_dispatch_flow_queue - the queue, so the engine, a host frame leaves by
+ * @port: the port
+ * @flow: the frame's parse, in the direction the host sends it
+ *
+ * ndo_select_queue's choice, and the owner a TCP offload hands a
+ * connection to: the engine that the wire's frames of the flow reach.
+ *
+ * Context: RCU-bh read side.
+ */
+u16 mpnic_dispatch_flow_queue(struct mpnic_port *port, const struct mpnic_flow *flow)
 {
 	const struct mpnic_ntuple_rule *rule = NULL;
 	const struct mpnic_dispatch_cfg *cfg;
 	enum mpnic_hash_kind kind;
-	struct mpnic_flow flow;
 	u32 hash;
 	int arfs;
 
-	mpnic_parse(skb->data, skb_headlen(skb), skb->len, &flow);
 	cfg = rcu_dereference_bh(port->cfg);
 	if (cfg->nrules && (port->netdev->features & NETIF_F_NTUPLE))
-		rule = mpnic_ntuple_match(cfg, &flow, true);
+		rule = mpnic_ntuple_match(cfg, flow, true);
 	if (rule && rule->action != MPNIC_NTUPLE_DROP)
-		return mpnic_dispatch_rule_queue(port, rule, &flow, true, &hash, &kind);
+		return mpnic_dispatch_rule_queue(port, rule, flow, true, &hash, &kind);
 	/* A flow aRFS moved sends from the engine that now receives it */
-	arfs = mpnic_arfs_queue(port, &flow, MPNIC_DIR_OUT);
+	arfs = mpnic_arfs_queue(port, flow, MPNIC_DIR_OUT);
 	if (arfs >= 0)
 		return arfs;
-	hash = mpnic_rss_hash(&cfg->rss, &flow, true, &kind);
+	hash = mpnic_rss_hash(&cfg->rss, flow, true, &kind);
 	return mpnic_rss_bucket(&cfg->rss, hash);
 }
 

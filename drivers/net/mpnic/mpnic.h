@@ -665,6 +665,7 @@ void mpnic_card_exit(void);
 /* dispatch.c */
 rx_handler_result_t mpnic_dispatch_rx(struct sk_buff **pskb);
 u16 mpnic_dispatch_tx_queue(struct mpnic_port *port, struct sk_buff *skb);
+u16 mpnic_dispatch_flow_queue(struct mpnic_port *port, const struct mpnic_flow *flow);
 void mpnic_dispatch_get_stats(const struct mpnic_port *port,
 			      struct mpnic_dispatch_stats *out);
 struct mpnic_dispatch_cfg *mpnic_dispatch_cfg_dup(struct mpnic_port *port, u32 extra);
