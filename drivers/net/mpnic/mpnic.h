@@ -28,6 +28,7 @@
 #include "rss.h"
 #include "parse.h"
 #include "flow.h"
+#include "toe.h"
 
 #define MPNIC_DRV_NAME		"mpnic"
 #define MPNIC_FW_VERSION	"mpnic-engine 1.0"
@@ -158,7 +159,8 @@ struct mpnic_tx_cmpl {
 	X(rx_ntuple_drop)	/* dropped: an ntuple rule said so */	\
 	X(rx_arfs_steered)	/* placed by an aRFS filter */		\
 	X(arfs_filters_added)	/* aRFS filters installed */		\
-	X(arfs_filters_expired)	/* aRFS filters released */
+	X(arfs_filters_expired)	/* aRFS filters released */	\
+	X(rx_toe_steered)	/* placed by an offloaded connection's entry */
 
 /* Written by the engine kthread only */
 #define MPNIC_ENGINE_STATS(X)						\
@@ -211,7 +213,8 @@ struct mpnic_tx_cmpl {
 	X(busy_poll_hits)	/* busy-poll: work found while spinning */ \
 	X(busy_poll_spin_us)	/* busy-poll: time spent spinning, in us */ \
 	X(polls)		/* passes over its rings with work */	\
-	X(busy_ns)		/* time in those passes, host softirqs excluded */
+	X(busy_ns)		/* time in those passes, host softirqs excluded */ \
+	X(toe_rx_segs)		/* segments taken for offloaded connections */
 
 /* Written by the queue's NAPI poll only */
 #define MPNIC_HQ_STATS(X)						\
@@ -352,6 +355,7 @@ struct mpnic_engine {
 	/* The stack instance's flow table: written by this engine only */
 	spinlock_t flows_lock;		/* the engine vs. dumpers; no other engine */
 	struct mpnic_flow_table flows;
+	struct mpnic_toe_table toe;	/* offloaded TCP connections (toe_table.c) */
 	unsigned long age_next;		/* jiffies of the next aging pass */
 	unsigned long age_last;		/* jiffies of the last one */
 
@@ -416,6 +420,8 @@ struct mpnic_card {
 	u32 flow_timeout;
 	u32 flow_closed_timeout;
 	u32 stall_timeout_ms;
+	u32 toe_max_conns;		/* per engine, handoffs in flight included */
+	atomic_t toe_conns;		/* offloaded connections on all its engines */
 	struct delayed_work watchdog;	/* finds stalled engines (health.c) */
 	/* devlink permanent params for the next reload; instance lock */
 	u32 fw_engines;
