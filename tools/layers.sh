@@ -16,7 +16,7 @@ declare -A layer=(
 	[main]=5
 	[link]=4 [channels]=4 [ethtool]=4 [ntuple]=4 [rssctx]=4 [qstats]=4 [arfs]=4
 	[devlink]=4 [health]=4 [netlink]=4 [mpnic_nl]=4 [debugfs]=4
-	[compat/devlink_ports]=4
+	[compat/devlink_ports]=4 [toe]=4
 	[netdev]=3 [txrx]=3 [wire]=3
 	[card]=2 [dispatch]=2 [bus]=2
 	[engine]=1 [engine_rx]=1 [engine_tx]=1 [gro]=1 [stack]=1

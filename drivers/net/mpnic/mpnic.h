@@ -143,7 +143,10 @@ struct mpnic_tx_cmpl {
 #define MPNIC_STAT_FIELD(name)	u64 name;
 #define MPNIC_STAT_NAME(name)	#name,
 
-/* Written by dispatch, per CPU */
+/*
+ * Per port and CPU: written by dispatch, and by the TCP offload's handoff
+ * (toe.c, BH disabled), whose refusals are counted by cause
+ */
 #define MPNIC_DISPATCH_STATS(X)						\
 	X(rx_wire_frames)	/* frames taken from the wire */	\
 	X(rx_wire_bytes)						\
@@ -160,7 +163,20 @@ struct mpnic_tx_cmpl {
 	X(rx_arfs_steered)	/* placed by an aRFS filter */		\
 	X(arfs_filters_added)	/* aRFS filters installed */		\
 	X(arfs_filters_expired)	/* aRFS filters released */	\
-	X(rx_toe_steered)	/* placed by an offloaded connection's entry */
+	X(rx_toe_steered)	/* placed by an offloaded connection's entry */ \
+	X(toe_offloaded)	/* handoffs the engine took */		\
+	X(toe_refused_not_established) /* -ENOTCONN */			\
+	X(toe_refused_offload_off) /* -EOPNOTSUPP: priv flag tcp-offload off */ \
+	X(toe_refused_profile)	/* -EPROTONOSUPPORT: engine profile without TCP */ \
+	X(toe_refused_urgent)	/* -EPROTO: urgent data pending */	\
+	X(toe_refused_keys)	/* -EKEYREJECTED: TCP-MD5 or TCP-AO keys */ \
+	X(toe_refused_mptcp)	/* -ESOCKTNOSUPPORT: an MPTCP subflow */ \
+	X(toe_refused_ecn)	/* -ENOPROTOOPT: ECN negotiated */	\
+	X(toe_refused_table_full) /* -ENFILE: engine's toe_max_conns reached */ \
+	X(toe_refused_card_mem)	/* -ENOBUFS: engine's card memory short */ \
+	X(toe_refused_unsent)	/* -EBUSY: queued data cannot move */	\
+	X(toe_refused_nomem)	/* -ENOMEM: no host memory for the snapshot */ \
+	X(toe_refused_engine)	/* the engine's errno: it cannot take one */
 
 /* Written by the engine kthread only */
 #define MPNIC_ENGINE_STATS(X)						\
@@ -461,6 +477,7 @@ struct mpnic_port {
 	u32 rx_usecs;			/* RTNL writes, engines read: 0 = at once */
 	u32 rx_max_frames;		/* RTNL writes, engines read: 0 = no limit */
 	bool wire_trains;		/* RTNL writes, engines read (priv flag) */
+	bool tcp_offload;		/* RTNL writes, handoffs read (priv flag) */
 	/* Hash, key, table and ntuple rules: RCU, replaced whole under RTNL */
 	struct mpnic_dispatch_cfg __rcu *cfg;
 	/* RSS contexts 1..63: RCU, replaced whole under RTNL (rssctx.c) */
@@ -581,6 +598,13 @@ void mpnic_health_exit(struct mpnic_card *card);
 /* netlink.c */
 int mpnic_nl_init(void);
 void mpnic_nl_exit(void);
+
+/* toe.c: the "mpnic" TCP ULP, the host side of TCP offload */
+int mpnic_toe_init(void);
+void mpnic_toe_exit(void);
+bool mpnic_toe_port_can_offload(struct mpnic_port *port, struct netlink_ext_ack *extack);
+struct seq_file;
+int mpnic_toe_unrouted_show(struct seq_file *m, void *v);
 
 /* debugfs.c */
 void mpnic_debugfs_init(void);
