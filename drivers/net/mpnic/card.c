@@ -273,6 +273,7 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 					      MPNIC_FLOW_TIMEOUT_MAX);
 	card->stall_timeout_ms = clamp_val(stall_timeout_ms, MPNIC_STALL_TIMEOUT_MIN,
 					   MPNIC_STALL_TIMEOUT_MAX);
+	card->toe_max_conns = MPNIC_TOE_CONNS_DEFAULT;
 	card->engines = mpnic_card_engines_create(card, num_engines, mem_size, extack);
 	if (IS_ERR(card->engines)) {
 		err = PTR_ERR(card->engines);

@@ -180,6 +180,27 @@ static int fn##_compat(struct devlink *dl, u32 id,			\
 #endif
 
 /* bus_type.match takes a const driver since 6.11: the same, for it */
+/*
+ * TCP-MD5 keys (a socket keeps its key list, empty or not, once it had one)
+ * and, since 6.7, TCP-AO keys. Context: socket locked.
+ */
+#ifdef CONFIG_TCP_MD5SIG
+#define mpnic_tcp_md5_keys(sk) ({					\
+		const struct sock *sk_ = (sk);				\
+		const struct tcp_md5sig_info *md5_ =			\
+			rcu_dereference_protected(tcp_sk(sk_)->md5sig_info, \
+						  lockdep_sock_is_held(sk_)); \
+		md5_ && !hlist_empty(&md5_->head);			\
+	})
+#else
+#define mpnic_tcp_md5_keys(sk)	((void)(sk), false)
+#endif
+#if defined(MPNIC_HAVE_TCP_AO) && IS_ENABLED(CONFIG_TCP_AO)
+#define mpnic_tcp_ao_keys(sk)	(!!rcu_access_pointer(tcp_sk(sk)->ao_info))
+#else
+#define mpnic_tcp_ao_keys(sk)	((void)(sk), false)
+#endif
+
 #ifdef MPNIC_HAVE_BUS_MATCH_CONST
 #define MPNIC_BUS_MATCH(fn)	fn
 #define MPNIC_BUS_MATCH_ADAPTER(fn)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * debugfs: mpnic/card<ID>/engine<N>/flows, the engine's flow table.
+ * debugfs: mpnic/card<ID>/engine<N>/flows, the engine's flow table, and
+ * mpnic/toe_unrouted, the TCP offload refusals no port counts (toe.c).
  * Faults are injected through the netlink family's fault-set alone.
  */
 
@@ -44,6 +45,7 @@ static int mpnic_flows_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(mpnic_flows);
+DEFINE_SHOW_ATTRIBUTE(mpnic_toe_unrouted);
 
 void mpnic_debugfs_card_add(struct mpnic_card *card)
 {
@@ -70,6 +72,8 @@ void mpnic_debugfs_card_del(struct mpnic_card *card)
 void mpnic_debugfs_init(void)
 {
 	mpnic_dfs_root = debugfs_create_dir(MPNIC_DRV_NAME, NULL);
+	debugfs_create_file("toe_unrouted", 0400, mpnic_dfs_root, NULL,
+			    &mpnic_toe_unrouted_fops);
 }
 
 void mpnic_debugfs_exit(void)

@@ -51,6 +51,7 @@ enum mpnic_devlink_param_id {
 	MPNIC_DEVLINK_PARAM_ID_FLOW_TIMEOUT,
 	MPNIC_DEVLINK_PARAM_ID_FLOW_CLOSED_TIMEOUT,
 	MPNIC_DEVLINK_PARAM_ID_STALL_TIMEOUT_MS,
+	MPNIC_DEVLINK_PARAM_ID_TOE_MAX_CONNS,
 };
 
 /* An engine may spin at most this long: 10 ms, two jiffies at HZ=250 */
@@ -68,6 +69,8 @@ static const struct mpnic_devlink_range {
 	MPNIC_DEVLINK_RANGE(FLOW_TIMEOUT, MPNIC_FLOW_TIMEOUT_MIN, MPNIC_FLOW_TIMEOUT_MAX),
 	MPNIC_DEVLINK_RANGE(FLOW_CLOSED_TIMEOUT, MPNIC_FLOW_TIMEOUT_MIN, MPNIC_FLOW_TIMEOUT_MAX),
 	MPNIC_DEVLINK_RANGE(STALL_TIMEOUT_MS, MPNIC_STALL_TIMEOUT_MIN, MPNIC_STALL_TIMEOUT_MAX),
+	/* 0: the card's engines take no TCP connection */
+	MPNIC_DEVLINK_RANGE(TOE_MAX_CONNS, 0, MPNIC_TOE_CONNS_MAX),
 };
 
 static int mpnic_devlink_u32_validate(struct devlink *devlink, u32 id,
@@ -91,6 +94,9 @@ static int mpnic_devlink_u32_validate(struct devlink *devlink, u32 id,
 		break;
 	case MPNIC_DEVLINK_PARAM_ID_STALL_TIMEOUT_MS:
 		NL_SET_ERR_MSG_MOD(extack, "stall_timeout_ms is 100 to 3600000");
+		break;
+	case MPNIC_DEVLINK_PARAM_ID_TOE_MAX_CONNS:
+		NL_SET_ERR_MSG_MOD(extack, "toe_max_conns is 0 to 65536 per engine");
 		break;
 	default:
 		NL_SET_ERR_MSG_MOD(extack, "Flow timeouts are 1 to 86400 s");
@@ -150,6 +156,8 @@ static u32 *mpnic_devlink_u32(struct mpnic_card *card, u32 id)
 		return &card->flow_timeout;
 	case MPNIC_DEVLINK_PARAM_ID_FLOW_CLOSED_TIMEOUT:
 		return &card->flow_closed_timeout;
+	case MPNIC_DEVLINK_PARAM_ID_TOE_MAX_CONNS:
+		return &card->toe_max_conns;
 	default:
 		return &card->stall_timeout_ms;
 	}
@@ -162,7 +170,11 @@ static int mpnic_devlink_u32_get(struct devlink *devlink, u32 id,
 	return 0;
 }
 
-/* Read at the engines' next pass or aging, and the watchdog's next look */
+/*
+ * Read at the engines' next pass or aging, the watchdog's next look, and
+ * the next TCP handoff (toe_max_conns: a lower limit leaves the connections
+ * above it; the hash is sized from it when the engines are made)
+ */
 static int mpnic_devlink_u32_set(struct devlink *devlink, u32 id,
 				 struct devlink_param_gset_ctx *ctx,
 				 struct netlink_ext_ack *extack)
@@ -203,6 +215,11 @@ static const struct devlink_param mpnic_devlink_params[] = {
 			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_u32_set),
 			     mpnic_devlink_u32_validate),
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_STALL_TIMEOUT_MS, "stall_timeout_ms",
+			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     mpnic_devlink_u32_get,
+			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_u32_set),
+			     mpnic_devlink_u32_validate),
+	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_TOE_MAX_CONNS, "toe_max_conns",
 			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
 			     mpnic_devlink_u32_get,
 			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_u32_set),

@@ -79,19 +79,51 @@ static u32 mpnic_dispatch_rule_queue(struct mpnic_port *port,
 	return likely(qidx < READ_ONCE(port->num_hqs)) ? qidx : rule->action;
 }
 
-/* @frames: frames of the flow it stands for. False: a rule drops them. */
+/*
+ * The queue of the engine an offloaded connection of the tuple lives on, or
+ * -1. Probes each engine's table, and only while the card has connections.
+ * Context: RCU read side.
+ */
+static int mpnic_dispatch_toe(struct mpnic_port *port, const struct mpnic_flow *flow)
+{
+	struct mpnic_flow_key key;
+	u32 i, n;
+
+	if (likely(!atomic_read(&port->card->toe_conns)) || flow->l4proto != IPPROTO_TCP ||
+	    !flow->l4_off || (flow->frag & MPNIC_FRAG))
+		return -1;
+	mpnic_flow_key_of(&key, flow, MPNIC_DIR_IN);
+	key.port = port->idx;
+	n = READ_ONCE(port->num_hqs);
+	for (i = 0; i < n; i++)
+		if (mpnic_toe_lookup(port->hqs[i].eng, &key))
+			return i;
+	return -1;
+}
+
+/*
+ * @frames: frames of the flow it stands for. False: a rule drops them. An
+ * offloaded connection's entry comes first: RSS, ntuple and aRFS may have
+ * changed since its handoff, its engine has not.
+ */
 static bool mpnic_dispatch_steer(struct mpnic_port *port, struct mpnic_dispatch_stats *ds,
 				 const struct mpnic_flow *flow, u32 frames, u32 *qidx,
 				 u32 *hash, enum mpnic_hash_kind *kind)
 {
 	const struct mpnic_ntuple_rule *rule = NULL;
 	const struct mpnic_dispatch_cfg *cfg;
-	int arfs;
+	int arfs, toe;
 
 	cfg = rcu_dereference(port->cfg);
+	*hash = mpnic_rss_hash(&cfg->rss, flow, false, kind);
+	toe = mpnic_dispatch_toe(port, flow);
+	if (unlikely(toe >= 0)) {
+		*qidx = toe;
+		mpnic_stat_add(ds, rx_toe_steered, frames);
+		return true;
+	}
 	if (cfg->nrules && (port->netdev->features & NETIF_F_NTUPLE))
 		rule = mpnic_ntuple_match(cfg, flow, false);
-	*hash = mpnic_rss_hash(&cfg->rss, flow, false, kind);
 	if (rule && rule->action == MPNIC_NTUPLE_DROP)
 		return false;
 	arfs = rule ? -1 : mpnic_arfs_queue(port, flow, MPNIC_DIR_IN);
@@ -340,26 +372,43 @@ rx_handler_result_t mpnic_dispatch_rx(struct sk_buff **pskb)
 	return RX_HANDLER_CONSUMED;
 }
 
+/* ndo_select_queue. Context: RCU-bh read side */
 u16 mpnic_dispatch_tx_queue(struct mpnic_port *port, struct sk_buff *skb)
+{
+	struct mpnic_flow flow;
+
+	mpnic_parse(skb->data, skb_headlen(skb), skb->len, &flow);
+	return mpnic_dispatch_flow_queue(port, &flow);
+}
+
+/**
+ * mpnic_dispatch_flow_queue - the queue, so the engine, a host frame leaves by
+ * @port: the port
+ * @flow: the frame's parse, in the direction the host sends it
+ *
+ * ndo_select_queue's choice, and the owner a TCP offload hands a
+ * connection to: the engine that the wire's frames of the flow reach.
+ *
+ * Context: RCU-bh read side.
+ */
+u16 mpnic_dispatch_flow_queue(struct mpnic_port *port, const struct mpnic_flow *flow)
 {
 	const struct mpnic_ntuple_rule *rule = NULL;
 	const struct mpnic_dispatch_cfg *cfg;
 	enum mpnic_hash_kind kind;
-	struct mpnic_flow flow;
 	u32 hash;
 	int arfs;
 
-	mpnic_parse(skb->data, skb_headlen(skb), skb->len, &flow);
 	cfg = rcu_dereference_bh(port->cfg);
 	if (cfg->nrules && (port->netdev->features & NETIF_F_NTUPLE))
-		rule = mpnic_ntuple_match(cfg, &flow, true);
+		rule = mpnic_ntuple_match(cfg, flow, true);
 	if (rule && rule->action != MPNIC_NTUPLE_DROP)
-		return mpnic_dispatch_rule_queue(port, rule, &flow, true, &hash, &kind);
+		return mpnic_dispatch_rule_queue(port, rule, flow, true, &hash, &kind);
 	/* A flow aRFS moved sends from the engine that now receives it */
-	arfs = mpnic_arfs_queue(port, &flow, MPNIC_DIR_OUT);
+	arfs = mpnic_arfs_queue(port, flow, MPNIC_DIR_OUT);
 	if (arfs >= 0)
 		return arfs;
-	hash = mpnic_rss_hash(&cfg->rss, &flow, true, &kind);
+	hash = mpnic_rss_hash(&cfg->rss, flow, true, &kind);
 	return mpnic_rss_bucket(&cfg->rss, hash);
 }
 

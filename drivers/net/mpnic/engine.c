@@ -385,17 +385,22 @@ struct mpnic_engine *mpnic_engine_create(struct mpnic_card *card, u32 id, int cp
 	err = mpnic_stack_init(eng, node);
 	if (err)
 		goto err_free_in_ring;
+	err = mpnic_toe_table_init(eng, READ_ONCE(card->toe_max_conns), node);
+	if (err)
+		goto err_stack_exit;
 
 	eng->task = kthread_create_on_node(mpnic_engine_thread, eng, node,
 					   "mpnic%u/e%u", card->id, id);
 	if (IS_ERR(eng->task)) {
 		err = PTR_ERR(eng->task);
-		goto err_stack_exit;
+		goto err_toe_table_exit;
 	}
 	mpnic_hotplug_bind(eng, cpu);
 	wake_up_process(eng->task);
 	return eng;
 
+err_toe_table_exit:
+	mpnic_toe_table_exit(eng);
 err_stack_exit:
 	mpnic_stack_exit(eng);
 err_free_in_ring:
@@ -433,6 +438,7 @@ void mpnic_engine_destroy(struct mpnic_engine *eng, struct mpnic_engine_stats *l
 		mpnic_stats_read(&eng->stats, last);
 	/* Every buffer is home: nothing leaked between dispatch and engine */
 	WARN_ON(mpnic_ring_count(&eng->free_ring) != eng->nbufs);
+	mpnic_toe_table_exit(eng);
 	mpnic_stack_exit(eng);
 	mpnic_ring_free(&eng->in_ring);
 	mpnic_ring_free(&eng->free_ring);

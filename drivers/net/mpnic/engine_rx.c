@@ -161,8 +161,13 @@ static int mpnic_engine_rx_one(struct mpnic_engine *eng, struct mpnic_hq *hq,
 		return 1;
 	}
 	rxcsum = READ_ONCE(hq->port->netdev->features) & NETIF_F_RXCSUM;
-	return mpnic_stack_rx(eng, desc, frame, &flow, rxcsum, &csum) &&
-	       !mpnic_engine_rx_deliver(eng, hq, frame, desc, &flow, csum);
+	if (!mpnic_stack_rx(eng, desc, frame, &flow, rxcsum, &csum))
+		return 0;
+	/* An offloaded connection's segment stays in the engine (toe_table.c) */
+	if (unlikely(atomic_read(&eng->toe.used)) &&
+	    mpnic_toe_rx(eng, frame, desc, &flow, csum == MPNIC_CSUM_GOOD))
+		return 0;
+	return !mpnic_engine_rx_deliver(eng, hq, frame, desc, &flow, csum);
 }
 
 static void mpnic_engine_rx_end(struct mpnic_engine *eng, struct mpnic_hq *hq, int delivered)

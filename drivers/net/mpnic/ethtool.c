@@ -60,25 +60,33 @@ static int mpnic_set_channels(struct net_device *dev, struct ethtool_channels *c
 /* ethtool --set-priv-flags: bits in this order */
 static const char mpnic_priv_flag_names[][ETH_GSTRING_LEN] = {
 	"wire-trains",	/* a TSO packet's frames leave as one skb (txrx.c) */
+	"tcp-offload",	/* sockets may hand their connection to an engine (toe.c) */
 };
 
 #define MPNIC_PRIV_WIRE_TRAINS	BIT(0)
+#define MPNIC_PRIV_TCP_OFFLOAD	BIT(1)
 
 static u32 mpnic_get_priv_flags(struct net_device *dev)
 {
 	struct mpnic_port *port = netdev_priv(dev);
 
-	return port->wire_trains ? MPNIC_PRIV_WIRE_TRAINS : 0;
+	return (port->wire_trains ? MPNIC_PRIV_WIRE_TRAINS : 0) |
+	       (port->tcp_offload ? MPNIC_PRIV_TCP_OFFLOAD : 0);
 }
 
 static int mpnic_set_priv_flags(struct net_device *dev, u32 flags)
 {
 	struct mpnic_port *port = netdev_priv(dev);
+	bool offload = flags & MPNIC_PRIV_TCP_OFFLOAD;
 
-	if (flags & ~MPNIC_PRIV_WIRE_TRAINS)
+	if (flags & ~(MPNIC_PRIV_WIRE_TRAINS | MPNIC_PRIV_TCP_OFFLOAD))
 		return -EINVAL;
+	if (offload && !port->tcp_offload && !mpnic_toe_port_can_offload(port, NULL))
+		return -EPROTONOSUPPORT;
 	/* The engines read it once per pass over a TX ring */
 	WRITE_ONCE(port->wire_trains, !!(flags & MPNIC_PRIV_WIRE_TRAINS));
+	/* Read by the next handoff; turning it off leaves offloaded connections be */
+	WRITE_ONCE(port->tcp_offload, offload);
 	return 0;
 }
 

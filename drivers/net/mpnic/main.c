@@ -70,9 +70,14 @@ static int __init mpnic_init(void)
 	err = mpnic_nl_init();
 	if (err)
 		goto err_link_unregister;
+	err = mpnic_toe_init();
+	if (err)
+		goto err_nl_exit;
 	pr_info("version %s loaded\n", MPNIC_VERSION);
 	return 0;
 
+err_nl_exit:
+	mpnic_nl_exit();
 err_link_unregister:
 	/* deletes the cards created so far */
 	rtnl_link_unregister(&mpnic_link_ops);
@@ -93,6 +98,7 @@ err_debugfs_exit:
 
 static void __exit mpnic_exit(void)
 {
+	mpnic_toe_exit();
 	mpnic_nl_exit();
 	/* The cards of card-new, with their ports; then every other port */
 	mpnic_card_exit();

@@ -28,6 +28,7 @@
 #include "rss.h"
 #include "parse.h"
 #include "flow.h"
+#include "toe.h"
 
 #define MPNIC_DRV_NAME		"mpnic"
 #define MPNIC_FW_VERSION	"mpnic-engine 1.0"
@@ -142,7 +143,10 @@ struct mpnic_tx_cmpl {
 #define MPNIC_STAT_FIELD(name)	u64 name;
 #define MPNIC_STAT_NAME(name)	#name,
 
-/* Written by dispatch, per CPU */
+/*
+ * Per port and CPU: written by dispatch, and by the TCP offload's handoff
+ * (toe.c, BH disabled), whose refusals are counted by cause
+ */
 #define MPNIC_DISPATCH_STATS(X)						\
 	X(rx_wire_frames)	/* frames taken from the wire */	\
 	X(rx_wire_bytes)						\
@@ -158,7 +162,21 @@ struct mpnic_tx_cmpl {
 	X(rx_ntuple_drop)	/* dropped: an ntuple rule said so */	\
 	X(rx_arfs_steered)	/* placed by an aRFS filter */		\
 	X(arfs_filters_added)	/* aRFS filters installed */		\
-	X(arfs_filters_expired)	/* aRFS filters released */
+	X(arfs_filters_expired)	/* aRFS filters released */	\
+	X(rx_toe_steered)	/* placed by an offloaded connection's entry */ \
+	X(toe_offloaded)	/* handoffs the engine took */		\
+	X(toe_refused_not_established) /* -ENOTCONN */			\
+	X(toe_refused_offload_off) /* -EOPNOTSUPP: priv flag tcp-offload off */ \
+	X(toe_refused_profile)	/* -EPROTONOSUPPORT: engine profile without TCP */ \
+	X(toe_refused_urgent)	/* -EPROTO: urgent data pending */	\
+	X(toe_refused_keys)	/* -EKEYREJECTED: TCP-MD5 or TCP-AO keys */ \
+	X(toe_refused_mptcp)	/* -ESOCKTNOSUPPORT: an MPTCP subflow */ \
+	X(toe_refused_ecn)	/* -ENOPROTOOPT: ECN negotiated */	\
+	X(toe_refused_table_full) /* -ENFILE: engine's toe_max_conns reached */ \
+	X(toe_refused_card_mem)	/* -ENOBUFS: engine's card memory short */ \
+	X(toe_refused_unsent)	/* -EBUSY: queued data cannot move */	\
+	X(toe_refused_nomem)	/* -ENOMEM: no host memory for the snapshot */ \
+	X(toe_refused_engine)	/* the engine's errno: it cannot take one */
 
 /* Written by the engine kthread only */
 #define MPNIC_ENGINE_STATS(X)						\
@@ -211,7 +229,8 @@ struct mpnic_tx_cmpl {
 	X(busy_poll_hits)	/* busy-poll: work found while spinning */ \
 	X(busy_poll_spin_us)	/* busy-poll: time spent spinning, in us */ \
 	X(polls)		/* passes over its rings with work */	\
-	X(busy_ns)		/* time in those passes, host softirqs excluded */
+	X(busy_ns)		/* time in those passes, host softirqs excluded */ \
+	X(toe_rx_segs)		/* segments taken for offloaded connections */
 
 /* Written by the queue's NAPI poll only */
 #define MPNIC_HQ_STATS(X)						\
@@ -352,6 +371,7 @@ struct mpnic_engine {
 	/* The stack instance's flow table: written by this engine only */
 	spinlock_t flows_lock;		/* the engine vs. dumpers; no other engine */
 	struct mpnic_flow_table flows;
+	struct mpnic_toe_table toe;	/* offloaded TCP connections (toe_table.c) */
 	unsigned long age_next;		/* jiffies of the next aging pass */
 	unsigned long age_last;		/* jiffies of the last one */
 
@@ -416,6 +436,8 @@ struct mpnic_card {
 	u32 flow_timeout;
 	u32 flow_closed_timeout;
 	u32 stall_timeout_ms;
+	u32 toe_max_conns;		/* per engine, handoffs in flight included */
+	atomic_t toe_conns;		/* offloaded connections on all its engines */
 	struct delayed_work watchdog;	/* finds stalled engines (health.c) */
 	/* devlink permanent params for the next reload; instance lock */
 	u32 fw_engines;
@@ -455,6 +477,7 @@ struct mpnic_port {
 	u32 rx_usecs;			/* RTNL writes, engines read: 0 = at once */
 	u32 rx_max_frames;		/* RTNL writes, engines read: 0 = no limit */
 	bool wire_trains;		/* RTNL writes, engines read (priv flag) */
+	bool tcp_offload;		/* RTNL writes, handoffs read (priv flag) */
 	/* Hash, key, table and ntuple rules: RCU, replaced whole under RTNL */
 	struct mpnic_dispatch_cfg __rcu *cfg;
 	/* RSS contexts 1..63: RCU, replaced whole under RTNL (rssctx.c) */
@@ -576,6 +599,13 @@ void mpnic_health_exit(struct mpnic_card *card);
 int mpnic_nl_init(void);
 void mpnic_nl_exit(void);
 
+/* toe.c: the "mpnic" TCP ULP, the host side of TCP offload */
+int mpnic_toe_init(void);
+void mpnic_toe_exit(void);
+bool mpnic_toe_port_can_offload(struct mpnic_port *port, struct netlink_ext_ack *extack);
+struct seq_file;
+int mpnic_toe_unrouted_show(struct seq_file *m, void *v);
+
 /* debugfs.c */
 void mpnic_debugfs_init(void);
 void mpnic_debugfs_exit(void);
@@ -665,6 +695,7 @@ void mpnic_card_exit(void);
 /* dispatch.c */
 rx_handler_result_t mpnic_dispatch_rx(struct sk_buff **pskb);
 u16 mpnic_dispatch_tx_queue(struct mpnic_port *port, struct sk_buff *skb);
+u16 mpnic_dispatch_flow_queue(struct mpnic_port *port, const struct mpnic_flow *flow);
 void mpnic_dispatch_get_stats(const struct mpnic_port *port,
 			      struct mpnic_dispatch_stats *out);
 struct mpnic_dispatch_cfg *mpnic_dispatch_cfg_dup(struct mpnic_port *port, u32 extra);
