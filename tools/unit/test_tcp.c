@@ -167,18 +167,18 @@ static void test_rfc5961(void)
 	s.seq = IRS + 9000;
 	in(&tcb, &s, T0, &o);
 	UNIT_OK(o.verdict == MPNIC_TCP_DROP_BLIND_RST && !(o.act & MPNIC_TCP_ACT_ACK) &&
-		tcb.state == MPNIC_TCP_ESTABLISHED, "5961: RST out of window: silently dropped");
+		tcb.state == MPNIC_TCB_ESTABLISHED, "5961: RST out of window: silently dropped");
 	s.seq = IRS + 1;
 	in(&tcb, &s, T0, &o);
 	UNIT_OK(o.verdict == MPNIC_TCP_DROP_RST_CHALLENGE && (o.act & MPNIC_TCP_ACT_CHALLENGE) &&
-		tcb.state == MPNIC_TCP_ESTABLISHED && tcb.stats.challenge_acks == 1,
+		tcb.state == MPNIC_TCB_ESTABLISHED && tcb.stats.challenge_acks == 1,
 		"5961: RST in window, not exact: challenge ACK, connection lives");
 	s = peer(&tcb, 0);
 	s.flags = MPNIC_TH_SYN;
 	s.seq = 12345;
 	in(&tcb, &s, T0, &o);
 	UNIT_OK(o.verdict == MPNIC_TCP_DROP_SYN && (o.act & MPNIC_TCP_ACT_CHALLENGE) &&
-		tcb.state == MPNIC_TCP_ESTABLISHED, "5961: SYN, any seq: challenge ACK");
+		tcb.state == MPNIC_TCB_ESTABLISHED, "5961: SYN, any seq: challenge ACK");
 	s = peer(&tcb, 100);
 	s.ack = ISS + 1;
 	in(&tcb, &s, T0, &o);
@@ -198,7 +198,7 @@ static void test_rfc5961(void)
 	s.flags = MPNIC_TH_RST;
 	in(&tcb, &s, T0, &o);
 	UNIT_OK(o.verdict == MPNIC_TCP_ACCEPTED && (o.act & MPNIC_TCP_ACT_RESET) &&
-		o.err == -ECONNRESET && tcb.state == MPNIC_TCP_CLOSED && tcb.stats.rst_in == 1,
+		o.err == -ECONNRESET && tcb.state == MPNIC_TCB_CLOSED && tcb.stats.rst_in == 1,
 		"5961: RST at rcv_nxt: reset, ECONNRESET");
 	in(&tcb, &s, T0, &o);
 	UNIT_OK(o.verdict == MPNIC_TCP_DROP_CLOSED && !(o.act & MPNIC_TCP_ACT_RST) &&
@@ -295,9 +295,9 @@ static void test_rto(void)
 	in(&tcb, &s, T0 + 1100000, &o);
 	UNIT_OK(tcb.rtt.srtt_us == 0 && tcb.rtt.backoff == 0,
 		"rto: Karn: the ACK of a retransmission gives no sample, clears the backoff");
-	for (i = 0; i < 20 && tcb.state != MPNIC_TCP_CLOSED; i++)
+	for (i = 0; i < 20 && tcb.state != MPNIC_TCB_CLOSED; i++)
 		mpnic_tcp_timer(&tcb, mpnic_tcp_next_deadline(&tcb), &o);
-	UNIT_OK(tcb.state == MPNIC_TCP_CLOSED && o.err == -ETIMEDOUT && i == 16,
+	UNIT_OK(tcb.state == MPNIC_TCB_CLOSED && o.err == -ETIMEDOUT && i == 16,
 		"rto: the 16th expiry gives up: ETIMEDOUT");
 	/* Karn, fast retransmit: the timed segment is resent, its ACK is ambiguous */
 	setup(&tcb);
@@ -360,7 +360,7 @@ static void test_ooo_input(void)
 	s.seq += 1000;
 	s.flags |= MPNIC_TH_FIN;
 	in(&tcb, &s, T0, &o);
-	UNIT_OK(!(o.act & MPNIC_TCP_ACT_EOF) && tcb.state == MPNIC_TCP_ESTABLISHED,
+	UNIT_OK(!(o.act & MPNIC_TCP_ACT_EOF) && tcb.state == MPNIC_TCB_ESTABLISHED,
 		"ooo: a FIN past a hole waits for its retransmission");
 }
 
@@ -559,7 +559,7 @@ static void test_zero_window(void)
 	mpnic_tcp_timer(&tcb, tcb.rto_at, &o);
 	n = drain(&tcb, T0 + 1000000, out, 8);
 	UNIT_OK(n == 1 && out[0].seq == ISS - 1 && !out[0].len && tcb.stats.zwp_sent == 1 &&
-		!tcb.retries && tcb.probes == 1 && tcb.state == MPNIC_TCP_ESTABLISHED,
+		!tcb.retries && tcb.probes == 1 && tcb.state == MPNIC_TCB_ESTABLISHED,
 		"zwp: an RTO into a shrunk zero window sends a probe, counts no retry");
 	in(&tcb, &s, T0 + 1100000, &o);
 	UNIT_OK(!tcb.probes, "zwp: an ACK answers the probe");
@@ -578,19 +578,19 @@ static void test_close(void)
 	mpnic_tcp_write(&tcb, payload, 500);
 	mpnic_tcp_shutdown(&tcb, MPNIC_TCP_SHUT_WR, &o);
 	n = drain(&tcb, T0, out, 8);
-	UNIT_OK(tcb.state == MPNIC_TCP_FIN_WAIT_1 && n == 1 && (out[0].flags & MPNIC_TH_FIN) &&
+	UNIT_OK(tcb.state == MPNIC_TCB_FIN_WAIT_1 && n == 1 && (out[0].flags & MPNIC_TH_FIN) &&
 		tcb.snd_nxt == ISS + 501 && mpnic_tcp_write(&tcb, payload, 1) == -EPIPE,
 		"close: shutdown(WR): FIN after the data, FIN_WAIT_1, writes EPIPE");
 	s = peer(&tcb, 0);
 	s.ack = ISS + 501;
 	in(&tcb, &s, T0 + 100, &o);
-	UNIT_OK(tcb.state == MPNIC_TCP_FIN_WAIT_2 && (o.act & MPNIC_TCP_ACT_STATE) && o.acked == 500,
+	UNIT_OK(tcb.state == MPNIC_TCB_FIN_WAIT_2 && (o.act & MPNIC_TCP_ACT_STATE) && o.acked == 500,
 		"close: the FIN ACKed: FIN_WAIT_2");
 	s = peer(&tcb, 200);
 	s.flags |= MPNIC_TH_FIN;
 	in(&tcb, &s, T0 + 200, &o);
 	n = drain(&tcb, T0 + 200, out, 8);
-	UNIT_OK(tcb.state == MPNIC_TCP_TIME_WAIT && (o.act & MPNIC_TCP_ACT_EOF) && o.readable == 200 &&
+	UNIT_OK(tcb.state == MPNIC_TCB_TIME_WAIT && (o.act & MPNIC_TCP_ACT_EOF) && o.readable == 200 &&
 		n == 1 && out[0].ack == IRS + 201 && tcb.time_wait_at == T0 + 200 + 60000000,
 		"close: data and FIN in FIN_WAIT_2: EOF, ACK, TIME_WAIT for 2 MSL");
 	s = peer(&tcb, 0);
@@ -601,7 +601,7 @@ static void test_close(void)
 		tcb.time_wait_at == T0 + 5000000 + 60000000,
 		"close: the FIN again in TIME_WAIT: ACKed, 2 MSL restarts");
 	mpnic_tcp_timer(&tcb, T0 + 65000000, &o);
-	UNIT_OK(tcb.state == MPNIC_TCP_CLOSED && !mpnic_tcp_next_deadline(&tcb),
+	UNIT_OK(tcb.state == MPNIC_TCB_CLOSED && !mpnic_tcp_next_deadline(&tcb),
 		"close: TIME_WAIT ends in CLOSED, no timer left");
 
 	/* passive close: CLOSE_WAIT -> LAST_ACK -> CLOSED */
@@ -609,16 +609,16 @@ static void test_close(void)
 	s = peer(&tcb, 0);
 	s.flags |= MPNIC_TH_FIN;
 	in(&tcb, &s, T0, &o);
-	UNIT_OK(tcb.state == MPNIC_TCP_CLOSE_WAIT && (o.act & MPNIC_TCP_ACT_EOF) &&
+	UNIT_OK(tcb.state == MPNIC_TCB_CLOSE_WAIT && (o.act & MPNIC_TCP_ACT_EOF) &&
 		tcb.rcv_nxt == IRS + 1, "close: the peer's FIN: CLOSE_WAIT, EOF");
 	mpnic_tcp_close(&tcb, false, &o);
 	n = drain(&tcb, T0, out, 8);
-	UNIT_OK(tcb.state == MPNIC_TCP_LAST_ACK && n == 1 && (out[0].flags & MPNIC_TH_FIN) &&
+	UNIT_OK(tcb.state == MPNIC_TCB_LAST_ACK && n == 1 && (out[0].flags & MPNIC_TH_FIN) &&
 		out[0].ack == IRS + 1, "close: close() in CLOSE_WAIT: FIN, LAST_ACK");
 	s = peer(&tcb, 0);
 	s.ack = ISS + 1;
 	in(&tcb, &s, T0 + 100, &o);
-	UNIT_OK(tcb.state == MPNIC_TCP_CLOSED && !(o.act & MPNIC_TCP_ACT_RESET),
+	UNIT_OK(tcb.state == MPNIC_TCB_CLOSED && !(o.act & MPNIC_TCP_ACT_RESET),
 		"close: the FIN ACKed: CLOSED");
 
 	/* simultaneous: FIN_WAIT_1 -> CLOSING -> TIME_WAIT */
@@ -628,11 +628,11 @@ static void test_close(void)
 	s = peer(&tcb, 0);
 	s.flags |= MPNIC_TH_FIN;
 	in(&tcb, &s, T0 + 10, &o);
-	UNIT_OK(tcb.state == MPNIC_TCP_CLOSING, "close: FINs cross: CLOSING");
+	UNIT_OK(tcb.state == MPNIC_TCB_CLOSING, "close: FINs cross: CLOSING");
 	s = peer(&tcb, 0);
 	s.ack = ISS + 1;
 	in(&tcb, &s, T0 + 20, &o);
-	UNIT_OK(tcb.state == MPNIC_TCP_TIME_WAIT, "close: then our FIN ACKed: TIME_WAIT");
+	UNIT_OK(tcb.state == MPNIC_TCB_TIME_WAIT, "close: then our FIN ACKed: TIME_WAIT");
 
 	/* RTO of a lone FIN */
 	setup(&tcb);
@@ -649,7 +649,7 @@ static void test_close(void)
 	in(&tcb, &s, T0, &o);
 	mpnic_tcp_close(&tcb, false, &o);
 	n = drain(&tcb, T0, out, 8);
-	UNIT_OK(tcb.state == MPNIC_TCP_CLOSED && n == 1 && (out[0].flags & MPNIC_TH_RST) &&
+	UNIT_OK(tcb.state == MPNIC_TCB_CLOSED && n == 1 && (out[0].flags & MPNIC_TH_RST) &&
 		tcb.stats.rst_out == 1, "close: unread data: RST, CLOSED");
 	setup(&tcb);
 	mpnic_tcp_write(&tcb, payload, 10);
@@ -663,7 +663,7 @@ static void test_close(void)
 	s = peer(&tcb, 10);
 	in(&tcb, &s, T0, &o);
 	n = drain(&tcb, T0, out, 8);
-	UNIT_OK(o.verdict == MPNIC_TCP_DROP_AFTER_FIN && tcb.state == MPNIC_TCP_CLOSED && n == 1 &&
+	UNIT_OK(o.verdict == MPNIC_TCP_DROP_AFTER_FIN && tcb.state == MPNIC_TCB_CLOSED && n == 1 &&
 		(out[0].flags & MPNIC_TH_RST), "close: data after close(): RST");
 }
 

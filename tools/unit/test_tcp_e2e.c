@@ -194,7 +194,7 @@ static bool done(const struct side *sd)
 
 	for (i = 0; i < 2; i++)
 		if (sd[i].err || !sd[i].eof || sd[i].got != sd[i].len || !sd[i].shut ||
-		    (sd[i].tcb.state != MPNIC_TCP_TIME_WAIT && sd[i].tcb.state != MPNIC_TCP_CLOSED))
+		    (sd[i].tcb.state != MPNIC_TCB_TIME_WAIT && sd[i].tcb.state != MPNIC_TCB_CLOSED))
 			return sd[i].err != 0;
 	return true;
 }
@@ -315,7 +315,7 @@ static void scenario(const char *name, const struct link *l, bool ts, u8 wscale,
 		shrunk, overrun);
 	/* about twice the slowest of 60 seeds */
 	UNIT_OK(took && took <= max_s * 1000000ull, "e2e %s: done within %u s", name, max_s);
-	UNIT_OK(sd[0].tcb.state == MPNIC_TCP_TIME_WAIT || sd[1].tcb.state == MPNIC_TCP_TIME_WAIT,
+	UNIT_OK(sd[0].tcb.state == MPNIC_TCB_TIME_WAIT || sd[1].tcb.state == MPNIC_TCB_TIME_WAIT,
 		"e2e %s: an active closer holds TIME_WAIT (%d, %d)", name, sd[0].tcb.state,
 		sd[1].tcb.state);
 	t = T0 + took;
@@ -323,7 +323,7 @@ static void scenario(const char *name, const struct link *l, bool ts, u8 wscale,
 		t += 61000000;
 		mpnic_tcp_timer(&sd[i].tcb, t, &o);
 	}
-	UNIT_OK(sd[0].tcb.state == MPNIC_TCP_CLOSED && sd[1].tcb.state == MPNIC_TCP_CLOSED,
+	UNIT_OK(sd[0].tcb.state == MPNIC_TCB_CLOSED && sd[1].tcb.state == MPNIC_TCB_CLOSED,
 		"e2e %s: after 2 MSL both are CLOSED", name);
 
 	for (i = 0; i < 2; i++) {

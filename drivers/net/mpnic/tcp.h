@@ -31,15 +31,15 @@
 /* RFC 6928's initial window, for a handoff that brings no cwnd */
 #define MPNIC_TCP_INIT_CWND	10
 
-enum mpnic_tcp_state {
-	MPNIC_TCP_ESTABLISHED,
-	MPNIC_TCP_FIN_WAIT_1,
-	MPNIC_TCP_FIN_WAIT_2,
-	MPNIC_TCP_CLOSING,
-	MPNIC_TCP_TIME_WAIT,
-	MPNIC_TCP_CLOSE_WAIT,
-	MPNIC_TCP_LAST_ACK,
-	MPNIC_TCP_CLOSED,
+enum mpnic_tcb_state {
+	MPNIC_TCB_ESTABLISHED,
+	MPNIC_TCB_FIN_WAIT_1,
+	MPNIC_TCB_FIN_WAIT_2,
+	MPNIC_TCB_CLOSING,
+	MPNIC_TCB_TIME_WAIT,
+	MPNIC_TCB_CLOSE_WAIT,
+	MPNIC_TCB_LAST_ACK,
+	MPNIC_TCB_CLOSED,
 };
 
 /* What became of a received segment: accepted, or the one drop that took it */
@@ -112,7 +112,7 @@ struct mpnic_tcp_out {
 	u32 readable;		/* in-order bytes the call made readable */
 	u32 acked;		/* send ring bytes the call released */
 	int err;		/* with ACT_RESET: -ECONNRESET, -ETIMEDOUT */
-	u8 state;		/* enum mpnic_tcp_state after the call */
+	u8 state;		/* enum mpnic_tcb_state after the call */
 };
 
 /* A byte ring in card memory; the caller owns @buf */
@@ -220,7 +220,7 @@ struct mpnic_tcp_info {
 
 /* Connection control block: one per offloaded connection, owned by its engine */
 struct mpnic_tcb {
-	u8 state;		/* enum mpnic_tcp_state */
+	u8 state;		/* enum mpnic_tcb_state */
 	u8 shut;		/* MPNIC_TCP_SHUT_* the host asked for */
 	u8 snd_wscale;
 	u8 rcv_wscale;

@@ -59,7 +59,7 @@ int mpnic_tcp_init(struct mpnic_tcb *tcb, const struct mpnic_tcp_handoff *h,
 		return -ENOBUFS;
 
 	memset(tcb, 0, sizeof(*tcb));
-	tcb->state = MPNIC_TCP_ESTABLISHED;
+	tcb->state = MPNIC_TCB_ESTABLISHED;
 	tcb->snd_wscale = h->snd_wscale;
 	tcb->rcv_wscale = h->rcv_wscale;
 	tcb->ts_on = h->ts_on;
@@ -102,7 +102,7 @@ int mpnic_tcp_init(struct mpnic_tcb *tcb, const struct mpnic_tcp_handoff *h,
  */
 int mpnic_tcp_write(struct mpnic_tcb *tcb, const u8 *src, u32 n)
 {
-	if (tcb->state == MPNIC_TCP_CLOSED || (tcb->shut & MPNIC_TCP_SHUT_WR))
+	if (tcb->state == MPNIC_TCB_CLOSED || (tcb->shut & MPNIC_TCP_SHUT_WR))
 		return -EPIPE;
 	/* the ring holds at most 2^30 bytes: the count fits an int */
 	return mpnic_tcp_ring_append(&tcb->snd, src, n);
@@ -123,8 +123,8 @@ bool mpnic_tcp_consumed(struct mpnic_tcb *tcb, u32 n)
 	u32 cur, win;
 
 	mpnic_tcp_ring_drop(&tcb->rcv, n);
-	if (tcb->state != MPNIC_TCP_ESTABLISHED && tcb->state != MPNIC_TCP_FIN_WAIT_1 &&
-	    tcb->state != MPNIC_TCP_FIN_WAIT_2)
+	if (tcb->state != MPNIC_TCB_ESTABLISHED && tcb->state != MPNIC_TCB_FIN_WAIT_1 &&
+	    tcb->state != MPNIC_TCB_FIN_WAIT_2)
 		return false;
 	cur = mpnic_tcp_after(tcb->rcv_adv, tcb->rcv_nxt) ? tcb->rcv_adv - tcb->rcv_nxt : 0;
 	win = mpnic_tcp_rcv_window(tcb);
@@ -140,11 +140,11 @@ void mpnic_tcp_set_state(struct mpnic_tcb *tcb, u8 state, u64 now, struct mpnic_
 	if (tcb->state == state)
 		return;
 	tcb->state = state;
-	if (state == MPNIC_TCP_TIME_WAIT || state == MPNIC_TCP_CLOSED) {
+	if (state == MPNIC_TCB_TIME_WAIT || state == MPNIC_TCB_CLOSED) {
 		tcb->rto_at = 0;
 		tcb->persist_at = 0;
 		tcb->dack_at = 0;
-		tcb->time_wait_at = state == MPNIC_TCP_TIME_WAIT ? now + tcb->time_wait_us : 0;
+		tcb->time_wait_at = state == MPNIC_TCB_TIME_WAIT ? now + tcb->time_wait_us : 0;
 	}
 	out->act |= MPNIC_TCP_ACT_STATE;
 	out->state = state;
@@ -153,7 +153,7 @@ void mpnic_tcp_set_state(struct mpnic_tcb *tcb, u8 state, u64 now, struct mpnic_
 /* The connection is gone; the application sees @err */
 void mpnic_tcp_reset(struct mpnic_tcb *tcb, int err, struct mpnic_tcp_out *out)
 {
-	mpnic_tcp_set_state(tcb, MPNIC_TCP_CLOSED, 0, out);
+	mpnic_tcp_set_state(tcb, MPNIC_TCB_CLOSED, 0, out);
 	out->act |= MPNIC_TCP_ACT_RESET;
 	out->err = err;
 }
@@ -176,10 +176,10 @@ void mpnic_tcp_shutdown(struct mpnic_tcb *tcb, u8 how, struct mpnic_tcp_out *out
 	if (!(how & MPNIC_TCP_SHUT_WR) || (tcb->shut & MPNIC_TCP_SHUT_WR))
 		return;
 	tcb->shut |= MPNIC_TCP_SHUT_WR;
-	if (tcb->state == MPNIC_TCP_ESTABLISHED)
-		next = MPNIC_TCP_FIN_WAIT_1;
-	else if (tcb->state == MPNIC_TCP_CLOSE_WAIT)
-		next = MPNIC_TCP_LAST_ACK;
+	if (tcb->state == MPNIC_TCB_ESTABLISHED)
+		next = MPNIC_TCB_FIN_WAIT_1;
+	else if (tcb->state == MPNIC_TCB_CLOSE_WAIT)
+		next = MPNIC_TCB_LAST_ACK;
 	else
 		return;
 	tcb->fin_queued = true;
@@ -201,14 +201,14 @@ void mpnic_tcp_shutdown(struct mpnic_tcb *tcb, u8 how, struct mpnic_tcp_out *out
 void mpnic_tcp_close(struct mpnic_tcb *tcb, bool linger0, struct mpnic_tcp_out *out)
 {
 	out->state = tcb->state;
-	if (tcb->state == MPNIC_TCP_CLOSED || tcb->state == MPNIC_TCP_TIME_WAIT)
+	if (tcb->state == MPNIC_TCB_CLOSED || tcb->state == MPNIC_TCB_TIME_WAIT)
 		return;
 	tcb->orphan = true;
 	if (linger0 || tcb->rcv.len) {
 		tcb->rst_now = true;
 		tcb->rst_seq = tcb->snd_max;
 		tcb->shut = MPNIC_TCP_SHUT_RD | MPNIC_TCP_SHUT_WR;
-		mpnic_tcp_set_state(tcb, MPNIC_TCP_CLOSED, 0, out);
+		mpnic_tcp_set_state(tcb, MPNIC_TCB_CLOSED, 0, out);
 		out->act |= MPNIC_TCP_ACT_RST | MPNIC_TCP_ACT_OUTPUT;
 		return;
 	}

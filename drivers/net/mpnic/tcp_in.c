@@ -42,11 +42,11 @@ static void mpnic_tcp_in_rst(struct mpnic_tcb *tcb, const struct mpnic_tcp_seg *
 	}
 	tcb->stats.rst_in++;
 	switch (tcb->state) {
-	case MPNIC_TCP_CLOSING:
-	case MPNIC_TCP_LAST_ACK:
-	case MPNIC_TCP_TIME_WAIT:
+	case MPNIC_TCB_CLOSING:
+	case MPNIC_TCB_LAST_ACK:
+	case MPNIC_TCB_TIME_WAIT:
 		/* the application has closed: nobody to tell */
-		mpnic_tcp_set_state(tcb, MPNIC_TCP_CLOSED, now, out);
+		mpnic_tcp_set_state(tcb, MPNIC_TCB_CLOSED, now, out);
 		break;
 	default:
 		mpnic_tcp_reset(tcb, -ECONNRESET, out);
@@ -58,25 +58,25 @@ static void mpnic_tcp_in_rst(struct mpnic_tcb *tcb, const struct mpnic_tcp_seg *
  * when the peer's FIN arrives in order. A state not listed stays.
  */
 static const u8 mpnic_tcp_on_fin_acked[] = {
-	[MPNIC_TCP_ESTABLISHED]	= MPNIC_TCP_ESTABLISHED,
-	[MPNIC_TCP_FIN_WAIT_1]	= MPNIC_TCP_FIN_WAIT_2,
-	[MPNIC_TCP_FIN_WAIT_2]	= MPNIC_TCP_FIN_WAIT_2,
-	[MPNIC_TCP_CLOSING]	= MPNIC_TCP_TIME_WAIT,
-	[MPNIC_TCP_TIME_WAIT]	= MPNIC_TCP_TIME_WAIT,
-	[MPNIC_TCP_CLOSE_WAIT]	= MPNIC_TCP_CLOSE_WAIT,
-	[MPNIC_TCP_LAST_ACK]	= MPNIC_TCP_CLOSED,
-	[MPNIC_TCP_CLOSED]	= MPNIC_TCP_CLOSED,
+	[MPNIC_TCB_ESTABLISHED]	= MPNIC_TCB_ESTABLISHED,
+	[MPNIC_TCB_FIN_WAIT_1]	= MPNIC_TCB_FIN_WAIT_2,
+	[MPNIC_TCB_FIN_WAIT_2]	= MPNIC_TCB_FIN_WAIT_2,
+	[MPNIC_TCB_CLOSING]	= MPNIC_TCB_TIME_WAIT,
+	[MPNIC_TCB_TIME_WAIT]	= MPNIC_TCB_TIME_WAIT,
+	[MPNIC_TCB_CLOSE_WAIT]	= MPNIC_TCB_CLOSE_WAIT,
+	[MPNIC_TCB_LAST_ACK]	= MPNIC_TCB_CLOSED,
+	[MPNIC_TCB_CLOSED]	= MPNIC_TCB_CLOSED,
 };
 
 static const u8 mpnic_tcp_on_fin_rcvd[] = {
-	[MPNIC_TCP_ESTABLISHED]	= MPNIC_TCP_CLOSE_WAIT,
-	[MPNIC_TCP_FIN_WAIT_1]	= MPNIC_TCP_CLOSING,
-	[MPNIC_TCP_FIN_WAIT_2]	= MPNIC_TCP_TIME_WAIT,
-	[MPNIC_TCP_CLOSING]	= MPNIC_TCP_CLOSING,
-	[MPNIC_TCP_TIME_WAIT]	= MPNIC_TCP_TIME_WAIT,
-	[MPNIC_TCP_CLOSE_WAIT]	= MPNIC_TCP_CLOSE_WAIT,
-	[MPNIC_TCP_LAST_ACK]	= MPNIC_TCP_LAST_ACK,
-	[MPNIC_TCP_CLOSED]	= MPNIC_TCP_CLOSED,
+	[MPNIC_TCB_ESTABLISHED]	= MPNIC_TCB_CLOSE_WAIT,
+	[MPNIC_TCB_FIN_WAIT_1]	= MPNIC_TCB_CLOSING,
+	[MPNIC_TCB_FIN_WAIT_2]	= MPNIC_TCB_TIME_WAIT,
+	[MPNIC_TCB_CLOSING]	= MPNIC_TCB_CLOSING,
+	[MPNIC_TCB_TIME_WAIT]	= MPNIC_TCB_TIME_WAIT,
+	[MPNIC_TCB_CLOSE_WAIT]	= MPNIC_TCB_CLOSE_WAIT,
+	[MPNIC_TCB_LAST_ACK]	= MPNIC_TCB_LAST_ACK,
+	[MPNIC_TCB_CLOSED]	= MPNIC_TCB_CLOSED,
 };
 
 /* A close state's move by @next, one of the tables above */
@@ -187,8 +187,8 @@ static void mpnic_tcp_in_data(struct mpnic_tcb *tcb, const struct mpnic_tcp_seg 
 	u32 room, limit, off, nxt;
 	bool filled;
 
-	if (tcb->state != MPNIC_TCP_ESTABLISHED && tcb->state != MPNIC_TCP_FIN_WAIT_1 &&
-	    tcb->state != MPNIC_TCP_FIN_WAIT_2) {
+	if (tcb->state != MPNIC_TCB_ESTABLISHED && tcb->state != MPNIC_TCB_FIN_WAIT_1 &&
+	    tcb->state != MPNIC_TCB_FIN_WAIT_2) {
 		/* past the peer's FIN: nothing new can come */
 		mpnic_tcp_drop(tcb, out, MPNIC_TCP_DROP_AFTER_FIN, MPNIC_TCP_ACT_ACK);
 		return;
@@ -199,7 +199,7 @@ static void mpnic_tcp_in_data(struct mpnic_tcb *tcb, const struct mpnic_tcp_seg 
 		tcb->rst_now = true;
 		tcb->rst_seq = tcb->snd_max;
 		out->act |= MPNIC_TCP_ACT_RST;
-		mpnic_tcp_set_state(tcb, MPNIC_TCP_CLOSED, now, out);
+		mpnic_tcp_set_state(tcb, MPNIC_TCB_CLOSED, now, out);
 		return;
 	}
 	if (mpnic_tcp_before(seq, tcb->rcv_nxt)) {
@@ -266,7 +266,7 @@ static void mpnic_tcp_in(struct mpnic_tcb *tcb, const struct mpnic_tcp_seg *seg,
 	u32 seg_len = seg->len + !!(seg->flags & MPNIC_TH_FIN);
 	bool rst = seg->flags & MPNIC_TH_RST;
 
-	if (tcb->state == MPNIC_TCP_CLOSED) {
+	if (tcb->state == MPNIC_TCB_CLOSED) {
 		/* RFC 9293 3.10.7.1: a RST where the peer's ACK says it expects one */
 		out->verdict = MPNIC_TCP_DROP_CLOSED;
 		if (!rst && (seg->flags & MPNIC_TH_ACK)) {
@@ -294,7 +294,7 @@ static void mpnic_tcp_in(struct mpnic_tcb *tcb, const struct mpnic_tcp_seg *seg,
 	if (!mpnic_tcp_acceptable(tcb->rcv_nxt, mpnic_tcp_rcv_wnd(tcb), seg->seq, seg_len) &&
 	    (seg->len || seg->seq != tcb->rcv_nxt)) {
 		/* RFC 9293 3.10.7.4: TIME_WAIT's one visitor, the FIN again */
-		if (tcb->state == MPNIC_TCP_TIME_WAIT && (seg->flags & MPNIC_TH_FIN))
+		if (tcb->state == MPNIC_TCB_TIME_WAIT && (seg->flags & MPNIC_TH_FIN))
 			tcb->time_wait_at = now + tcb->time_wait_us;
 		if (seg_len && !mpnic_tcp_after(seg->seq + seg_len, tcb->rcv_nxt))
 			mpnic_tcp_drop(tcb, out, MPNIC_TCP_DROP_OLD_DUP, MPNIC_TCP_ACT_DUP_ACK);
@@ -320,7 +320,7 @@ static void mpnic_tcp_in(struct mpnic_tcb *tcb, const struct mpnic_tcp_seg *seg,
 	if (tcb->ts_on && seg->has_ts && !mpnic_tcp_after(seg->seq, tcb->last_ack_sent))
 		tcb->ts_recent = seg->tsval;
 	mpnic_tcp_in_ack(tcb, seg, now, out);
-	if (tcb->state == MPNIC_TCP_CLOSED)
+	if (tcb->state == MPNIC_TCB_CLOSED)
 		return;
 	if (seg_len)
 		mpnic_tcp_in_data(tcb, seg, now, out);

@@ -174,7 +174,7 @@ bool mpnic_tcp_output(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_seg_out *
 		tcb->stats.rst_out++;
 		return true;
 	}
-	if (tcb->state == MPNIC_TCP_CLOSED)
+	if (tcb->state == MPNIC_TCB_CLOSED)
 		return false;
 	if (tcb->rexmit_now)
 		sent = mpnic_tcp_out_rexmit(tcb, now, seg);
@@ -209,7 +209,7 @@ bool mpnic_tcp_output(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_seg_out *
  */
 void mpnic_tcp_arm(struct mpnic_tcb *tcb, u64 now)
 {
-	if (tcb->state == MPNIC_TCP_TIME_WAIT || tcb->state == MPNIC_TCP_CLOSED) {
+	if (tcb->state == MPNIC_TCB_TIME_WAIT || tcb->state == MPNIC_TCB_CLOSED) {
 		tcb->rto_at = 0;
 		tcb->persist_at = 0;
 		return;
@@ -278,7 +278,7 @@ void mpnic_tcp_timer(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_out *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (tcb->time_wait_at && now >= tcb->time_wait_at)
-		mpnic_tcp_set_state(tcb, MPNIC_TCP_CLOSED, now, out);
+		mpnic_tcp_set_state(tcb, MPNIC_TCB_CLOSED, now, out);
 	if (tcb->rto_at && now >= tcb->rto_at) {
 		tcb->rto_at = 0;
 		mpnic_tcp_rto_fire(tcb, out);
