@@ -16,11 +16,11 @@ declare -A layer=(
 	[main]=5
 	[link]=4 [channels]=4 [ethtool]=4 [ntuple]=4 [rssctx]=4 [qstats]=4 [arfs]=4
 	[devlink]=4 [health]=4 [netlink]=4 [mpnic_nl]=4 [debugfs]=4
-	[compat/devlink_ports]=4 [toe]=4
+	[compat/devlink_ports]=4 [toe]=4 [toe_sock]=4
 	[netdev]=3 [txrx]=3 [wire]=3
 	[card]=2 [dispatch]=2 [bus]=2
 	[engine]=1 [engine_rx]=1 [engine_tx]=1 [gro]=1 [stack]=1
-	[selftest]=1 [hotplug]=1 [toe_table]=1 [toe_seam]=1
+	[selftest]=1 [hotplug]=1 [toe_table]=1 [toe_conn]=1
 	[parse]=0 [rss]=0 [flow]=0 [tso]=0 [ring]=0
 	[tcp_buf]=0 [tcp_rto]=0 [tcp_cc]=0 [tcp_conn]=0 [tcp_in]=0 [tcp_out]=0
 )

@@ -274,6 +274,9 @@ struct mpnic_card *mpnic_card_create(u32 num_engines, size_t mem_size,
 	card->stall_timeout_ms = clamp_val(stall_timeout_ms, MPNIC_STALL_TIMEOUT_MIN,
 					   MPNIC_STALL_TIMEOUT_MAX);
 	card->toe_max_conns = MPNIC_TOE_CONNS_DEFAULT;
+	card->toe_sndbuf_kb = MPNIC_TOE_BUF_KB_DEFAULT;
+	card->toe_rcvbuf_kb = MPNIC_TOE_BUF_KB_DEFAULT;
+	card->toe_mem_mb = MPNIC_TOE_MEM_MB_DEFAULT;
 	card->engines = mpnic_card_engines_create(card, num_engines, mem_size, extack);
 	if (IS_ERR(card->engines)) {
 		err = PTR_ERR(card->engines);

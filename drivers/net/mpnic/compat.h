@@ -201,6 +201,19 @@ static int fn##_compat(struct devlink *dl, u32 id,			\
 #define mpnic_tcp_ao_keys(sk)	((void)(sk), false)
 #endif
 
+#include <linux/net.h>
+
+/* proto_ops entries that would reach the host TCP's queues past the swap */
+static inline void mpnic_toe_ops_compat(struct proto_ops *ops)
+{
+	ops->sendmsg_locked = NULL;
+	ops->read_skb = NULL;
+#ifdef MPNIC_HAVE_PROTO_SENDPAGE
+	/* before 6.5 */
+	ops->sendpage_locked = NULL;
+#endif
+}
+
 #ifdef MPNIC_HAVE_BUS_MATCH_CONST
 #define MPNIC_BUS_MATCH(fn)	fn
 #define MPNIC_BUS_MATCH_ADAPTER(fn)

@@ -52,6 +52,9 @@ enum mpnic_devlink_param_id {
 	MPNIC_DEVLINK_PARAM_ID_FLOW_CLOSED_TIMEOUT,
 	MPNIC_DEVLINK_PARAM_ID_STALL_TIMEOUT_MS,
 	MPNIC_DEVLINK_PARAM_ID_TOE_MAX_CONNS,
+	MPNIC_DEVLINK_PARAM_ID_TOE_SNDBUF_KB,
+	MPNIC_DEVLINK_PARAM_ID_TOE_RCVBUF_KB,
+	MPNIC_DEVLINK_PARAM_ID_TOE_MEM_MB,
 };
 
 /* An engine may spin at most this long: 10 ms, two jiffies at HZ=250 */
@@ -71,6 +74,9 @@ static const struct mpnic_devlink_range {
 	MPNIC_DEVLINK_RANGE(STALL_TIMEOUT_MS, MPNIC_STALL_TIMEOUT_MIN, MPNIC_STALL_TIMEOUT_MAX),
 	/* 0: the card's engines take no TCP connection */
 	MPNIC_DEVLINK_RANGE(TOE_MAX_CONNS, 0, MPNIC_TOE_CONNS_MAX),
+	MPNIC_DEVLINK_RANGE(TOE_SNDBUF_KB, MPNIC_TOE_BUF_KB_MIN, MPNIC_TOE_BUF_KB_MAX),
+	MPNIC_DEVLINK_RANGE(TOE_RCVBUF_KB, MPNIC_TOE_BUF_KB_MIN, MPNIC_TOE_BUF_KB_MAX),
+	MPNIC_DEVLINK_RANGE(TOE_MEM_MB, 1, MPNIC_TOE_MEM_MB_MAX),
 };
 
 static int mpnic_devlink_u32_validate(struct devlink *devlink, u32 id,
@@ -97,6 +103,13 @@ static int mpnic_devlink_u32_validate(struct devlink *devlink, u32 id,
 		break;
 	case MPNIC_DEVLINK_PARAM_ID_TOE_MAX_CONNS:
 		NL_SET_ERR_MSG_MOD(extack, "toe_max_conns is 0 to 65536 per engine");
+		break;
+	case MPNIC_DEVLINK_PARAM_ID_TOE_SNDBUF_KB:
+	case MPNIC_DEVLINK_PARAM_ID_TOE_RCVBUF_KB:
+		NL_SET_ERR_MSG_MOD(extack, "A connection's card ring is 16 to 16384 KiB");
+		break;
+	case MPNIC_DEVLINK_PARAM_ID_TOE_MEM_MB:
+		NL_SET_ERR_MSG_MOD(extack, "toe_mem_mb is 1 to 4096 per engine");
 		break;
 	default:
 		NL_SET_ERR_MSG_MOD(extack, "Flow timeouts are 1 to 86400 s");
@@ -158,6 +171,12 @@ static u32 *mpnic_devlink_u32(struct mpnic_card *card, u32 id)
 		return &card->flow_closed_timeout;
 	case MPNIC_DEVLINK_PARAM_ID_TOE_MAX_CONNS:
 		return &card->toe_max_conns;
+	case MPNIC_DEVLINK_PARAM_ID_TOE_SNDBUF_KB:
+		return &card->toe_sndbuf_kb;
+	case MPNIC_DEVLINK_PARAM_ID_TOE_RCVBUF_KB:
+		return &card->toe_rcvbuf_kb;
+	case MPNIC_DEVLINK_PARAM_ID_TOE_MEM_MB:
+		return &card->toe_mem_mb;
 	default:
 		return &card->stall_timeout_ms;
 	}
@@ -173,7 +192,8 @@ static int mpnic_devlink_u32_get(struct devlink *devlink, u32 id,
 /*
  * Read at the engines' next pass or aging, the watchdog's next look, and
  * the next TCP handoff (toe_max_conns: a lower limit leaves the connections
- * above it; the hash is sized from it when the engines are made)
+ * above it; the hash is sized from it when the engines are made; the
+ * toe_* sizes apply to the connections offloaded after)
  */
 static int mpnic_devlink_u32_set(struct devlink *devlink, u32 id,
 				 struct devlink_param_gset_ctx *ctx,
@@ -220,6 +240,21 @@ static const struct devlink_param mpnic_devlink_params[] = {
 			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_u32_set),
 			     mpnic_devlink_u32_validate),
 	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_TOE_MAX_CONNS, "toe_max_conns",
+			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     mpnic_devlink_u32_get,
+			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_u32_set),
+			     mpnic_devlink_u32_validate),
+	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_TOE_SNDBUF_KB, "toe_sndbuf_kb",
+			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     mpnic_devlink_u32_get,
+			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_u32_set),
+			     mpnic_devlink_u32_validate),
+	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_TOE_RCVBUF_KB, "toe_rcvbuf_kb",
+			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     mpnic_devlink_u32_get,
+			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_u32_set),
+			     mpnic_devlink_u32_validate),
+	DEVLINK_PARAM_DRIVER(MPNIC_DEVLINK_PARAM_ID_TOE_MEM_MB, "toe_mem_mb",
 			     DEVLINK_PARAM_TYPE_U32, BIT(DEVLINK_PARAM_CMODE_RUNTIME),
 			     mpnic_devlink_u32_get,
 			     MPNIC_DEVLINK_PARAM_SET(mpnic_devlink_u32_set),

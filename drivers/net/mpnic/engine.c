@@ -60,7 +60,7 @@ bool mpnic_engine_has_work(struct mpnic_engine *eng)
 	bool work = false;
 	u32 p;
 
-	if (!mpnic_ring_empty(&eng->in_ring))
+	if (!mpnic_ring_empty(&eng->in_ring) || mpnic_toe_has_work(eng))
 		return true;
 	rcu_read_lock();
 	for (p = 0; p < MPNIC_MAX_PORTS && !work; p++) {
@@ -148,6 +148,7 @@ static int mpnic_engine_poll(struct mpnic_engine *eng, int budget)
 		if (hq)
 			n += mpnic_engine_tx(eng, hq, budget);
 	}
+	n += mpnic_toe_poll(eng);
 	rcu_read_unlock();
 	mpnic_stack_age(eng);
 	if (n) {
@@ -255,6 +256,20 @@ static void mpnic_engine_idle_end(struct mpnic_engine *eng, struct mpnic_engine_
 	idle->spinning = false;
 }
 
+/* How long the kthread may sleep: until its next TCP timer, or aging */
+static long mpnic_engine_sleep(struct mpnic_engine *eng)
+{
+	u64 deadline = eng->toe_deadline, now;
+	long timeo = eng->flows.active ? HZ : MAX_SCHEDULE_TIMEOUT;
+
+	if (!deadline)
+		return timeo;
+	now = mpnic_toe_now();
+	if (deadline <= now)
+		return 0;
+	return min_t(long, timeo, usecs_to_jiffies(min_t(u64, deadline - now, USEC_PER_SEC)) + 1);
+}
+
 static int mpnic_engine_thread(void *data)
 {
 	struct mpnic_engine_idle idle = { .win = U64_MAX };
@@ -300,11 +315,8 @@ static int mpnic_engine_thread(void *data)
 		 */
 		smp_mb();
 		if (!mpnic_engine_has_work(eng) && !kthread_should_stop()) {
-			/* Idle flows still age while the engine sleeps */
-			if (eng->flows.active)
-				schedule_timeout(HZ);
-			else
-				schedule();
+			/* Idle flows still age, and TCP timers fire, while it sleeps */
+			schedule_timeout(mpnic_engine_sleep(eng));
 			mpnic_stat_inc(&eng->stats, wakeups);
 		}
 		__set_current_state(TASK_RUNNING);
@@ -431,6 +443,7 @@ void mpnic_engine_destroy(struct mpnic_engine *eng, struct mpnic_engine_stats *l
 		WARN_ON(rcu_access_pointer(eng->hq[p]));
 	mpnic_hotplug_unbind(eng);
 	kthread_stop(eng->task);
+	mpnic_toe_engine_stop(eng);
 	WRITE_ONCE(eng->fault_card_mem, false);
 	mpnic_engine_unhold(eng);
 	mpnic_engine_flush_input(eng);

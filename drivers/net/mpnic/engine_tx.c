@@ -17,8 +17,8 @@
  * Softirqs run every MPNIC_TX_BATCH frames, within the veth ring and
  * netdev_max_backlog; a train counts all its frames.
  */
-static enum skb_drop_reason mpnic_engine_wire_out(struct mpnic_engine *eng,
-						  struct sk_buff *wskb, u32 frames, u32 bytes)
+enum skb_drop_reason mpnic_engine_wire_out(struct mpnic_engine *eng, struct sk_buff *wskb,
+					   u32 frames, u32 bytes)
 {
 	struct mpnic_engine_stats *st = &eng->stats;
 	int rc;

@@ -230,7 +230,47 @@ struct mpnic_tx_cmpl {
 	X(busy_poll_spin_us)	/* busy-poll: time spent spinning, in us */ \
 	X(polls)		/* passes over its rings with work */	\
 	X(busy_ns)		/* time in those passes, host softirqs excluded */ \
-	X(toe_rx_segs)		/* segments taken for offloaded connections */
+	X(toe_rx_segs)		/* segments taken for offloaded connections */ \
+	X(toe_drop_csum)	/* ... dropped: bad checksum */		\
+	X(toe_drop_malformed)	/* ... dropped: TCP header past the packet */ \
+	X(toe_conns_attached)	/* connections the engine took */	\
+	X(toe_conns_closed)	/* connections over and freed */	\
+	X(toe_conns_aborted)	/* ... reset by a close, a port stop or unload */ \
+	X(toe_time_wait)	/* connections that entered TIME_WAIT */ \
+	X(toe_bytes_from_host)	/* DMA: host send rings to card memory */ \
+	X(toe_bytes_to_host)	/* DMA: card memory to host receive rings */ \
+	MPNIC_TOE_TCP_STATS(X)
+
+/* struct mpnic_tcp_stats, field by field and in its order (toe_conn.c folds) */
+#define MPNIC_TOE_TCP_STATS(X)						\
+	X(toe_segs_in)		/* segments the TCP processed */	\
+	X(toe_segs_out)		/* segments it sent */			\
+	X(toe_bytes_received)	/* payload made readable, in order */	\
+	X(toe_bytes_sent)	/* payload sent the first time */	\
+	X(toe_bytes_acked)						\
+	X(toe_retrans_segs)	/* segments sent again */		\
+	X(toe_rto_expiries)						\
+	X(toe_fast_retrans)	/* three duplicate ACKs */		\
+	X(toe_ooo_segs)		/* out-of-order segments kept */	\
+	X(toe_dupacks_in)						\
+	X(toe_dupacks_out)						\
+	X(toe_challenge_acks)	/* RFC 5961 */				\
+	X(toe_zero_window_probes)					\
+	X(toe_rst_in)							\
+	X(toe_rst_out)							\
+	X(toe_accepted)		/* segments the TCP accepted */		\
+	X(toe_drop_closed)	/* ... dropped: connection closed */	\
+	X(toe_drop_paws)	/* ... RFC 7323 PAWS */			\
+	X(toe_drop_old_dup)	/* ... wholly old: ACKed again */	\
+	X(toe_drop_out_of_window)					\
+	X(toe_drop_blind_rst)	/* ... RFC 5961 3.2 */			\
+	X(toe_drop_rst_challenge) /* ... RFC 5961 3.2: challenged */	\
+	X(toe_drop_syn)		/* ... RFC 5961 4.2: challenged */	\
+	X(toe_drop_no_ack)						\
+	X(toe_drop_ack_unsent)						\
+	X(toe_drop_blind_data)	/* ... RFC 5961 5.2 */			\
+	X(toe_drop_ooo_full)	/* ... out-of-order ranges full */	\
+	X(toe_drop_after_fin)
 
 /* Written by the queue's NAPI poll only */
 #define MPNIC_HQ_STATS(X)						\
@@ -335,6 +375,8 @@ struct mpnic_hq {
 	/* Interrupt moderation (ethtool -C rx-usecs/rx-frames) */
 	atomic_t irq_pending;		/* RX completions since the last interrupt */
 	struct hrtimer irq_timer;	/* raises it rx-usecs after the first */
+	/* Offloaded connections with news for their socket (toe_conn.c) */
+	struct llist_head toe_ev;
 
 	struct mpnic_hq_stats stats;
 };
@@ -372,6 +414,12 @@ struct mpnic_engine {
 	spinlock_t flows_lock;		/* the engine vs. dumpers; no other engine */
 	struct mpnic_flow_table flows;
 	struct mpnic_toe_table toe;	/* offloaded TCP connections (toe_table.c) */
+	struct llist_head toe_work;	/* connections with host requests (toe_conn.c) */
+	struct list_head toe_conns;	/* kthread only: the connections it runs */
+	u64 toe_deadline;		/* kthread writes: their next timer, us; 0: none */
+	u32 toe_irq;			/* kthread only: ports whose queue got events */
+	bool toe_closed;		/* kthread only: a connection reached CLOSED */
+	atomic_t toe_port_stop;		/* ports whose connections to reset */
 	unsigned long age_next;		/* jiffies of the next aging pass */
 	unsigned long age_last;		/* jiffies of the last one */
 
@@ -437,6 +485,9 @@ struct mpnic_card {
 	u32 flow_closed_timeout;
 	u32 stall_timeout_ms;
 	u32 toe_max_conns;		/* per engine, handoffs in flight included */
+	u32 toe_sndbuf_kb;		/* each connection's card send ring */
+	u32 toe_rcvbuf_kb;		/* ... and receive ring, at least */
+	u32 toe_mem_mb;			/* per engine, for those rings */
 	atomic_t toe_conns;		/* offloaded connections on all its engines */
 	struct delayed_work watchdog;	/* finds stalled engines (health.c) */
 	/* devlink permanent params for the next reload; instance lock */
@@ -605,6 +656,10 @@ void mpnic_toe_exit(void);
 bool mpnic_toe_port_can_offload(struct mpnic_port *port, struct netlink_ext_ack *extack);
 struct seq_file;
 int mpnic_toe_unrouted_show(struct seq_file *m, void *v);
+void mpnic_toe_backlog_dropped(u32 n);
+/* toe_sock.c: the offloaded connection's socket */
+int mpnic_toe_sock_check(struct sock *sk);
+void mpnic_toe_sock_take(struct sock *sk, struct mpnic_toe_conn *conn);
 
 /* debugfs.c */
 void mpnic_debugfs_init(void);
@@ -752,6 +807,8 @@ void mpnic_engine_rx_irq(struct mpnic_hq *hq, u32 frames);
 
 /* engine_tx.c */
 int mpnic_engine_tx(struct mpnic_engine *eng, struct mpnic_hq *hq, int budget);
+enum skb_drop_reason mpnic_engine_wire_out(struct mpnic_engine *eng, struct sk_buff *wskb,
+					   u32 frames, u32 bytes);
 
 /* gro.c */
 bool mpnic_gro_start(struct mpnic_engine *eng, u8 *hdr, const struct mpnic_flow *flow,

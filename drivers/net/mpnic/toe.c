@@ -25,6 +25,13 @@
 /* Refusals no port can count: the socket's route leaves by none */
 static atomic64_t mpnic_toe_no_route;		/* -ENETUNREACH */
 static atomic64_t mpnic_toe_no_peer;		/* -ENOTCONN: no route to look at */
+/* Segments a handoff found in the socket's backlog, left for the peer to resend */
+static atomic64_t mpnic_toe_backlog;
+
+void mpnic_toe_backlog_dropped(u32 n)
+{
+	atomic64_add(n, &mpnic_toe_backlog);
+}
 
 /**
  * mpnic_toe_port_can_offload - whether a port may turn tcp-offload on
@@ -352,6 +359,7 @@ static int mpnic_toe_collect(struct sock *sk, struct mpnic_toe_handoff *h)
 static int mpnic_toe_handoff(struct sock *sk, struct mpnic_port *port, struct dst_entry *dst)
 {
 	struct mpnic_toe_handoff h = {};
+	struct mpnic_toe_conn *conn;
 	struct mpnic_engine *eng;
 	struct mpnic_flow flow;
 	u16 qidx;
@@ -371,6 +379,8 @@ static int mpnic_toe_handoff(struct sock *sk, struct mpnic_port *port, struct ds
 	if (READ_ONCE(eng->profile) != MPNIC_PROFILE_FULL)
 		return mpnic_toe_count(port, -EPROTONOSUPPORT);
 	err = mpnic_toe_check_sock(sk);
+	if (!err)
+		err = mpnic_toe_sock_check(sk);
 	if (err)
 		return mpnic_toe_count(port, err);
 
@@ -385,9 +395,22 @@ static int mpnic_toe_handoff(struct sock *sk, struct mpnic_port *port, struct ds
 		err = -ENFILE;
 		goto out_free;
 	}
-	err = mpnic_toe_attach(eng, &h);
-	if (err)
+	conn = mpnic_toe_attach(eng, &h, port);
+	if (IS_ERR(conn)) {
+		err = PTR_ERR(conn);
 		mpnic_toe_unreserve(eng);
+		goto out_free;
+	}
+	mpnic_toe_sock_take(sk, conn);
+	/*
+	 * A port stopping meanwhile looks for its connections after it took
+	 * its queue from the engine (mpnic_hqs_close()): either it found this
+	 * one, or this finds the queue gone. pairs with synchronize_net()
+	 * there; the entry was inserted under the table's lock.
+	 */
+	smp_mb();
+	if (!rcu_access_pointer(eng->hq[port->idx]))
+		mpnic_toe_request(conn, MPNIC_TOE_REQ_ABORT);
 out_free:
 	kvfree(h.rcv_data);
 	kvfree(h.snd_data);
@@ -436,6 +459,7 @@ int mpnic_toe_unrouted_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "not_established %lld\n", atomic64_read(&mpnic_toe_no_peer));
 	seq_printf(m, "no_route %lld\n", atomic64_read(&mpnic_toe_no_route));
+	seq_printf(m, "backlog_dropped %lld\n", atomic64_read(&mpnic_toe_backlog));
 	return 0;
 }
 

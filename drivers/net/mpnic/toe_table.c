@@ -20,6 +20,10 @@ int mpnic_toe_table_init(struct mpnic_engine *eng, u32 max, int node)
 	u32 i;
 
 	spin_lock_init(&tbl->lock);
+	atomic64_set(&tbl->mem, 0);
+	init_llist_head(&eng->toe_work);
+	INIT_LIST_HEAD(&eng->toe_conns);
+	atomic_set(&eng->toe_port_stop, 0);
 	atomic_set(&tbl->used, 0);
 	tbl->entries = 0;
 	tbl->buckets = kvmalloc_node(array_size(n, sizeof(*tbl->buckets)), GFP_KERNEL, node);
@@ -39,10 +43,11 @@ void mpnic_toe_table_exit(struct mpnic_engine *eng)
 	struct hlist_node *tmp;
 	u32 b;
 
+	/* mpnic_toe_engine_stop() reset and removed every connection */
 	for (b = 0; b <= tbl->mask; b++) {
 		hlist_for_each_entry_safe(e, tmp, &tbl->buckets[b], node) {
+			WARN_ON_ONCE(1);
 			hlist_del(&e->node);
-			mpnic_toe_conn_free(e->conn);
 			kfree(e);
 		}
 	}
@@ -123,8 +128,17 @@ int mpnic_toe_insert(struct mpnic_engine *eng, const struct mpnic_flow_key *key,
 	return 0;
 }
 
-/* Context: the seam (the connection is over) or teardown; process context */
-void mpnic_toe_remove(struct mpnic_engine *eng, const struct mpnic_flow_key *key)
+/**
+ * mpnic_toe_remove_entry - the connection is over: its tuple leaves the table
+ * @eng: the engine
+ * @key: the tuple
+ *
+ * The entry is freed after the readers under RCU; the connection is the
+ * caller's to put.
+ *
+ * Context: any, the engine's kthread as a rule.
+ */
+void mpnic_toe_remove_entry(struct mpnic_engine *eng, const struct mpnic_flow_key *key)
 {
 	struct mpnic_toe_table *tbl = &eng->toe;
 	struct mpnic_toe_entry *e;
@@ -137,14 +151,29 @@ void mpnic_toe_remove(struct mpnic_engine *eng, const struct mpnic_flow_key *key
 			spin_unlock_bh(&tbl->lock);
 			atomic_dec(&eng->card->toe_conns);
 			mpnic_toe_unreserve(eng);
-			/* The engine's receive path may still hold it */
-			synchronize_rcu();
-			mpnic_toe_conn_free(e->conn);
-			kfree(e);
+			kfree_rcu(e, rcu);
 			return;
 		}
 	}
 	spin_unlock_bh(&tbl->lock);
+}
+
+/* Whether a connection of @port is in the table. Context: any */
+bool mpnic_toe_port_has(struct mpnic_engine *eng, u8 port)
+{
+	struct mpnic_toe_table *tbl = &eng->toe;
+	struct mpnic_toe_entry *e;
+	bool has = false;
+	u32 b;
+
+	if (!tbl->buckets || !atomic_read(&tbl->used))
+		return false;
+	spin_lock_bh(&tbl->lock);
+	for (b = 0; b <= tbl->mask && !has; b++)
+		hlist_for_each_entry(e, &tbl->buckets[b], node)
+			has |= e->key.port == port;
+	spin_unlock_bh(&tbl->lock);
+	return has;
 }
 
 /* Context: RCU or RCU-bh read side */
@@ -192,11 +221,11 @@ bool mpnic_toe_rx(struct mpnic_engine *eng, const u8 *frame,
 	e = mpnic_toe_lookup(eng, &key);
 	if (!e)
 		return false;
+	mpnic_stat_inc(&eng->stats, toe_rx_segs);
 	if (!csum_checked && !mpnic_stack_csum_ok(frame, flow)) {
-		mpnic_stat_inc(&eng->stats, in_csum_errors);
+		mpnic_stat_inc(&eng->stats, toe_drop_csum);
 		return true;
 	}
-	mpnic_stat_inc(&eng->stats, toe_rx_segs);
 	mpnic_toe_input(eng, e->conn, frame, flow);
 	return true;
 }

@@ -259,6 +259,9 @@ static int mpnic_hq_poll(struct napi_struct *napi, int budget)
 	int done;
 
 	mpnic_stat_inc(&hq->stats, napi_polls);
+	/* Offloaded connections' news: wake their sockets (toe_conn.c) */
+	if (!llist_empty(&hq->toe_ev))
+		mpnic_toe_hq_events(&hq->toe_ev);
 	mpnic_hq_clean_tx(hq, budget);
 	done = mpnic_hq_clean_rx(hq, budget);
 	mpnic_hq_refill(hq);
@@ -304,6 +307,7 @@ static int mpnic_hq_open(struct mpnic_port *port, struct mpnic_hq *hq)
 				     SKB_DATA_ALIGN(sizeof(struct skb_shared_info)));
 	hq->rx_outstanding = 0;
 	hq->tx_cleaned = 0;
+	init_llist_head(&hq->toe_ev);
 
 	err = mpnic_hq_rings_init(&hq->rx_post, sizeof(struct mpnic_rx_post), &hq->rx_cmpl,
 				  sizeof(struct mpnic_rx_cmpl), port->rx_ring_size);
@@ -357,6 +361,7 @@ static void mpnic_hq_close(struct mpnic_hq *hq)
 	netif_queue_set_napi(hq->port->netdev, hq->idx, NETDEV_QUEUE_TYPE_RX, NULL);
 	netif_queue_set_napi(hq->port->netdev, hq->idx, NETDEV_QUEUE_TYPE_TX, NULL);
 	napi_disable(&hq->napi);
+	mpnic_toe_hq_events(&hq->toe_ev);
 	/* A running port rebuilds queues one by one: fence xmit out */
 	__netif_tx_lock_bh(txq);
 	netif_tx_stop_queue(txq);
@@ -434,6 +439,9 @@ void mpnic_hqs_close(struct mpnic_port *port, u32 from, u32 to)
 		RCU_INIT_POINTER(port->hqs[i].eng->hq[port->idx], NULL);
 	/* Engines use their queue inside an RCU read section */
 	synchronize_net();
+	/* An engine that no longer serves the port resets its connections */
+	for (i = from; i < to; i++)
+		mpnic_toe_port_stop(port->hqs[i].eng, port->idx);
 	for (i = from; i < to; i++)
 		mpnic_hq_close(&port->hqs[i]);
 }
