@@ -3,10 +3,11 @@
  * The host side of TCP offload: the "mpnic" TCP ULP. On an ESTABLISHED
  * socket whose route leaves by an mpnic port, setsockopt(TCP_ULP, "mpnic")
  * checks that the engine owning the flow can take the connection, reads the
- * connection into a struct mpnic_toe_handoff and gives it to that engine
- * through the seam (toe_seam.c). Every refusal has its own errno and its
- * own counter, and changes nothing on the socket: it goes on as the host's
- * (Documentation/networking/mpnic.rst, "TCP offload").
+ * connection into a struct mpnic_toe_handoff, gives it to that engine
+ * (toe_conn.c) and swaps the socket's operations (toe_sock.c). Every
+ * refusal has its own errno and its own counter, and changes nothing on
+ * the socket: it goes on as the host's (Documentation/networking/mpnic.rst,
+ * "TCP offload").
  */
 
 #include <linux/module.h>

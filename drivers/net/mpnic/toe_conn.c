@@ -550,6 +550,7 @@ static void mpnic_toe_service(struct mpnic_engine *eng, struct mpnic_toe_conn *c
 
 	wake |= mpnic_toe_pull_tx(eng, conn);
 	wake |= mpnic_toe_push_rx(eng, conn);
+	/* pairs with smp_store_release() of prod in mpnic_toe_sendmsg() */
 	if (conn->fin_pending && conn->htx.cons == smp_load_acquire(&conn->htx.prod)) {
 		struct mpnic_tcp_out out = {};
 
@@ -704,6 +705,9 @@ static void mpnic_toe_abort(struct mpnic_engine *eng, struct mpnic_toe_conn *con
 	if (!conn->closing)
 		WRITE_ONCE(conn->err, -ECONNRESET);
 	mpnic_tcp_close(tcb, true, &out);
+	/* TIME_WAIT has nothing to reset: it ends here, with its port */
+	if (tcb->state != MPNIC_TCB_CLOSED)
+		mpnic_tcp_set_state(tcb, MPNIC_TCB_CLOSED, now, &out);
 	mpnic_stat_inc(&eng->stats, toe_conns_aborted);
 	mpnic_toe_service(eng, conn, true, now);
 }
@@ -773,8 +777,12 @@ int mpnic_toe_poll(struct mpnic_engine *eng)
 
 	stop = atomic_xchg(&eng->toe_port_stop, 0);
 	if (llist_empty(&eng->toe_work) && !stop &&
-	    (!eng->toe_deadline || mpnic_toe_now() < eng->toe_deadline))
+	    (!eng->toe_deadline || mpnic_toe_now() < eng->toe_deadline)) {
+		/* The segments of the pass may have left events */
+		if (eng->toe_irq)
+			mpnic_toe_irqs(eng);
 		return 0;
+	}
 	now = mpnic_toe_now();
 	local_bh_disable();
 	list = llist_reverse_order(llist_del_all(&eng->toe_work));

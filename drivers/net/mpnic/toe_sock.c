@@ -266,6 +266,7 @@ static __poll_t mpnic_toe_sock_poll(struct file *file, struct socket *sock, poll
 
 	sock_poll_wait(file, sock, wait);
 	status = mpnic_toe_status(conn);
+	/* pairs with smp_store_release() of prod in mpnic_toe_push_rx() */
 	avail = smp_load_acquire(&conn->hrx.prod) - READ_ONCE(conn->hrx.cons);
 	if (avail >= max_t(int, READ_ONCE(sk->sk_rcvlowat), 1) ||
 	    (status & (MPNIC_TOE_ST_EOF | MPNIC_TOE_ST_RESET)) || (shutdown & RCV_SHUTDOWN))
@@ -279,6 +280,7 @@ static __poll_t mpnic_toe_sock_poll(struct file *file, struct socket *sock, poll
 		if (status & MPNIC_TOE_ST_EOF)
 			mask |= EPOLLHUP;
 	} else if (conn->htx.size - (READ_ONCE(conn->htx.prod) -
+				     /* pairs with smp_store_release() in mpnic_toe_pull_tx() */
 				     smp_load_acquire(&conn->htx.cons)) >= conn->htx.size / 4) {
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	} else {
@@ -291,8 +293,10 @@ static __poll_t mpnic_toe_sock_poll(struct file *file, struct socket *sock, poll
 static u32 mpnic_toe_outq(struct mpnic_toe_conn *conn, bool unsent_only)
 {
 	struct mpnic_toe_view v;
-	u32 host = READ_ONCE(conn->htx.prod) - smp_load_acquire(&conn->htx.cons);
+	u32 host;
 
+	/* pairs with smp_store_release() of cons in mpnic_toe_pull_tx() */
+	host = READ_ONCE(conn->htx.prod) - smp_load_acquire(&conn->htx.cons);
 	mpnic_toe_read_view(conn, &v);
 	return host + (unsent_only ? v.snd_unsent : v.snd_queued);
 }
@@ -506,7 +510,7 @@ static int mpnic_toe_ops_build(struct sock *sk)
 		mpnic_toe_ops_compat(&t->ops);
 	} else if (t->base != sk->sk_prot || t->base_ops != sk->sk_socket->ops) {
 		/* Someone else's operations (a BPF sockmap): not ours to replace */
-		err = -EBUSY;
+		err = -EALREADY;
 	}
 	mutex_unlock(&mpnic_toe_ops_lock);
 	return err;
