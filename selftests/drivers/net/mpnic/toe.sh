@@ -11,9 +11,8 @@
 #   mpnic0 198.51.100.1 - veth0 ==== veth1 198.51.100.2
 #   vx0    192.0.2.1    ------------ vx1   192.0.2.2    (no mpnic on the way)
 #
-# ECN too: the engine does not handle it yet. Not in TEST_PROGS: it lands
-# with the engine's TCP (issue 24), when a handoff that passes every check
-# is taken instead of refused (toe_seam).
+# ECN too: the engine does not handle it yet. Last, a handoff that passes
+# every check: the engine takes it (the data path is toe_data.sh's).
 
 ALL_TESTS="
 	toe_no_route

@@ -1,0 +1,443 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# TCP offload, the data path: connections handed to an engine
+# (setsockopt TCP_ULP "mpnic") against Linux's own TCP in the peer
+# namespace. SHA-256-checked transfers both ways at once, IPv4 and IPv6,
+# the offloaded end as client and as server; impairments on the wire;
+# socket semantics; the peer with options off; teardown under load. The
+# engine's counters must carry each transfer, not the host's TCP.
+#
+#   host namespace                        peer namespace ($PEER)
+#   mpnic0 198.51.100.1 - veth0 ==== veth1 198.51.100.2
+#          2001:db8::1                     2001:db8::2
+
+ALL_TESTS="
+	toe_integrity
+	toe_impair_loss
+	toe_impair_reorder
+	toe_impair_dup_corrupt
+	toe_sem_eof
+	toe_sem_halfclose
+	toe_sem_halfclose_peer
+	toe_sem_reset
+	toe_sem_zerowindow
+	toe_sem_nonblock
+	toe_sem_peek
+	toe_sem_rcvlowat
+	toe_sem_close_unread
+	toe_sem_linger0
+	toe_sem_ioctl
+	toe_tcp_info
+	toe_rfc5961
+	toe_interop
+	toe_teardown_port_down
+	toe_teardown_wire_detach
+	toe_teardown_unload
+"
+source "$(dirname "$0")"/lib.sh
+mpnic_load_or_skip
+require_cmd /usr/bin/python3
+require_cmd tc
+
+TOE_PORT=5321
+# Each way, per transfer; checked code (make check-debug) moves less
+TOE_XFER_MIB=${TOE_XFER_MIB:-64}
+[ -n "${MPNIC_DEBUG_KERNEL:-}" ] && TOE_XFER_MIB=$(((TOE_XFER_MIB + 7) / 8))
+TOE_IMPAIR_MIB=${TOE_IMPAIR_MIB:-8}
+APP="/usr/bin/python3 $lib_dir/toe_app.py"
+OUT=/tmp/mpnic-toe-data.$$
+
+toe_topo()
+{
+	topo_create || return 1
+	ethtool --set-priv-flags "$DEV" tcp-offload on
+}
+
+# The ns_exec prefix of a side: "" for the host, the peer's namespace
+side()
+{
+	[ "$1" = host ] || echo "ip netns exec $PEER"
+}
+
+# toe_xfer OFFLOADED_ROLE DST MIB [SECS]: the offloaded end connects to DST
+# (OFFLOADED_ROLE connect) or accepts (accept: the peer connects to DST).
+# Both ends send MIB MiB at once and check what they got.
+toe_xfer()
+{
+	local role=$1 dst=$2 mib=$3 secs=${4:-240} ready=/tmp/mpnic-toe-ready.$$
+	local hrc prc hout pout lst
+
+	rm -f "$ready"
+	if [ "$role" = connect ]; then
+		TOE_READY=$ready ip netns exec "$PEER" timeout "$secs" $APP xfer accept :: \
+			$TOE_PORT "$mib" 0 > "$OUT.p" 2>&1 &
+		busywait 10000 test -e "$ready"
+		timeout "$secs" $APP xfer connect "$dst" $TOE_PORT "$mib" 1 > "$OUT.h" 2>&1
+		hrc=$?
+		wait $!
+		prc=$?
+	else
+		TOE_READY=$ready timeout "$secs" $APP xfer accept :: $TOE_PORT "$mib" 1 \
+			> "$OUT.h" 2>&1 &
+		busywait 10000 test -e "$ready"
+		ip netns exec "$PEER" timeout "$secs" $APP xfer connect "$dst" $TOE_PORT "$mib" 0 \
+			> "$OUT.p" 2>&1
+		prc=$?
+		wait $!
+		hrc=$?
+	fi
+	rm -f "$ready"
+	hout=$(cat "$OUT.h")
+	pout=$(cat "$OUT.p")
+	rm -f "$OUT.h" "$OUT.p"
+	toe_msg="$role $dst: offloaded end '$(echo $hout)' (exit $hrc), peer '$(echo $pout)' (exit $prc)"
+	[ $hrc -eq 0 ] && [ $prc -eq 0 ] || return 1
+	echo "$hout" | grep -qx "ulp OK" || return 1
+	lst=$((mib * 1048576))
+	# What each end sent, the other got, all of it
+	[ "$(echo "$hout" | awk '$1 == "sent" { print $2, $3 }')" = \
+	  "$(echo "$pout" | awk '$1 == "got" { print $2, $3 }')" ] || return 1
+	[ "$(echo "$pout" | awk '$1 == "sent" { print $2, $3 }')" = \
+	  "$(echo "$hout" | awk '$1 == "got" { print $2, $3 }')" ] || return 1
+	echo "$hout" | grep -q "^sent $lst "
+}
+
+toe_integrity()
+{
+	local dst role in0 out0 in1 out1 seg0 seg1 t0 conns
+
+	RET=0
+	toe_topo
+	for role in connect accept; do
+		for dst in $P4 $P6; do
+			[ $role = accept ] && { [ $dst = $P4 ] && dst=$H4 || dst=$H6; }
+			in0=$(mib Tcp InSegs) out0=$(mib Tcp OutSegs)
+			seg0=$(stat_sum "$DEV" toe_segs_in)
+			t0=$SECONDS
+			toe_xfer $role $dst "$TOE_XFER_MIB"
+			check_err $? "transfer failed: $toe_msg"
+			in1=$(mib Tcp InSegs) out1=$(mib Tcp OutSegs)
+			seg1=$(stat_sum "$DEV" toe_segs_in)
+			echo "# $role $dst: ${TOE_XFER_MIB} MiB each way in $((SECONDS - t0)) s," \
+				"host TCP in/out $((in1 - in0))/$((out1 - out0))," \
+				"engine segments in $((seg1 - seg0))"
+			# The handshake and the handoff's moment: a few dozen at most
+			[ $((in1 - in0)) -lt 200 ] && [ $((out1 - out0)) -lt 200 ]
+			check_err $? "the host's TCP saw the transfer: InSegs +$((in1 - in0)), OutSegs +$((out1 - out0))"
+			[ $((seg1 - seg0)) -gt $((TOE_XFER_MIB * 1048576 / 9000)) ]
+			check_err $? "the engines processed $((seg1 - seg0)) segments for the transfer"
+		done
+	done
+	# Each connection over: TIME_WAIT on the engine or gone, none left active
+	conns=$(stat_sum "$DEV" toe_conns_attached)
+	[ "$conns" -eq 4 ]
+	check_err $? "the engines took $conns connections, not 4"
+	topo_destroy
+	log_test "offloaded transfers: ${TOE_XFER_MIB} MiB each way, v4/v6, client/server, SHA-256"
+}
+
+# toe_impair NAME NETEM COUNTER...: a transfer each way through netem on
+# both ends of the wire; each COUNTER of the engines must move
+toe_impair()
+{
+	local name=$1 netem=$2 c v0 v1 t0 secs
+
+	shift 2
+	RET=0
+	toe_topo
+	tc qdisc add dev "$WIRE" root netem $netem
+	ip netns exec "$PEER" tc qdisc add dev "$PEER_IF" root netem $netem
+	declare -A before
+	for c in "$@"; do
+		before[$c]=$(stat_sum "$DEV" "$c")
+	done
+	t0=$SECONDS
+	toe_xfer connect $P4 "$TOE_IMPAIR_MIB" 180
+	check_err $? "transfer through '$netem' failed: $toe_msg"
+	secs=$((SECONDS - t0))
+	echo "# $netem: $TOE_IMPAIR_MIB MiB each way in $secs s"
+	# The bound: generous for emulation, far below what a stall would take
+	[ $secs -le 120 ]
+	check_err $? "the transfer took $secs s (bound 120 s)"
+	for c in "$@"; do
+		v1=$(stat_sum "$DEV" "$c")
+		echo "# $c +$((v1 - ${before[$c]}))"
+		[ "$v1" -gt "${before[$c]}" ]
+		check_err $? "$c did not move under '$netem'"
+	done
+	topo_destroy
+	log_test "impaired wire ($name): every byte intact, counters moved"
+}
+
+toe_impair_loss()
+{
+	toe_impair "1% loss" "loss 1%" toe_retrans_segs toe_ooo_segs toe_dupacks_out
+	toe_impair "5% loss" "loss 5%" toe_retrans_segs toe_rto_expiries toe_ooo_segs
+}
+
+toe_impair_reorder()
+{
+	toe_impair "20 ms delay, jitter, 25% reorder" "delay 20ms 5ms reorder 25% 50%" \
+		toe_ooo_segs toe_dupacks_out
+}
+
+toe_impair_dup_corrupt()
+{
+	toe_impair "1% duplication" "duplicate 1%" toe_drop_old_dup
+	toe_impair "0.1% corruption" "corrupt 0.1%" in_csum_errors toe_retrans_segs
+}
+
+# toe_sem CASE DESC [COUNTER]: one socket-semantics case of toe_app.py
+toe_sem()
+{
+	local case=$1 desc=$2 counter=${3:-} ready=/tmp/mpnic-toe-ready.$$ arc prc c0 c1
+
+	RET=0
+	toe_topo
+	[ -n "$counter" ] && c0=$(stat_sum "$DEV" "$counter")
+	rm -f "$ready"
+	TOE_READY=$ready ip netns exec "$PEER" timeout 60 $APP sem "$case" peer :: $TOE_PORT \
+		> "$OUT.p" 2>&1 &
+	busywait 10000 test -e "$ready"
+	timeout 60 $APP sem "$case" app $P4 $TOE_PORT > "$OUT.h" 2>&1
+	arc=$?
+	wait $!
+	prc=$?
+	check_err $arc "the application: $(tail -n 3 "$OUT.h" | tr '\n' ' ')"
+	check_err $prc "the peer: $(tail -n 3 "$OUT.p" | tr '\n' ' ')"
+	if [ -n "$counter" ]; then
+		c1=$(stat_sum "$DEV" "$counter")
+		[ "$c1" -gt "$c0" ]
+		check_err $? "$counter did not move"
+	fi
+	rm -f "$OUT.h" "$OUT.p" "$ready"
+	topo_destroy
+	log_test "offloaded socket: $desc"
+}
+
+toe_sem_eof()
+{
+	toe_sem eof "the peer's FIN is EOF, after every byte"
+}
+
+toe_sem_halfclose()
+{
+	toe_sem halfclose "shutdown(SHUT_WR): FIN after the data, EPIPE, still reads"
+}
+
+toe_sem_halfclose_peer()
+{
+	toe_sem halfclose_peer "after the peer's FIN, sends still arrive"
+}
+
+toe_sem_reset()
+{
+	toe_sem reset "the peer's RST: ECONNRESET, then EPIPE and SIGPIPE" toe_rst_in
+}
+
+toe_sem_zerowindow()
+{
+	toe_sem zerowindow "a peer that stops reading: EAGAIN, probes, resumes" \
+		toe_zero_window_probes
+}
+
+toe_sem_nonblock()
+{
+	toe_sem nonblock "non-blocking EAGAIN, poll and epoll readiness, EPOLLRDHUP"
+}
+
+toe_sem_peek()
+{
+	toe_sem peek "MSG_PEEK leaves the bytes, MSG_WAITALL waits for all"
+}
+
+toe_sem_rcvlowat()
+{
+	toe_sem rcvlowat "SO_RCVLOWAT and SO_RCVTIMEO"
+}
+
+toe_sem_close_unread()
+{
+	toe_sem close_unread "close with unread data sends RST" toe_rst_out
+}
+
+toe_sem_linger0()
+{
+	toe_sem linger0 "close with SO_LINGER 0 sends RST" toe_rst_out
+}
+
+toe_sem_ioctl()
+{
+	toe_sem ioctl "FIONREAD and SIOCOUTQ"
+}
+
+toe_tcp_info()
+{
+	local ready=/tmp/mpnic-toe-ready.$$ v
+
+	RET=0
+	toe_topo
+	TOE_READY=$ready ip netns exec "$PEER" timeout 60 $APP sem sink peer :: $TOE_PORT \
+		>/dev/null 2>&1 &
+	busywait 10000 test -e "$ready"
+	timeout 60 $APP tcpinfo $P4 $TOE_PORT > "$OUT.h" 2>&1
+	check_err $? "tcpinfo: $(tail -n 2 "$OUT.h" | tr '\n' ' ')"
+	wait $!
+	v() { awk -v n="$1" '$1 == n { print $2 }' "$OUT.h"; }
+	[ "$(v state)" = 1 ]
+	check_err $? "tcpi_state $(v state), not ESTABLISHED"
+	[ "$(v rtt)" -gt 0 ] && [ "$(v rto)" -ge 200000 ] && [ "$(v snd_cwnd)" -gt 0 ]
+	check_err $? "rtt $(v rtt), rto $(v rto), cwnd $(v snd_cwnd): not the engine's TCP"
+	[ "$(v bytes_acked)" -ge $((4 << 20)) ]
+	check_err $? "tcpi_bytes_acked $(v bytes_acked): the engine's 4 MiB not acknowledged"
+	rm -f "$OUT.h" "$ready"
+	topo_destroy
+	log_test "TCP_INFO reports the engine's TCP: state, rtt, rto, cwnd, bytes acked"
+}
+
+# RFC 5961 at a live connection: each probe dropped under its own name,
+# challenge ACKs where the RFC asks for one, the connection alive after
+toe_rfc5961()
+{
+	local ready=/tmp/mpnic-toe-ready.$$ done=/tmp/mpnic-toe-done.$$ dst c arc prc
+	local -A want=([toe_drop_blind_rst]=1 [toe_drop_rst_challenge]=1 [toe_drop_syn]=1
+		       [toe_drop_out_of_window]=1 [toe_drop_blind_data]=1 [toe_challenge_acks]=3)
+	local -A before
+
+	RET=0
+	toe_topo
+	for dst in $P4 $P6; do
+		for c in "${!want[@]}"; do
+			before[$c]=$(stat_sum "$DEV" "$c")
+		done
+		rm -f "$ready" "$done"
+		TOE_READY=$ready ip netns exec "$PEER" timeout 60 $APP sem echo peer :: $TOE_PORT \
+			> "$OUT.p" 2>&1 &
+		busywait 10000 test -e "$ready"
+		TOE_DONE=$done timeout 60 $APP sem echo app $dst $TOE_PORT > "$OUT.h" 2>&1 &
+		ip netns exec "$PEER" timeout 30 /usr/bin/python3 "$lib_dir/toe_inject.py" "$PEER_IF" \
+			rst_out rst_inexact syn data_out data_old > "$OUT.i" 2>&1
+		check_err $? "injector ($dst): $(tail -n 2 "$OUT.i" | tr '\n' ' ')"
+		sleep 0.5
+		touch "$done"
+		wait $!
+		arc=$?
+		[ $RET -ne 0 ] && echo "# $dst: injector '$(cat "$OUT.i" | tr '\n' ' ')'," \
+			"application '$(cat "$OUT.h" | tr '\n' ' ')'" 
+		check_err $arc "the connection did not survive the probes ($dst): $(tail -n 2 "$OUT.h" | tr '\n' ' ')"
+		for c in "${!want[@]}"; do
+			local d=$(( $(stat_sum "$DEV" "$c") - ${before[$c]} ))
+			echo "# $dst: $c +$d"
+			[ $d -ge "${want[$c]}" ]
+			check_err $? "$dst: $c moved by $d, not at least ${want[$c]}"
+		done
+		wait
+	done
+	rm -f "$OUT.h" "$OUT.p" "$OUT.i" "$ready" "$done"
+	topo_destroy
+	log_test "RFC 5961: blind RST, inexact RST, SYN, blind data: dropped, challenged, alive"
+}
+
+# The peer with an option off (or ECN on): the engine follows what was negotiated
+toe_interop()
+{
+	local sysctl
+
+	RET=0
+	toe_topo
+	for sysctl in tcp_timestamps=0 tcp_sack=0 tcp_window_scaling=0 tcp_ecn=1; do
+		ip netns exec "$PEER" sysctl -qw net.ipv4.$sysctl
+		toe_xfer connect $P4 8 120
+		check_err $? "peer $sysctl: $toe_msg"
+		ip netns exec "$PEER" sysctl -qw net.ipv4.${sysctl%=*}=$(sysctl -n net.ipv4.${sysctl%=*})
+	done
+	topo_destroy
+	log_test "interop: the peer without timestamps, SACK, window scaling; with ECN"
+}
+
+# A transfer the teardown interrupts (OUTCOME reset: the application
+# gets ECONNRESET or EPIPE, never hangs) or only stalls (OUTCOME complete:
+# it finishes, every byte intact). mpnic_tests_run checks the memory.
+toe_teardown_run()
+{
+	local what=$1 action=$2 outcome=$3 mib=64 ready=/tmp/mpnic-toe-ready.$$ hrc ppid hpid
+
+	RET=0
+	toe_topo
+	TOE_READY=$ready ip netns exec "$PEER" timeout 90 $APP xfer accept :: $TOE_PORT $mib 0 \
+		> "$OUT.p" 2>&1 &
+	ppid=$!
+	busywait 10000 test -e "$ready"
+	timeout 90 $APP xfer connect $P4 $TOE_PORT $mib 1 > "$OUT.h" 2>&1 &
+	hpid=$!
+	busywait 20000 sh -c "[ \$(ethtool -S $DEV | awk '/toe_bytes_from_host/ { t += \$2 } END { print t + 0 }') -gt 2000000 ]"
+	check_err $? "the offloaded transfer did not start"
+	$action
+	wait $hpid
+	hrc=$?
+	if [ "$outcome" = reset ]; then
+		# 124: timeout killed it: the application hung
+		[ $hrc -ne 124 ] && [ $hrc -ne 0 ]
+		check_err $? "the application exited $hrc: $(tail -n 2 "$OUT.h" | tr '\n' ' ')"
+		grep -q "Connection reset\|Broken pipe" "$OUT.h"
+		check_err $? "the application did not see the reset: $(tail -n 2 "$OUT.h" | tr '\n' ' ')"
+		kill $ppid 2>/dev/null
+		wait $ppid
+	else
+		wait $ppid
+		check_err $(( hrc || $? )) "the transfer did not complete: $(tail -n 2 "$OUT.h" "$OUT.p" | tr '\n' ' ')"
+		[ "$(awk '$1 == "sent" { print $2, $3 }' "$OUT.h")" = \
+		  "$(awk '$1 == "got" { print $2, $3 }' "$OUT.p")" ]
+		check_err $? "the bytes differ: $(cat "$OUT.h" "$OUT.p" | tr '\n' ' ')"
+	fi
+	rm -f "$OUT.h" "$OUT.p" "$ready"
+	topo_destroy
+	log_test "teardown: $what during an offloaded transfer: $outcome"
+}
+
+td_port_down()
+{
+	ip link set "$DEV" down
+}
+
+# A wire taken away is a cable pulled: the engine's segments are lost
+# (tx_no_wire), its TCP backs off, and goes on when the wire is back
+td_wire_detach()
+{
+	local lost
+
+	ip link set "$WIRE" nomaster
+	sleep 2
+	lost=$(stat_sum "$DEV" tx_no_wire)
+	[ "$lost" -gt 0 ]
+	check_err $? "no segment was lost while the wire was away"
+	ip link set "$WIRE" master "$DEV"
+	ip link set "$WIRE" up
+}
+
+# The module stays while an application holds an offloaded socket (the
+# ULP's reference, as kTLS's); deleting the port resets the connection
+td_unload()
+{
+	modprobe -r mpnic 2>/dev/null
+	check_fail $? "the module unloaded under an offloaded socket"
+	ip link del "$DEV"
+}
+
+toe_teardown_port_down()
+{
+	toe_teardown_run "port down" td_port_down reset
+}
+
+toe_teardown_wire_detach()
+{
+	toe_teardown_run "wire detached for 2 s" td_wire_detach complete
+}
+
+toe_teardown_unload()
+{
+	toe_teardown_run "module unload refused, port deleted" td_unload reset
+}
+
+mpnic_tests_run
