@@ -23,6 +23,7 @@ ALL_TESTS="
 	toe_ecn
 	toe_profile
 	toe_table_full
+	toe_card_mem
 	toe_offload
 "
 source "$(dirname "$0")"/lib.sh
@@ -275,6 +276,23 @@ toe_table_full()
 	toe_untouched
 	topo_destroy
 	log_test "connection table full (toe_max_conns 0): ENFILE, counted, transfer intact"
+}
+
+toe_card_mem()
+{
+	RET=0
+	topo_create
+	offload on
+	# Two rings of 1 MiB each do not fit in an engine's 1 MiB
+	card_param toe_mem_mb 1 && card_param toe_sndbuf_kb 1024 && card_param toe_rcvbuf_kb 1024
+	check_err $? "devlink params toe_mem_mb, toe_sndbuf_kb, toe_rcvbuf_kb refused"
+	toe_refusal card_mem toe_refused_card_mem ENOBUFS $P4 plain
+	card_param toe_mem_mb 0 2>/dev/null
+	check_fail $? "toe_mem_mb 0 accepted"
+	card_param toe_mem_mb 128 && card_param toe_sndbuf_kb 256 && card_param toe_rcvbuf_kb 256
+	toe_untouched
+	topo_destroy
+	log_test "engine card memory short (toe_mem_mb): ENOBUFS, counted, transfer intact"
 }
 
 # Every check passes: the engine takes the connection and carries the rest

@@ -142,6 +142,7 @@ def recv_exact(s, n):
 
 
 def app_eof(s):
+    s.sendall(b"!")     # offloaded: the peer may go on
     if recv_exact(s, 1000) != b"e" * 1000:
         fail("wrong bytes before EOF")
     if s.recv(10) != b"" or s.recv(10) != b"":
@@ -149,6 +150,7 @@ def app_eof(s):
 
 
 def peer_eof(s):
+    recv_exact(s, 1)
     s.sendall(b"e" * 1000)
     s.close()
 
@@ -173,6 +175,7 @@ def peer_halfclose(s):
 
 def app_halfclose_peer(s):
     # The peer closes its side first; we read EOF, then still send
+    s.sendall(b"!")
     if s.recv(1) != b"":
         fail("no EOF from the peer's SHUT_WR")
     s.sendall(b"a" * 300000)
@@ -183,6 +186,7 @@ def app_halfclose_peer(s):
 
 
 def peer_halfclose_peer(s):
+    recv_exact(s, 1)
     s.shutdown(socket.SHUT_WR)
     if recv_exact(s, 300000) != b"a" * 300000 or s.recv(1) != b"":
         fail("peer: the app's data after our FIN did not arrive whole")
@@ -470,6 +474,12 @@ def tcpinfo(addr, port):
         print(n, v)
     # tcpi_bytes_acked (u64) follows pacing_rate, max_pacing_rate (offset 120)
     print("bytes_acked", struct.unpack_from("=Q", raw, 120)[0])
+    # What ss shows of it (inet_diag: the ULP's name, tcp_get_info())
+    import subprocess
+    port = s.getsockname()[1]
+    ss = subprocess.run(["ss", "-tniH", "state", "established", f"sport = :{port}"],
+                        capture_output=True, text=True, timeout=10).stdout
+    print("ss", " ".join(ss.split()))
     s.close()
 
 

@@ -12,6 +12,7 @@
         data_out    data outside the window (RFC 9293: dropped, ACKed)
         data_old    data in the window, its ACK before snd_una - max window
                     (5.2: dropped, challenge ACK)
+        bad_csum    data in the window with a wrong TCP checksum (dropped)
       Prints "seen SPORT DPORT SEQ ACK" and each KIND sent.
 """
 import socket
@@ -30,7 +31,7 @@ def tcp_opts(tsval, tsecr):
     return struct.pack("!BBBBII", 1, 1, 8, 10, tsval, tsecr) if tsval is not None else b""
 
 
-def segment(eth, ip, sport, dport, seq, ack, flags, payload, ts):
+def segment(eth, ip, sport, dport, seq, ack, flags, payload, ts, bad_csum=False):
     """A TCP segment from the peer to the offloaded end, IPv4 or IPv6"""
     v6 = len(ip["src"]) == 16
     opts = tcp_opts(*ts) if ts else b""
@@ -47,7 +48,8 @@ def segment(eth, ip, sport, dport, seq, ack, flags, payload, ts):
             ip["src"] + ip["dst"]
         l3 = l3[:10] + struct.pack("!H", frames.csum(l3)) + l3[12:]
         et = 0x0800
-    l4 = l4[:16] + struct.pack("!H", frames.csum(pseudo + l4)) + l4[18:]
+    l4 = l4[:16] + struct.pack("!H", frames.csum(pseudo + l4) ^ (0x5a5a if bad_csum else 0)) + \
+        l4[18:]
     return eth + struct.pack("!H", et) + l3 + l4
 
 
@@ -100,7 +102,9 @@ def main():
     print("seen", sport, dport, seq, ack, flush=True)
     eth = pkt[6:12] + pkt[0:6]
     me = {"src": ip["dst"], "dst": ip["src"]}
-    ts = (tsecr + 1000, tsval) if tsval is not None else None
+    # Far ahead of the peer's clock: PAWS (RFC 7323) must not be what
+    # drops a probe, however long the probes take
+    ts = (tsecr + 100000, tsval) if tsval is not None else None
     for kind in kinds:
         args = {
             "rst_out": (rcv_nxt + 0x40000000, 0, RST, b""),
@@ -110,12 +114,13 @@ def main():
             "data_out": (rcv_nxt + 0x20000000, snd_nxt, ACK | PSH, b"x" * 10),
             # in the window: the ACK check is what drops it
             "data_old": (rcv_nxt + 4000, snd_nxt - 0x60000000, ACK | PSH, b"y" * 10),
+            "bad_csum": (rcv_nxt + 4500, snd_nxt, ACK | PSH, b"c" * 10),
         }[kind]
         seq_, ack_, fl, pl = args
         if fl & RST and not fl & ACK:
             ack_ = 0
         frames.send(iface, [segment(eth, me, dport, sport, seq_, ack_, fl, pl,
-                                    None if fl & RST else ts)])
+                                    None if fl & RST else ts, kind == "bad_csum")])
         print("sent", kind, flush=True)
         time.sleep(0.2)
 
