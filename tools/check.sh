@@ -128,7 +128,7 @@ rc=$?
 result $rc "mpnicctl builds with -Wall -Wextra -Werror"
 
 echo "== unit tests"
-make -C tools/unit run > "$log/unit.log" 2>&1
+make "$jobs" -C tools/unit run > "$log/unit.log" 2>&1
 rc=$?
 grep -E '^not ok|^unit:' "$log/unit.log"
 up=$(awk '/^unit:/ { print $2 }' "$log/unit.log")
