@@ -39,10 +39,13 @@ modules:
 		$(if $(WERROR),KCFLAGS=-Werror) modules
 	$(Q)cp $(BUILD)/drivers/net/mpnic/mpnic.ko drivers/net/mpnic/mpnic.ko 2>/dev/null || true
 
+# C=2 checks every file; with the flags of the build (W=1, WERROR) it
+# compiles none again
 sparse:
 	$(Q)mkdir -p $(BUILD)
 	$(Q)tar -cf - $(SRCS) | tar -xf - -C $(BUILD)
-	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BUILD) C=2 CF="-D__CHECK_ENDIAN__" modules 2>&1 | \
+	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BUILD) W=1 $(if $(WERROR),KCFLAGS=-Werror) \
+		C=2 CF="-D__CHECK_ENDIAN__" modules 2>&1 | \
 		tee $(BUILD)/sparse.log | grep -E 'warning|error' | grep -v '^  ' | \
 		grep -E 'drivers/net/mpnic|include/uapi' && { echo "sparse: reports above"; exit 1; } || \
 		echo "sparse ($(KVER)): clean"

@@ -28,6 +28,11 @@ VM_TIMEOUT=${VM_TIMEOUT:-2700}
 VM_RESERVE=${VM_RESERVE:-300}
 CHECK_BUDGET=${CHECK_BUDGET:-4800}
 log=$top/build/check
+# Every build of the run, the VM runs' (tools/vm/run) and sparse's
+# included, with the same flags: kbuild compiles everything again when
+# they change, and W=1 -Werror is what CI builds with
+export WERROR=1
+jobs=-j$(nproc)
 mkdir -p "$log"
 pass=0 fail=0 skip=0
 steps_ok=0 steps_failed=0
@@ -93,7 +98,7 @@ result $? "kselftest framework from linux-source-6.12"
 for k in $KERNELS; do
 	rel=$(release_of "$k")
 	echo "== build for $k ($rel), W=1, warnings are errors"
-	make KVER="$rel" WERROR=1 > "$log/build-$k.log" 2>&1
+	make "$jobs" KVER="$rel" > "$log/build-$k.log" 2>&1
 	rc=$?
 	if grep -E 'warning:|error:' "$log/build-$k.log"; then
 		rc=1
@@ -106,7 +111,7 @@ for k in $KERNELS; do
 	result $? "layering of the objects for $rel"
 
 	echo "== sparse for $k"
-	make KVER="$rel" sparse
+	make "$jobs" KVER="$rel" sparse
 	result $? "sparse for $rel"
 done
 
@@ -123,7 +128,7 @@ rc=$?
 result $rc "mpnicctl builds with -Wall -Wextra -Werror"
 
 echo "== unit tests"
-make -C tools/unit run > "$log/unit.log" 2>&1
+make "$jobs" -C tools/unit run > "$log/unit.log" 2>&1
 rc=$?
 grep -E '^not ok|^unit:' "$log/unit.log"
 up=$(awk '/^unit:/ { print $2 }' "$log/unit.log")

@@ -79,8 +79,8 @@ health_auto_recover()
 	sleep 1
 	stall_all
 	check_err $? "stalling the engines failed"
-	busywait "$RECOVER_MS" eval '[ "$(reporter_field recover)" -ge 1 ]'
-	check_err $? "no recovery in $RECOVER_MS ms: error $(reporter_field error), \
+	busywait "$RECOVER_MS" eval '[ "$(reporter_field recover)" -ge 1 ]' ||
+		check_err 1 "no recovery in $RECOVER_MS ms: error $(reporter_field error), \
 recover $(reporter_field recover)"
 	wait $xfer_pid
 	check_err $? "the transfer across the stall: $(cat $out)"
@@ -103,7 +103,7 @@ recover $(reporter_field recover)"
 # `devlink health recover`; `devlink health test` injects it
 health_manual_recover()
 {
-	local h e0
+	local h e0 state
 
 	RET=0
 	topo_create
@@ -121,14 +121,16 @@ health_manual_recover()
 	check_err $? "stalling the engines failed"
 	ping -c 20 -i 0.2 -W 1 $P4 >/dev/null
 	check_fail $? "ping went through stalled engines"
-	busywait "$RECOVER_MS" eval '[ "$(reporter_field error)" -gt "$e0" ]'
-	check_err $? "the stall was not reported ($e0 errors before it, $(reporter_field error) now)"
-	[ "$(reporter_field state)" = error ]
-	check_err $? "the reporter is $(reporter_field state), not in error"
+	busywait "$RECOVER_MS" eval '[ "$(reporter_field error)" -gt "$e0" ]' ||
+		check_err 1 "the stall was not reported ($e0 errors before it, $(reporter_field error) now)"
+	state=$(reporter_field state)
+	[ "$state" = error ]
+	check_err $? "the reporter is $state, not in error"
 	devlink health recover "$h" reporter engine
 	check_err $? "devlink health recover failed"
-	[ "$(reporter_field state)" = healthy ]
-	check_err $? "the reporter is $(reporter_field state) after recover"
+	state=$(reporter_field state)
+	[ "$state" = healthy ]
+	check_err $? "the reporter is $state after recover"
 	ping -c 2 -W 5 $P4 >/dev/null
 	check_err $? "no traffic after devlink health recover"
 	topo_destroy
@@ -160,13 +162,14 @@ channels()
 # as it was
 reload_params()
 {
-	local h out=/tmp/mpnic-dl.$$ xfer_pid mem frames half
+	local h out=/tmp/mpnic-dl.$$ xfer_pid mem frames half params
 
 	RET=0
 	devlink_topo 2
 	h=$(handle)
-	[ "$(param_get engines),$(param_get card_mem_mb)" = "2,32" ]
-	check_err $? "parameters do not show the card: $(param_get engines), $(param_get card_mem_mb)"
+	params=$(param_get engines),$(param_get card_mem_mb)
+	[ "$params" = "2,32" ]
+	check_err $? "parameters do not show the card: $params"
 	# one engine, half the memory, while a transfer runs
 	param_set engines 1 && param_set card_mem_mb 16
 	check_err $? "setting the parameters failed"
@@ -282,13 +285,14 @@ hits_over()
 # 0 (the default) sleeps at once
 busy_poll()
 {
-	local h out=/tmp/mpnic-dl.$$ hits wake spun_adaptive spun_fixed hits_adaptive hits_fixed
+	local h out=/tmp/mpnic-dl.$$ hits wake spun_adaptive spun_fixed hits_adaptive hits_fixed v
 
 	RET=0
 	devlink_topo 1
 	h=$(handle)
-	[ "$(param_get busy_poll_us)" = 0 ]
-	check_err $? "busy-poll is on by default: $(param_get busy_poll_us)"
+	v=$(param_get busy_poll_us)
+	[ "$v" = 0 ]
+	check_err $? "busy-poll is on by default: $v"
 	devlink dev param set "$h" name busy_poll_us value 10001 cmode runtime 2>$out
 	check_fail $? "busy_poll_us 10001 was accepted"
 	grep -q "at most 10000 us" $out
@@ -298,10 +302,12 @@ busy_poll()
 	# it is the card's: a port's down and up keep it
 	ip link set "$DEV" down && ip link set "$DEV" up
 	busywait 5000 carrier_is "$DEV" 1
-	[ "$(param_get busy_poll_us)" = 5000 ]
-	check_err $? "busy_poll_us after down/up: $(param_get busy_poll_us)"
-	[ "$(param_get busy_poll_adaptive)" = True ]
-	check_err $? "busy-poll is not adaptive by default: $(param_get busy_poll_adaptive)"
+	v=$(param_get busy_poll_us)
+	[ "$v" = 5000 ]
+	check_err $? "busy_poll_us after down/up: $v"
+	v=$(param_get busy_poll_adaptive)
+	[ "$v" = True ]
+	check_err $? "busy-poll is not adaptive by default: $v"
 	# Adaptive: pings 50 ms apart, past the 10 ms bound, shrink the spin
 	# to a sixteenth of it; fixed, each one is waited for 10 ms
 	devlink dev param set "$h" name busy_poll_us value 10000 cmode runtime

@@ -50,7 +50,10 @@ server()
 }
 
 # The receiver's rate of one stream, bit/s: rate CLIENT_NS SERVER_ADDR [-R].
-# Empty when iperf3 failed or moved nothing.
+# Empty when iperf3 failed or moved nothing. Read from the "sum_received"
+# object of iperf3's JSON (cJSON writes one member a line, "bytes" before
+# "bits_per_second") with awk: a Python start per run was a second of the
+# script's twelve runs in the VM.
 rate()
 {
 	local cns=$1 addr=$2 out=/tmp/mpnic-floor.$$
@@ -58,11 +61,9 @@ rate()
 	shift 2
 	${cns:+ip netns exec "$cns"} timeout $((FLOOR_SECS + 15)) \
 		iperf3 -c "$addr" -t "$FLOOR_SECS" -O 1 -J "$@" > $out 2>/dev/null &&
-	/usr/bin/python3 -c '
-import json, sys
-r = json.load(open(sys.argv[1]))["end"]["sum_received"]
-if r["bytes"] > 0:
-    print(int(r["bits_per_second"]))' $out
+	awk '/"sum_received":/ { s = 1 }
+	     s && $1 == "\"bytes\":" { b = $2 + 0 }
+	     s && $1 == "\"bits_per_second\":" { if (b > 0) printf "%.0f\n", $2 + 0; exit }' $out
 	rm -f $out
 }
 

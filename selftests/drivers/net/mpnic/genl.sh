@@ -27,10 +27,16 @@ jget()
 	/usr/bin/python3 -c "import json, sys; j = json.load(sys.stdin); print($1)"
 }
 
-# An engine counter through the family: ecount CARD ENGINE ATTR
+# Engine counters through the family, one engine-get for all, their values
+# apart by spaces: ecount CARD ENGINE ATTR...
 ecount()
 {
-	ynl mpnic --do engine-get --json "{\"card-id\": $1, \"id\": $2}" | jget "j['$3']"
+	local card=$1 engine=$2 attrs
+
+	shift 2
+	attrs=$(printf "'%s'," "$@")
+	ynl_eval "' '.join(str(j[a]) for a in [$attrs])" \
+		mpnic --do engine-get --json "{\"card-id\": $card, \"id\": $engine}"
 }
 
 # A card of 2 engines, wired and up
@@ -53,9 +59,9 @@ show_objects()
 	[ "$(echo "$out" | jget "j['engines'], j['ifindex']")" = \
 	  "2 $(cat /sys/class/net/"$DEV"/ifindex)" ]
 	check_err $? "card-get: $out"
-	[ "$(ynl mpnic --dump card-get | jget "[c['id'] for c in j].count($id)")" = 1 ]
+	[ "$(ynl_eval "[c['id'] for c in j].count($id)" mpnic --dump card-get)" = 1 ]
 	check_err $? "card-get dump does not list card $id once"
-	[ "$(ynl mpnic --dump engine-get --json "{\"card-id\": $id}" | jget "len(j)")" = 2 ]
+	[ "$(ynl_eval "len(j)" mpnic --dump engine-get --json "{\"card-id\": $id}")" = 2 ]
 	check_err $? "engine-get dump of card $id does not give 2 engines"
 	# mpnicctl says the same, as a table and as JSON
 	$MPNICCTL card show | grep -qE "^$id +$DEV +1 +2 "
@@ -67,7 +73,8 @@ show_objects()
 	check_err $? "no ping"
 	# (read between two ethtool reads: neighbour traffic may go on)
 	lo=$(stat_sum "$DEV" rx_delivered)
-	fam=$(( $(ecount "$id" 0 rx-delivered) + $(ecount "$id" 1 rx-delivered) ))
+	fam=$(ynl_eval "sum(e['rx-delivered'] for e in j)" \
+	      mpnic --dump engine-get --json "{\"card-id\": $id}")
 	hi=$(stat_sum "$DEV" rx_delivered)
 	[ "$lo" -gt 5 ] && [ "$fam" -ge "$lo" ] && [ "$fam" -le "$hi" ]
 	check_err $? "engine-get rx-delivered $fam is not within ethtool -S's $lo..$hi"
@@ -99,14 +106,12 @@ profile_passthrough()
 		ethtool -N "$DEV" flow-type tcp4 src-port 5201 action 1 loc 2 >/dev/null &&
 		ethtool -N "$DEV" flow-type udp4 action 1 loc 3 >/dev/null
 	check_err $? "the rules to engine 1 were refused"
-	pt0=$(ecount "$id" 1 rx-passthrough)
-	fl0=$(ecount "$id" 1 flows-created)
+	read -r pt0 fl0 <<< "$(ecount "$id" 1 rx-passthrough flows-created)"
 	cv0=$(csum_checked 1)
 	iperf_server
 	iperf_client 30 -c $P4 -t 2 >/dev/null
 	check_err $? "iperf3 through a udp-profile engine failed"
-	pt1=$(ecount "$id" 1 rx-passthrough)
-	fl1=$(ecount "$id" 1 flows-created)
+	read -r pt1 fl1 <<< "$(ecount "$id" 1 rx-passthrough flows-created)"
 	[ "$pt1" -gt $((pt0 + 100)) ]
 	check_err $? "TCP did not pass through engine 1 ($pt0 -> $pt1)"
 	[ "$fl1" = "$fl0" ]
@@ -132,8 +137,8 @@ import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(20):
     s.sendto(b'x' * 100, ('$H4', 9999))"
-	busywait 5000 until_counter_is ">= $((pt0 + 20))" ecount "$id" 0 rx-passthrough >/dev/null
-	check_err $? "the l2 engine did not pass UDP through ($pt0 -> $(ecount "$id" 0 rx-passthrough))"
+	pt1=$(busywait 5000 until_counter_is ">= $((pt0 + 20))" ecount "$id" 0 rx-passthrough)
+	check_err $? "the l2 engine did not pass UDP through ($pt0 -> $pt1)"
 	ping -c 2 -W 2 $P4 >/dev/null
 	check_err $? "no ping with an l2 engine"
 	topo_destroy
@@ -174,19 +179,22 @@ flow_table()
 	check_err $? "the iperf3 data flow is not in the table: $out"
 	# every TCP/UDP packet either way is in the table, the segments the
 	# engines merge or cut without a lookup of their own included
-	busywait 5000 flows_add_up "$id" >/dev/null
-	check_err $? "flow table packets in and out: $(flows_add_up "$id")"
+	out=$(busywait 5000 flows_add_up "$id")
+	check_err $? "flow table packets in and out: $out"
 	# and, from outside the card, with what the peer's stack sent: its
 	# namespace is the test's, and every TCP segment it sent crossed the
 	# card (the table counts UDP too: the peer sent none)
 	peer=$(( $(mib Tcp OutSegs "$PEER") + $(mib Udp OutDatagrams "$PEER") ))
-	[ "$($MPNICCTL -j flow show card "$id" | jget "sum(f['in_packets'] for f in j)")" = "$peer" ]
-	check_err $? "the peer's stack sent $peer TCP segments and UDP datagrams; the table counts $($MPNICCTL -j flow show card "$id" | jget "sum(f['in_packets'] for f in j)") packets in"
+	out=$($MPNICCTL -j flow show card "$id" | jget "sum(f['in_packets'] for f in j)")
+	[ "$out" = "$peer" ]
+	check_err $? "the peer's stack sent $peer TCP segments and UDP datagrams; the table counts $out packets in"
 	# the same flow through YNL: dump, then a get of its slot
 	out=$(ynl mpnic --dump flow-get --json "{\"card-id\": $id}")
-	idx=$(echo "$out" | jget "[f for f in j if f['local-port'] == 40001][0]['index']")
+	read -r idx eng <<< "$(echo "$out" |
+		jget "' '.join(str(f[a]) for f in [f for f in j if f['local-port'] == 40001][:1]
+			for a in ('index', 'engine-id'))")"
+	[ -n "$eng" ]
 	check_err $? "flow-get dump has no flow of local port 40001"
-	eng=$(echo "$out" | jget "[f for f in j if f['local-port'] == 40001][0]['engine-id']")
 	out=$(ynl mpnic --do flow-get --json \
 	      "{\"card-id\": $id, \"engine-id\": $eng, \"index\": $idx}")
 	[ "$(echo "$out" | jget "j['local-port'], j['remote-port']")" = "40001 5201" ]
@@ -289,7 +297,7 @@ refusals()
 		$as $MPNICCTL engine set card "$id" engine 0 profile l2
 	expect_refusal "an unprivileged fault-set" "not permitted" \
 		$as $MPNICCTL fault set card "$id" engine 0 stall on
-	[ "$(ecount "$id" 0 profile),$(ecount "$id" 0 stalled)" = "full,0" ]
+	[ "$(ecount "$id" 0 profile stalled)" = "full 0" ]
 	check_err $? "a refused change took effect"
 	topo_destroy
 	log_test "refusals: errno and extack, unprivileged users"
@@ -306,7 +314,7 @@ netns_scope()
 	setup_ns ns
 	ip link set "$DEV" netns "$ns"
 	check_err $? "moving the port to another namespace failed"
-	[ "$(ynl mpnic --dump card-get | jget "[c['id'] for c in j].count($id)")" = 0 ]
+	[ "$(ynl_eval "[c['id'] for c in j].count($id)" mpnic --dump card-get)" = 0 ]
 	check_err $? "card $id is still seen from the first namespace"
 	ip netns exec "$ns" "$MPNICCTL" card show | grep -qE "^$id +$DEV "
 	check_err $? "card $id is not seen from its port's namespace"
@@ -408,7 +416,7 @@ card_ports()
 	[ "$fl" = "[0, 1]" ]
 	check_err $? "the two ports' iperf3 flows are not tracked apart: $fl"
 	# a third namespace does not see the card; card-del takes both ports
-	[ "$(ynl mpnic --dump card-get | jget "[c['id'] for c in j].count($id)")" = 0 ]
+	[ "$(ynl_eval "[c['id'] for c in j].count($id)" mpnic --dump card-get)" = 0 ]
 	check_err $? "card $id is seen from a namespace with no port of it"
 	expect_refusal "card-del from a host with a port only" "Only the namespace that made" \
 		ip netns exec "$nsb" "$MPNICCTL" card del "$id"
@@ -452,8 +460,8 @@ card_lifecycle()
 	setup_ns ns ns2
 	id=$(ip netns exec "$ns" "$MPNICCTL" -j card new engines 2 mem 8 cpus 1 | jget "j[0]['id']")
 	check_err $? "card new cpus 1 failed"
-	[ "$(ynl_in "$ns" --dump engine-get --json "{\"card-id\": $id}" |
-	     jget "[e['cpu'] for e in j]")" = "[1, 1]" ]
+	[ "$(YNL_NETNS=$ns ynl_eval "[e['cpu'] for e in j]" \
+	     mpnic --dump engine-get --json "{\"card-id\": $id}")" = "[1, 1]" ]
 	check_err $? "the engines are not on CPU 1"
 	for i in 0 1 2 3; do
 		ip netns exec "$ns" "$MPNICCTL" port add card "$id" name "mp$i" ||

@@ -81,7 +81,8 @@ rss_defaults()
 	log_test "RSS defaults: Toeplitz, system key, even table"
 }
 
-# Engine the card must pick for a flow: toeplitz SRC DST SPORT DPORT
+# Engines the card must pick for flows, one a line:
+# toeplitz_engine SRC DST SPORT DPORT [SPORT DPORT]...
 toeplitz_engine()
 {
 	ethtool -x "$DEV" | /usr/bin/python3 -c '
@@ -93,25 +94,32 @@ for l in lines:
     if m:
         table += [int(x) for x in m.group(1).split()]
 key = bytes.fromhex(lines[lines.index("RSS hash key:") + 1].replace(":", ""))
-src, dst, sp, dp = sys.argv[1:5]
-data = ipaddress.ip_address(src).packed + ipaddress.ip_address(dst).packed
-data += int(sp).to_bytes(2, "big") + int(dp).to_bytes(2, "big")
+src, dst = sys.argv[1:3]
+ports = sys.argv[3:]
 k = int.from_bytes(key, "big"); kbits = len(key) * 8
-h = 0
-for i in range(len(data) * 8):
-    if data[i // 8] & (0x80 >> (i % 8)):
-        h ^= (k >> (kbits - 32 - i)) & 0xffffffff
-print(table[h % len(table)])
+for sp, dp in zip(ports[::2], ports[1::2]):
+    data = ipaddress.ip_address(src).packed + ipaddress.ip_address(dst).packed
+    data += int(sp).to_bytes(2, "big") + int(dp).to_bytes(2, "big")
+    h = 0
+    for i in range(len(data) * 8):
+        if data[i // 8] & (0x80 >> (i % 8)):
+            h ^= (k >> (kbits - 32 - i)) & 0xffffffff
+    print(table[h % len(table)])
 ' "$@"
 }
 
 flow_placement()
 {
-	local cport want got before after i e n
+	local cport want got before after i e n ports=() wants
 
 	RET=0
 	rss_topo_create
 	n=$(nproc)
+	# the table and key stay: every flow's engine in one interpreter
+	for i in 1 2 3 4 5 6; do
+		ports+=(5201 $((40000 + i * 7919 % 20000)))
+	done
+	wants=($(toeplitz_engine $P4 $H4 "${ports[@]}"))
 	for i in 1 2 3 4 5 6; do
 		cport=$((40000 + i * 7919 % 20000))
 		declare -a before
@@ -123,7 +131,7 @@ flow_placement()
 		iperf_client 30 -c $P4 -t 1 -R --cport $cport >/dev/null
 		check_err $? "iperf3 with client port $cport failed"
 		wait
-		want=$(toeplitz_engine $P4 $H4 5201 $cport)
+		want=${wants[i - 1]:--2}
 		got=-1
 		for e in $(seq 0 $((n - 1))); do
 			after=$(stat "$DEV" "engine${e}_rx_frames")
