@@ -37,9 +37,13 @@ static struct mpnic_toe_ops *mpnic_toe_ops_of(const struct sock *sk)
 	return &mpnic_toe_ops[sk->sk_family == AF_INET6];
 }
 
+/*
+ * As kTLS's tls_get_ctx(): icsk_ulp_data is RCU for sock diag only; the
+ * socket's own operations run while it is set (from the handoff to close)
+ */
 static struct mpnic_toe_conn *mpnic_toe_sk_conn(const struct sock *sk)
 {
-	return inet_csk(sk)->icsk_ulp_data;
+	return (__force struct mpnic_toe_conn *)inet_csk(sk)->icsk_ulp_data;
 }
 
 /* Bytes in the receive ring. Context: socket locked (the ring's consumer) */
@@ -462,7 +466,7 @@ static void mpnic_toe_close(struct sock *sk, long timeout)
 	if (!(mpnic_toe_status(conn) & MPNIC_TOE_ST_RESET))
 		mpnic_toe_request(conn, abort ? MPNIC_TOE_REQ_ABORT : MPNIC_TOE_REQ_CLOSE);
 	rcu_assign_pointer(conn->sk, NULL);
-	inet_csk(sk)->icsk_ulp_data = NULL;
+	rcu_assign_pointer(inet_csk(sk)->icsk_ulp_data, NULL);
 	WRITE_ONCE(sk->sk_prot, base);
 	/* As a FIN would leave ESTABLISHED, then gone: not counted as a reset */
 	tcp_set_state(sk, TCP_FIN_WAIT1);
@@ -586,7 +590,7 @@ void mpnic_toe_sock_take(struct sock *sk, struct mpnic_toe_conn *conn)
 	inet_csk_clear_xmit_timers(sk);
 	inet_csk_delete_keepalive_timer(sk);
 	mpnic_toe_sock_purge(sk);
-	inet_csk(sk)->icsk_ulp_data = conn;
+	rcu_assign_pointer(inet_csk(sk)->icsk_ulp_data, conn);
 	rcu_assign_pointer(conn->sk, sk);
 	WRITE_ONCE(sk->sk_prot, &t->prot);
 	WRITE_ONCE(sk->sk_socket->ops, &t->ops);
