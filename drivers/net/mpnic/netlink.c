@@ -517,23 +517,39 @@ out_unlock:
 	return err;
 }
 
-static int mpnic_nl_flow_dump(const struct mpnic_nl_msg *msg,
-			      struct netlink_callback *cb, struct mpnic_card *card)
+typedef int (*mpnic_nl_engine_dump_t)(const struct mpnic_nl_msg *msg,
+				      struct mpnic_engine *eng,
+				      struct mpnic_nl_dump_ctx *ctx);
+
+/*
+ * A table of each engine of @card (of the one @eng_attr names, if the
+ * request has it), from the dump's place on
+ */
+static int mpnic_nl_dump_engines(const struct mpnic_nl_msg *msg,
+				 struct netlink_callback *cb, struct mpnic_card *card,
+				 u32 eng_attr, mpnic_nl_engine_dump_t dump)
 {
-	struct nlattr *eng_attr = genl_info_dump(cb)->attrs[MPNIC_A_FLOW_ENGINE_ID];
+	struct nlattr *only = genl_info_dump(cb)->attrs[eng_attr];
 	struct mpnic_nl_dump_ctx *ctx = mpnic_nl_dump_ctx(cb);
 	int err;
 
 	for (; ctx->engine < card->num_engines; ctx->engine++) {
-		if (eng_attr && ctx->engine != nla_get_u32(eng_attr))
+		if (only && ctx->engine != nla_get_u32(only))
 			continue;
-		err = mpnic_nl_flow_dump_engine(msg, card->engines[ctx->engine], ctx);
+		err = dump(msg, card->engines[ctx->engine], ctx);
 		if (err)
 			return err;
 		ctx->bucket = 0;
 		ctx->pos = 0;
 	}
 	return 0;
+}
+
+static int mpnic_nl_flow_dump(const struct mpnic_nl_msg *msg,
+			      struct netlink_callback *cb, struct mpnic_card *card)
+{
+	return mpnic_nl_dump_engines(msg, cb, card, MPNIC_A_FLOW_ENGINE_ID,
+				     mpnic_nl_flow_dump_engine);
 }
 
 int mpnic_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
