@@ -490,6 +490,19 @@ static int port_add(struct ctl *ctl, uint32_t card, const char *name)
 	return ret;
 }
 
+/* A dump of what the engines hold (flows): all, a card's, an engine's */
+static int engines_dump(struct ctl *ctl, uint8_t cmd, uint16_t card_attr, uint16_t engine_attr,
+			const struct args *a, mnl_cb_t cb)
+{
+	struct nlmsghdr *nlh = msg_start(ctl, ctl->family, cmd, NLM_F_DUMP);
+
+	if (a->card >= 0)
+		mnl_attr_put_u32(nlh, card_attr, a->card);
+	if (a->engine >= 0)
+		mnl_attr_put_u32(nlh, engine_attr, a->engine);
+	return transact(ctl, nlh, cb);
+}
+
 int main(int argc, char **argv)
 {
 	struct ctl *ctl = calloc(1, sizeof(*ctl));
@@ -569,12 +582,8 @@ int main(int argc, char **argv)
 			mnl_attr_put_u32(nlh, MPNIC_A_ENGINE_PROFILE, a.profile);
 		ret = transact(ctl, nlh, NULL);
 	} else if (!strcmp(obj, "flow") && !strcmp(verb, "show")) {
-		nlh = msg_start(ctl, ctl->family, MPNIC_CMD_FLOW_GET, NLM_F_DUMP);
-		if (a.card >= 0)
-			mnl_attr_put_u32(nlh, MPNIC_A_FLOW_CARD_ID, a.card);
-		if (a.engine >= 0)
-			mnl_attr_put_u32(nlh, MPNIC_A_FLOW_ENGINE_ID, a.engine);
-		ret = transact(ctl, nlh, flow_cb);
+		ret = engines_dump(ctl, MPNIC_CMD_FLOW_GET, MPNIC_A_FLOW_CARD_ID,
+				   MPNIC_A_FLOW_ENGINE_ID, &a, flow_cb);
 	} else if (!strcmp(obj, "fault") && !strcmp(verb, "set")) {
 		if (a.card < 0 || a.engine < 0 || a.fault < 0)
 			usage();
