@@ -121,6 +121,31 @@ conn_wait()
 	check_err $? "conn_hold.py: client $crc ($(cat "$CONN_DIR/client.out")), peer $prc"
 }
 
+# The family's spec alone (the kernel's YNL tool) reads the connection as
+# mpnicctl does, from the uapi header: conn_check_ynl LINE (conns_nl's)
+conn_check_ynl()
+{
+	local out
+
+	out=$(ynl mpnic --dump conn-get --json "{\"card-id\": $(card_id "$DEV")}")
+	check_err $? "ynl conn-get dump failed: $out"
+	echo "$out" | /usr/bin/python3 -c '
+import json, sys
+f = sys.argv[1].split()
+conns = json.load(sys.stdin)
+if len(conns) != 1:
+    sys.exit(f"{len(conns)} connections")
+names = ("engine-id", "port", "state", "snd-una", "snd-nxt", "rcv-nxt", "snd-wnd",
+         "rcv-wnd", "cwnd", "ssthresh", "srtt-us", "rto-us", "bytes-acked",
+         "bytes-received", "bytes-sent", "retrans")
+want = dict(zip(names, [f[0], f[4]] + f[5:]))
+want["remote-port"] = f[2].rsplit(":", 1)[1]
+want["local-port"] = f[3].rsplit(":", 1)[1]
+bad = {k: (conns[0].get(k), v) for k, v in want.items() if str(conns[0].get(k)) != v}
+sys.exit(f"(ynl, conn show): {bad}" if bad else 0)' "$1"
+	check_err $? "ynl conn-get does not read as conn show -j"
+}
+
 # The connection, just offloaded and idle, as both dumps show it
 conn_check_established()
 {
@@ -141,6 +166,7 @@ conn_check_established()
 		$7 != $8 || $16 != s || $18 != s || $17 != r { exit 1 }
 		$10 == 0 || $11 == 0 || $12 == 0 || $14 == 0 || $15 < $14 { exit 1 }'
 	check_err $? "conn show's numbers do not fit the connection: $nl"
+	conn_check_ynl "$nl"
 	# The engine filter: its engine lists it, no other does
 	e=$(echo "$nl" | awk '{ print $1 }')
 	[ "$(conns_nl engine "$e")" = "$nl" ]
