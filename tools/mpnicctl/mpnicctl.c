@@ -11,6 +11,7 @@
  *   mpnicctl [-j] engine show [card ID [engine N]]
  *   mpnicctl engine set card ID engine N [cpu C] [profile full|udp|l2]
  *   mpnicctl [-j] flow show [card ID [engine N]]
+ *   mpnicctl [-j] conn show [card ID [engine N]]
  *   mpnicctl fault set card ID engine N stall|card-mem|host-rx|slow|tx-cmpl on|off
  *
  * Tables for people by default; -j prints one JSON array.
@@ -43,6 +44,12 @@ static const char *const state_names[] = {
 	"none", "syn-sent", "syn-recv", "established", "fin-wait", "closing", "closed",
 };
 
+/* An offloaded connection's, enum mpnic_conn_state */
+static const char *const conn_state_names[] = {
+	"established", "fin-wait-1", "fin-wait-2", "closing", "time-wait", "close-wait",
+	"last-ack", "closed",
+};
+
 static bool json;
 static int printed;		/* objects printed so far */
 
@@ -64,6 +71,7 @@ static void usage(void)
 		"       mpnicctl [-j] engine show [card ID [engine N]]\n"
 		"       mpnicctl engine set card ID engine N [cpu C] [profile full|udp|l2]\n"
 		"       mpnicctl [-j] flow show [card ID [engine N]]\n"
+		"       mpnicctl [-j] conn show [card ID [engine N]]\n"
 		"       mpnicctl fault set card ID engine N FAULT on|off\n"
 		"         FAULT: stall, card-mem, host-rx, slow, tx-cmpl\n");
 	exit(2);
@@ -281,6 +289,63 @@ static int flow_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static int conn_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[MPNIC_A_CONN_MAX + 1];
+	char remote[64], local[64];
+	const char *state;
+	int family;
+
+	(void)data;
+	parse_attrs(nlh, tb, MPNIC_A_CONN_MAX);
+	family = tb[MPNIC_A_CONN_FAMILY] ? mnl_attr_get_u8(tb[MPNIC_A_CONN_FAMILY]) : AF_INET;
+	state = name_of(conn_state_names, ARRAY_SIZE(conn_state_names),
+			u32_of(tb[MPNIC_A_CONN_STATE]));
+	endpoint(remote, sizeof(remote), family, tb[MPNIC_A_CONN_REMOTE_ADDR],
+		 tb[MPNIC_A_CONN_REMOTE_PORT]);
+	endpoint(local, sizeof(local), family, tb[MPNIC_A_CONN_LOCAL_ADDR],
+		 tb[MPNIC_A_CONN_LOCAL_PORT]);
+	sep();
+	if (json) {
+		printf("{\"card\": %u, \"engine\": %u, \"port\": %u, \"proto\": \"tcp%c\", ",
+		       u32_of(tb[MPNIC_A_CONN_CARD_ID]), u32_of(tb[MPNIC_A_CONN_ENGINE_ID]),
+		       u32_of(tb[MPNIC_A_CONN_PORT]), family == AF_INET ? '4' : '6');
+		printf("\"remote\": \"%s\", \"local\": \"%s\", \"state\": \"%s\", ",
+		       remote, local, state);
+		printf("\"snd_una\": %u, \"snd_nxt\": %u, \"rcv_nxt\": %u, ",
+		       u32_of(tb[MPNIC_A_CONN_SND_UNA]), u32_of(tb[MPNIC_A_CONN_SND_NXT]),
+		       u32_of(tb[MPNIC_A_CONN_RCV_NXT]));
+		printf("\"snd_wnd\": %u, \"rcv_wnd\": %u, \"cwnd\": %u, \"ssthresh\": %u, ",
+		       u32_of(tb[MPNIC_A_CONN_SND_WND]), u32_of(tb[MPNIC_A_CONN_RCV_WND]),
+		       u32_of(tb[MPNIC_A_CONN_CWND]), u32_of(tb[MPNIC_A_CONN_SSTHRESH]));
+		printf("\"srtt_us\": %u, \"rto_us\": %u, ",
+		       u32_of(tb[MPNIC_A_CONN_SRTT_US]), u32_of(tb[MPNIC_A_CONN_RTO_US]));
+		printf("\"bytes_acked\": %" PRIu64 ", \"bytes_received\": %" PRIu64 ", ",
+		       u64_of(tb[MPNIC_A_CONN_BYTES_ACKED]),
+		       u64_of(tb[MPNIC_A_CONN_BYTES_RECEIVED]));
+		printf("\"bytes_sent\": %" PRIu64 ", \"retrans\": %" PRIu64 "}",
+		       u64_of(tb[MPNIC_A_CONN_BYTES_SENT]), u64_of(tb[MPNIC_A_CONN_RETRANS]));
+		return MNL_CB_OK;
+	}
+	/* Sequence numbers are for the JSON and debugfs: a person reads the rest */
+	if (printed == 1) {
+		printf("%-5s %-7s %-5s %-48s %-48s %-12s ", "CARD", "ENGINE", "PORT", "REMOTE",
+		       "LOCAL", "STATE");
+		printf("%10s %10s %10s %10s %9s %9s %12s %12s %8s\n", "SND_WND", "RCV_WND", "CWND",
+		       "SSTHRESH", "SRTT_US", "RTO_US", "SENT", "RECEIVED", "RETRANS");
+	}
+	printf("%-5u %-7u %-5u %-48s %-48s %-12s %10u %10u %10u %10u %9u %9u %12" PRIu64
+	       " %12" PRIu64 " %8" PRIu64 "\n",
+	       u32_of(tb[MPNIC_A_CONN_CARD_ID]), u32_of(tb[MPNIC_A_CONN_ENGINE_ID]),
+	       u32_of(tb[MPNIC_A_CONN_PORT]), remote, local, state,
+	       u32_of(tb[MPNIC_A_CONN_SND_WND]), u32_of(tb[MPNIC_A_CONN_RCV_WND]),
+	       u32_of(tb[MPNIC_A_CONN_CWND]), u32_of(tb[MPNIC_A_CONN_SSTHRESH]),
+	       u32_of(tb[MPNIC_A_CONN_SRTT_US]), u32_of(tb[MPNIC_A_CONN_RTO_US]),
+	       u64_of(tb[MPNIC_A_CONN_BYTES_SENT]), u64_of(tb[MPNIC_A_CONN_BYTES_RECEIVED]),
+	       u64_of(tb[MPNIC_A_CONN_RETRANS]));
+	return MNL_CB_OK;
+}
+
 static struct nlmsghdr *msg_start(struct ctl *ctl, uint16_t type, uint8_t cmd, uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(ctl->buf);
@@ -490,6 +555,19 @@ static int port_add(struct ctl *ctl, uint32_t card, const char *name)
 	return ret;
 }
 
+/* A dump of what the engines hold (flows, connections): all, a card's, an engine's */
+static int engines_dump(struct ctl *ctl, uint8_t cmd, uint16_t card_attr, uint16_t engine_attr,
+			const struct args *a, mnl_cb_t cb)
+{
+	struct nlmsghdr *nlh = msg_start(ctl, ctl->family, cmd, NLM_F_DUMP);
+
+	if (a->card >= 0)
+		mnl_attr_put_u32(nlh, card_attr, a->card);
+	if (a->engine >= 0)
+		mnl_attr_put_u32(nlh, engine_attr, a->engine);
+	return transact(ctl, nlh, cb);
+}
+
 int main(int argc, char **argv)
 {
 	struct ctl *ctl = calloc(1, sizeof(*ctl));
@@ -569,12 +647,11 @@ int main(int argc, char **argv)
 			mnl_attr_put_u32(nlh, MPNIC_A_ENGINE_PROFILE, a.profile);
 		ret = transact(ctl, nlh, NULL);
 	} else if (!strcmp(obj, "flow") && !strcmp(verb, "show")) {
-		nlh = msg_start(ctl, ctl->family, MPNIC_CMD_FLOW_GET, NLM_F_DUMP);
-		if (a.card >= 0)
-			mnl_attr_put_u32(nlh, MPNIC_A_FLOW_CARD_ID, a.card);
-		if (a.engine >= 0)
-			mnl_attr_put_u32(nlh, MPNIC_A_FLOW_ENGINE_ID, a.engine);
-		ret = transact(ctl, nlh, flow_cb);
+		ret = engines_dump(ctl, MPNIC_CMD_FLOW_GET, MPNIC_A_FLOW_CARD_ID,
+				   MPNIC_A_FLOW_ENGINE_ID, &a, flow_cb);
+	} else if (!strcmp(obj, "conn") && !strcmp(verb, "show")) {
+		ret = engines_dump(ctl, MPNIC_CMD_CONN_GET, MPNIC_A_CONN_CARD_ID,
+				   MPNIC_A_CONN_ENGINE_ID, &a, conn_cb);
 	} else if (!strcmp(obj, "fault") && !strcmp(verb, "set")) {
 		if (a.card < 0 || a.engine < 0 || a.fault < 0)
 			usage();

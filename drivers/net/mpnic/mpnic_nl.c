@@ -78,6 +78,12 @@ static const struct nla_policy mpnic_port_get_dump_nl_policy[MPNIC_A_PORT_CARD_I
 	[MPNIC_A_PORT_CARD_ID] = { .type = NLA_U32, },
 };
 
+/* MPNIC_CMD_CONN_GET - dump */
+static const struct nla_policy mpnic_conn_get_nl_policy[MPNIC_A_CONN_ENGINE_ID + 1] = {
+	[MPNIC_A_CONN_CARD_ID] = { .type = NLA_U32, },
+	[MPNIC_A_CONN_ENGINE_ID] = { .type = NLA_U32, },
+};
+
 /* Ops table for mpnic */
 static const struct genl_split_ops mpnic_nl_ops[] = {
 	{
@@ -174,6 +180,13 @@ static const struct genl_split_ops mpnic_nl_ops[] = {
 		.dumpit		= mpnic_nl_port_get_dumpit,
 		.policy		= mpnic_port_get_dump_nl_policy,
 		.maxattr	= MPNIC_A_PORT_CARD_ID,
+		.flags		= GENL_CMD_CAP_DUMP,
+	},
+	{
+		.cmd		= MPNIC_CMD_CONN_GET,
+		.dumpit		= mpnic_nl_conn_get_dumpit,
+		.policy		= mpnic_conn_get_nl_policy,
+		.maxattr	= MPNIC_A_CONN_ENGINE_ID,
 		.flags		= GENL_CMD_CAP_DUMP,
 	},
 };

@@ -35,6 +35,7 @@ int mpnic_nl_card_new_doit(struct sk_buff *skb, struct genl_info *info);
 int mpnic_nl_card_del_doit(struct sk_buff *skb, struct genl_info *info);
 int mpnic_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info);
 int mpnic_nl_port_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int mpnic_nl_conn_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
 extern struct genl_family mpnic_nl_family;
 

@@ -3,7 +3,7 @@
  * The mpnic generic netlink family (Documentation/netlink/specs/mpnic.yaml;
  * the policies and the ops table are generated into mpnic_nl.c): cards,
  * their engines with their stack instances' counters, the engines' flow
- * tables, and fault injection.
+ * tables and offloaded TCP connections, and fault injection.
  *
  * A card is seen from the namespace that made it (card-new) and from those
  * of its ports (mpnic_card_visible()). Handlers hold mpnic_cards_lock
@@ -517,17 +517,26 @@ out_unlock:
 	return err;
 }
 
-static int mpnic_nl_flow_dump(const struct mpnic_nl_msg *msg,
-			      struct netlink_callback *cb, struct mpnic_card *card)
+typedef int (*mpnic_nl_engine_dump_t)(const struct mpnic_nl_msg *msg,
+				      struct mpnic_engine *eng,
+				      struct mpnic_nl_dump_ctx *ctx);
+
+/*
+ * A table of each engine of @card (of the one @eng_attr names, if the
+ * request has it), from the dump's place on
+ */
+static int mpnic_nl_dump_engines(const struct mpnic_nl_msg *msg,
+				 struct netlink_callback *cb, struct mpnic_card *card,
+				 u32 eng_attr, mpnic_nl_engine_dump_t dump)
 {
-	struct nlattr *eng_attr = genl_info_dump(cb)->attrs[MPNIC_A_FLOW_ENGINE_ID];
+	struct nlattr *only = genl_info_dump(cb)->attrs[eng_attr];
 	struct mpnic_nl_dump_ctx *ctx = mpnic_nl_dump_ctx(cb);
 	int err;
 
 	for (; ctx->engine < card->num_engines; ctx->engine++) {
-		if (eng_attr && ctx->engine != nla_get_u32(eng_attr))
+		if (only && ctx->engine != nla_get_u32(only))
 			continue;
-		err = mpnic_nl_flow_dump_engine(msg, card->engines[ctx->engine], ctx);
+		err = dump(msg, card->engines[ctx->engine], ctx);
 		if (err)
 			return err;
 		ctx->bucket = 0;
@@ -536,9 +545,87 @@ static int mpnic_nl_flow_dump(const struct mpnic_nl_msg *msg,
 	return 0;
 }
 
+static int mpnic_nl_flow_dump(const struct mpnic_nl_msg *msg,
+			      struct netlink_callback *cb, struct mpnic_card *card)
+{
+	return mpnic_nl_dump_engines(msg, cb, card, MPNIC_A_FLOW_ENGINE_ID,
+				     mpnic_nl_flow_dump_engine);
+}
+
 int mpnic_nl_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return mpnic_nl_dump_cards(skb, cb, MPNIC_A_FLOW_CARD_ID, mpnic_nl_flow_dump);
+}
+
+static_assert((int)MPNIC_CONN_STATE_ESTABLISHED == (int)MPNIC_TCB_ESTABLISHED);
+static_assert((int)MPNIC_CONN_STATE_TIME_WAIT == (int)MPNIC_TCB_TIME_WAIT);
+static_assert((int)MPNIC_CONN_STATE_CLOSED == (int)MPNIC_TCB_CLOSED);
+
+/* Where a conn-get dump's fill puts an engine's connections */
+struct mpnic_nl_conn_arg {
+	const struct mpnic_nl_msg *msg;
+	struct mpnic_engine *eng;
+};
+
+/* One offloaded connection: mpnic_toe_walk()'s callback */
+static int mpnic_nl_conn_fill(void *arg, const struct mpnic_toe_conn_info *ci)
+{
+	const struct mpnic_nl_conn_arg *a = arg;
+	const struct mpnic_toe_view *v = &ci->view;
+	const struct mpnic_flow_key *k = &ci->key;
+	int alen = k->l3 == 4 ? 4 : 16;
+	struct sk_buff *skb = a->msg->skb;
+	void *hdr;
+
+	hdr = mpnic_nl_msg_begin(a->msg, MPNIC_CMD_CONN_GET, MPNIC_A_CONN_CARD_ID,
+				 a->eng->card);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, MPNIC_A_CONN_ENGINE_ID, a->eng->id) ||
+	    nla_put_u32(skb, MPNIC_A_CONN_PORT, k->port) ||
+	    nla_put_u8(skb, MPNIC_A_CONN_FAMILY, k->l3 == 4 ? AF_INET : AF_INET6) ||
+	    nla_put(skb, MPNIC_A_CONN_REMOTE_ADDR, alen, k->saddr) ||
+	    nla_put(skb, MPNIC_A_CONN_LOCAL_ADDR, alen, k->daddr) ||
+	    nla_put_be16(skb, MPNIC_A_CONN_REMOTE_PORT, k->sport) ||
+	    nla_put_be16(skb, MPNIC_A_CONN_LOCAL_PORT, k->dport) ||
+	    nla_put_u32(skb, MPNIC_A_CONN_STATE, v->info.state) ||
+	    nla_put_u32(skb, MPNIC_A_CONN_SND_UNA, v->snd_una) ||
+	    nla_put_u32(skb, MPNIC_A_CONN_SND_NXT, v->snd_nxt) ||
+	    nla_put_u32(skb, MPNIC_A_CONN_RCV_NXT, v->rcv_nxt) ||
+	    nla_put_u32(skb, MPNIC_A_CONN_SND_WND, v->snd_wnd) ||
+	    nla_put_u32(skb, MPNIC_A_CONN_RCV_WND, v->rcv_wnd) ||
+	    nla_put_u32(skb, MPNIC_A_CONN_CWND, v->info.cwnd) ||
+	    nla_put_u32(skb, MPNIC_A_CONN_SSTHRESH, v->info.ssthresh) ||
+	    nla_put_u32(skb, MPNIC_A_CONN_SRTT_US, v->info.srtt_us) ||
+	    nla_put_u32(skb, MPNIC_A_CONN_RTO_US, v->info.rto_us) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_CONN_BYTES_ACKED, v->info.bytes_acked, 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_CONN_BYTES_RECEIVED, v->info.bytes_received, 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_CONN_BYTES_SENT, v->bytes_sent, 0) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_CONN_RETRANS, v->retrans_segs, 0))
+		return mpnic_nl_msg_cancel(a->msg, hdr);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int mpnic_nl_conn_dump_engine(const struct mpnic_nl_msg *msg,
+				     struct mpnic_engine *eng,
+				     struct mpnic_nl_dump_ctx *ctx)
+{
+	struct mpnic_nl_conn_arg arg = { .msg = msg, .eng = eng };
+
+	return mpnic_toe_walk(eng, &ctx->bucket, &ctx->pos, mpnic_nl_conn_fill, &arg);
+}
+
+static int mpnic_nl_conn_dump(const struct mpnic_nl_msg *msg,
+			      struct netlink_callback *cb, struct mpnic_card *card)
+{
+	return mpnic_nl_dump_engines(msg, cb, card, MPNIC_A_CONN_ENGINE_ID,
+				     mpnic_nl_conn_dump_engine);
+}
+
+int mpnic_nl_conn_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return mpnic_nl_dump_cards(skb, cb, MPNIC_A_CONN_CARD_ID, mpnic_nl_conn_dump);
 }
 
 int mpnic_nl_fault_set_doit(struct sk_buff *skb, struct genl_info *info)

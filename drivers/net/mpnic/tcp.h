@@ -315,6 +315,7 @@ void mpnic_tcp_shutdown(struct mpnic_tcb *tcb, u8 how, struct mpnic_tcp_out *out
 void mpnic_tcp_close(struct mpnic_tcb *tcb, bool linger0, struct mpnic_tcp_out *out);
 void mpnic_tcp_get_info(const struct mpnic_tcb *tcb, struct mpnic_tcp_info *info);
 const char *mpnic_tcp_verdict_name(enum mpnic_tcp_verdict v);
+const char *mpnic_tcb_state_name(u8 state);
 void mpnic_tcp_set_state(struct mpnic_tcb *tcb, u8 state, u64 now, struct mpnic_tcp_out *out);
 void mpnic_tcp_reset(struct mpnic_tcb *tcb, int err, struct mpnic_tcp_out *out);
 

@@ -27,6 +27,23 @@ const char *mpnic_tcp_verdict_name(enum mpnic_tcp_verdict v)
 	return v < MPNIC_TCP_VERDICT_COUNT ? mpnic_tcp_verdict_names[v] : "unknown";
 }
 
+/* As the uapi's enum mpnic_tcb_state names them (mpnic.yaml: conn-state) */
+static const char * const mpnic_tcb_state_names[MPNIC_TCB_CLOSED + 1] = {
+	[MPNIC_TCB_ESTABLISHED]	= "established",
+	[MPNIC_TCB_FIN_WAIT_1]	= "fin-wait-1",
+	[MPNIC_TCB_FIN_WAIT_2]	= "fin-wait-2",
+	[MPNIC_TCB_CLOSING]	= "closing",
+	[MPNIC_TCB_TIME_WAIT]	= "time-wait",
+	[MPNIC_TCB_CLOSE_WAIT]	= "close-wait",
+	[MPNIC_TCB_LAST_ACK]	= "last-ack",
+	[MPNIC_TCB_CLOSED]	= "closed",
+};
+
+const char *mpnic_tcb_state_name(u8 state)
+{
+	return state <= MPNIC_TCB_CLOSED ? mpnic_tcb_state_names[state] : "unknown";
+}
+
 /**
  * mpnic_tcp_init - take over a connection from the host's socket
  * @tcb: the control block to fill

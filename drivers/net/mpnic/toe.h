@@ -255,6 +255,19 @@ void mpnic_toe_hq_events(struct llist_head *evs);
 void mpnic_toe_read_view(struct mpnic_toe_conn *conn, struct mpnic_toe_view *view);
 u64 mpnic_toe_now(void);
 
+/*
+ * toe_table.c: the dumps' walk over an engine's connections (netlink's
+ * conn-get, debugfs conns). What it shows of one: whose it is, its view.
+ */
+struct mpnic_toe_conn_info {
+	struct mpnic_flow_key key;	/* as received: saddr/sport are the peer's */
+	struct mpnic_toe_view view;
+};
+
+typedef int (*mpnic_toe_walk_cb_t)(void *arg, const struct mpnic_toe_conn_info *ci);
+int mpnic_toe_walk(struct mpnic_engine *eng, u32 *bucket, u32 *pos,
+		   mpnic_toe_walk_cb_t cb, void *arg);
+
 static inline u32 mpnic_toe_hring_used(const struct mpnic_toe_hring *r, u32 prod, u32 cons)
 {
 	return prod - cons;

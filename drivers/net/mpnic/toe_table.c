@@ -193,6 +193,59 @@ struct mpnic_toe_entry *mpnic_toe_lookup(struct mpnic_engine *eng,
 }
 
 /**
+ * mpnic_toe_walk - each connection of an engine's table, for a dump
+ * @eng: the engine
+ * @bucket: in: the chain to start at; out: where @cb stopped the walk
+ * @pos: in: entries of that chain already shown; out: likewise
+ * @cb: called with each connection's tuple and view; nonzero stops the walk
+ * @arg: @cb's
+ *
+ * Under RCU, so the engine never waits for a reader: the entry and its
+ * connection are freed after a grace period (kfree_rcu(), call_rcu()). A
+ * dump across several calls may miss or repeat a connection that came or
+ * went between them. One whose engine has not published its view yet
+ * (it has not taken the connection from its request list) is left out:
+ * its view would be zeros, not its TCP's.
+ *
+ * Context: process context.
+ * Return: 0 at the table's end, else what @cb returned.
+ */
+int mpnic_toe_walk(struct mpnic_engine *eng, u32 *bucket, u32 *pos,
+		   mpnic_toe_walk_cb_t cb, void *arg)
+{
+	struct mpnic_toe_table *tbl = &eng->toe;
+	struct mpnic_toe_conn_info ci;
+	struct mpnic_toe_entry *e;
+	int err = 0;
+
+	if (!tbl->buckets)
+		return 0;
+	rcu_read_lock();
+	for (; *bucket <= tbl->mask; (*bucket)++, *pos = 0) {
+		u32 i = 0;
+
+		hlist_for_each_entry_rcu(e, &tbl->buckets[*bucket], node) {
+			if (i++ < *pos)
+				continue;
+			/* Each publish adds 2 to the count: 0 is never published */
+			if (!raw_read_seqcount(&e->conn->view_seq)) {
+				(*pos)++;
+				continue;
+			}
+			ci.key = e->key;
+			mpnic_toe_read_view(e->conn, &ci.view);
+			err = cb(arg, &ci);
+			if (err)
+				goto out_unlock;
+			(*pos)++;
+		}
+	}
+out_unlock:
+	rcu_read_unlock();
+	return err;
+}
+
+/**
  * mpnic_toe_rx - take a received segment of an offloaded connection
  * @eng: the engine
  * @frame: the frame, in card memory
