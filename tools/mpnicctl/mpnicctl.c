@@ -190,6 +190,41 @@ static int port_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* The engine's TCP offload counters, JSON members by attribute */
+static const struct {
+	int attr;
+	const char *name;
+} engine_toe[] = {
+	{ MPNIC_A_ENGINE_TOE_CONNS_ATTACHED, "toe_conns_attached" },
+	{ MPNIC_A_ENGINE_TOE_CONNS_CLOSED, "toe_conns_closed" },
+	{ MPNIC_A_ENGINE_TOE_CONNS_ABORTED, "toe_conns_aborted" },
+	{ MPNIC_A_ENGINE_TOE_SEGS_IN, "toe_segs_in" },
+	{ MPNIC_A_ENGINE_TOE_SEGS_OUT, "toe_segs_out" },
+	{ MPNIC_A_ENGINE_TOE_DROPS, "toe_drops" },
+	{ MPNIC_A_ENGINE_TOE_BYTES_TO_HOST, "toe_bytes_to_host" },
+	{ MPNIC_A_ENGINE_TOE_BYTES_FROM_HOST, "toe_bytes_from_host" },
+	{ MPNIC_A_ENGINE_TOE_RETRANS_SEGS, "toe_retrans_segs" },
+	{ MPNIC_A_ENGINE_TOE_RTO_EXPIRIES, "toe_rto_expiries" },
+	{ MPNIC_A_ENGINE_TOE_FAST_RETRANS, "toe_fast_retrans" },
+	{ MPNIC_A_ENGINE_TOE_OOO_SEGS, "toe_ooo_segs" },
+	{ MPNIC_A_ENGINE_TOE_DUPACKS_IN, "toe_dupacks_in" },
+	{ MPNIC_A_ENGINE_TOE_DUPACKS_OUT, "toe_dupacks_out" },
+	{ MPNIC_A_ENGINE_TOE_CHALLENGE_ACKS, "toe_challenge_acks" },
+	{ MPNIC_A_ENGINE_TOE_ZERO_WINDOW_PROBES, "toe_zero_window_probes" },
+	{ MPNIC_A_ENGINE_TOE_RST_IN, "toe_rst_in" },
+	{ MPNIC_A_ENGINE_TOE_RST_OUT, "toe_rst_out" },
+	{ MPNIC_A_ENGINE_TOE_TIME_WAIT, "toe_time_wait" },
+};
+
+static void engine_toe_json(const struct nlattr **tb)
+{
+	size_t i;
+
+	printf(", \"toe_conns\": %u", u32_of(tb[MPNIC_A_ENGINE_TOE_CONNS]));
+	for (i = 0; i < ARRAY_SIZE(engine_toe); i++)
+		printf(", \"%s\": %" PRIu64, engine_toe[i].name, u64_of(tb[engine_toe[i].attr]));
+}
+
 static int engine_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[MPNIC_A_ENGINE_MAX + 1];
@@ -205,7 +240,7 @@ static int engine_cb(const struct nlmsghdr *nlh, void *data)
 		       "\"rx_frames\": %" PRIu64 ", \"rx_delivered\": %" PRIu64
 		       ", \"rx_passthrough\": %" PRIu64 ", \"tx_frames\": %" PRIu64
 		       ", \"flows_active\": %u, \"flows_created\": %" PRIu64
-		       ", \"restarts\": %" PRIu64 ", \"stalled\": %s}",
+		       ", \"restarts\": %" PRIu64 ", \"stalled\": %s",
 		       u32_of(tb[MPNIC_A_ENGINE_CARD_ID]), u32_of(tb[MPNIC_A_ENGINE_ID]),
 		       u32_of(tb[MPNIC_A_ENGINE_CPU]), profile,
 		       u64_of(tb[MPNIC_A_ENGINE_RX_FRAMES]),
@@ -217,18 +252,21 @@ static int engine_cb(const struct nlmsghdr *nlh, void *data)
 		       u64_of(tb[MPNIC_A_ENGINE_RESTARTS]),
 		       tb[MPNIC_A_ENGINE_STALLED] &&
 		       mnl_attr_get_u8(tb[MPNIC_A_ENGINE_STALLED]) ? "true" : "false");
+		engine_toe_json(tb);
+		printf("}");
 		return MNL_CB_OK;
 	}
 	if (printed == 1)
-		printf("%-5s %-7s %-4s %-8s %12s %12s %12s %12s %7s %s\n", "CARD", "ENGINE", "CPU",
-		       "PROFILE", "RX", "DELIVERED", "PASSTHROUGH", "TX", "FLOWS", "STATE");
+		printf("%-5s %-7s %-4s %-8s %12s %12s %12s %12s %7s %7s %s\n", "CARD", "ENGINE",
+		       "CPU", "PROFILE", "RX", "DELIVERED", "PASSTHROUGH", "TX", "FLOWS", "TCP",
+		       "STATE");
 	printf("%-5u %-7u %-4u %-8s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %12" PRIu64
-	       " %7u %s\n",
+	       " %7u %7u %s\n",
 	       u32_of(tb[MPNIC_A_ENGINE_CARD_ID]), u32_of(tb[MPNIC_A_ENGINE_ID]),
 	       u32_of(tb[MPNIC_A_ENGINE_CPU]), profile,
 	       u64_of(tb[MPNIC_A_ENGINE_RX_FRAMES]), u64_of(tb[MPNIC_A_ENGINE_RX_DELIVERED]),
 	       u64_of(tb[MPNIC_A_ENGINE_RX_PASSTHROUGH]), u64_of(tb[MPNIC_A_ENGINE_TX_FRAMES]),
-	       u32_of(tb[MPNIC_A_ENGINE_FLOWS_ACTIVE]),
+	       u32_of(tb[MPNIC_A_ENGINE_FLOWS_ACTIVE]), u32_of(tb[MPNIC_A_ENGINE_TOE_CONNS]),
 	       tb[MPNIC_A_ENGINE_STALLED] && mnl_attr_get_u8(tb[MPNIC_A_ENGINE_STALLED]) ?
 	       "stalled" : "running");
 	return MNL_CB_OK;

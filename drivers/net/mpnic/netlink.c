@@ -168,6 +168,62 @@ static int mpnic_nl_card_fill(const struct mpnic_nl_msg *msg,
 	return 0;
 }
 
+#define MPNIC_NL_TOE(attr, field) \
+	{ MPNIC_A_ENGINE_##attr, offsetof(struct mpnic_engine_stats, field) }
+
+/* An engine's TCP offload counters, attribute by counter */
+static const struct {
+	u16 attr;
+	u16 off;
+} mpnic_nl_engine_toe[] = {
+	MPNIC_NL_TOE(TOE_CONNS_ATTACHED, toe_conns_attached),
+	MPNIC_NL_TOE(TOE_CONNS_CLOSED, toe_conns_closed),
+	MPNIC_NL_TOE(TOE_CONNS_ABORTED, toe_conns_aborted),
+	MPNIC_NL_TOE(TOE_SEGS_IN, toe_segs_in),
+	MPNIC_NL_TOE(TOE_SEGS_OUT, toe_segs_out),
+	MPNIC_NL_TOE(TOE_BYTES_TO_HOST, toe_bytes_to_host),
+	MPNIC_NL_TOE(TOE_BYTES_FROM_HOST, toe_bytes_from_host),
+	MPNIC_NL_TOE(TOE_RETRANS_SEGS, toe_retrans_segs),
+	MPNIC_NL_TOE(TOE_RTO_EXPIRIES, toe_rto_expiries),
+	MPNIC_NL_TOE(TOE_FAST_RETRANS, toe_fast_retrans),
+	MPNIC_NL_TOE(TOE_OOO_SEGS, toe_ooo_segs),
+	MPNIC_NL_TOE(TOE_DUPACKS_IN, toe_dupacks_in),
+	MPNIC_NL_TOE(TOE_DUPACKS_OUT, toe_dupacks_out),
+	MPNIC_NL_TOE(TOE_CHALLENGE_ACKS, toe_challenge_acks),
+	MPNIC_NL_TOE(TOE_ZERO_WINDOW_PROBES, toe_zero_window_probes),
+	MPNIC_NL_TOE(TOE_RST_IN, toe_rst_in),
+	MPNIC_NL_TOE(TOE_RST_OUT, toe_rst_out),
+	MPNIC_NL_TOE(TOE_TIME_WAIT, toe_time_wait),
+};
+
+/* Segments taken for offloaded connections and dropped, every cause */
+static u64 mpnic_nl_engine_toe_drops(const struct mpnic_engine_stats *es)
+{
+	const u64 *v = &es->toe_drop_closed;
+	u64 drops = es->toe_drop_csum + es->toe_drop_malformed;
+
+	while (v <= &es->toe_drop_after_fin)
+		drops += *v++;
+	return drops;
+}
+
+static int mpnic_nl_engine_toe_fill(struct sk_buff *skb, const struct mpnic_engine *eng,
+				    const struct mpnic_engine_stats *es)
+{
+	u32 i;
+
+	if (nla_put_u32(skb, MPNIC_A_ENGINE_TOE_CONNS, READ_ONCE(eng->toe.entries)) ||
+	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_TOE_DROPS, mpnic_nl_engine_toe_drops(es), 0))
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(mpnic_nl_engine_toe); i++) {
+		const u64 *v = (const u64 *)((const u8 *)es + mpnic_nl_engine_toe[i].off);
+
+		if (nla_put_u64_64bit(skb, mpnic_nl_engine_toe[i].attr, *v, 0))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
 static int mpnic_nl_engine_fill(const struct mpnic_nl_msg *msg,
 				const struct mpnic_engine *eng)
 {
@@ -194,7 +250,8 @@ static int mpnic_nl_engine_fill(const struct mpnic_nl_msg *msg,
 			      es.flows_created, 0) ||
 	    nla_put_u64_64bit(skb, MPNIC_A_ENGINE_RESTARTS, es.restarts, 0) ||
 	    nla_put_u8(skb, MPNIC_A_ENGINE_STALLED,
-		       READ_ONCE(eng->fault_stall)))
+		       READ_ONCE(eng->fault_stall)) ||
+	    mpnic_nl_engine_toe_fill(skb, eng, &es))
 		return mpnic_nl_msg_cancel(msg, hdr);
 	genlmsg_end(skb, hdr);
 	return 0;

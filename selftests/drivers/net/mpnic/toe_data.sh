@@ -111,7 +111,7 @@ toe_xfer()
 
 toe_integrity()
 {
-	local dst role in0 out0 in1 out1 seg0 seg1 t0 c0 conns
+	local dst role in0 out0 in1 out1 seg0 seg1 t0 c0 conns nl
 
 	RET=0
 	toe_topo
@@ -140,6 +140,13 @@ toe_integrity()
 	conns=$(($(stat_sum "$DEV" toe_conns_attached) - c0))
 	[ "$conns" -eq 4 ]
 	check_err $? "the engines took $conns connections, not 4"
+	# The netlink family and mpnicctl give the same counters as ethtool -S
+	nl=$($MPNICCTL -j engine show card "$(card_id "$DEV")" | /usr/bin/python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+print(*(sum(e[k] for e in j) for k in ("toe_segs_in", "toe_bytes_to_host", "toe_conns_attached")))')
+	[ "$nl" = "$(stat_sum "$DEV" toe_segs_in) $(stat_sum "$DEV" toe_bytes_to_host) $(stat_sum "$DEV" toe_conns_attached)" ]
+	check_err $? "mpnicctl engine show's toe counters '$nl' differ from ethtool -S"
 	log_test "offloaded transfers: ${TOE_XFER_MIB} MiB each way, v4/v6, client/server, SHA-256"
 }
 
