@@ -16,6 +16,7 @@
 #include <net/ipv6.h>
 #include <net/mptcp.h>
 #include <net/neighbour.h>
+#include <net/netevent.h>
 #include <net/route.h>
 #include <net/tcp.h>
 
@@ -215,6 +216,8 @@ static void mpnic_toe_next_hop(const struct sock *sk, struct dst_entry *dst,
 	h->nh_valid = READ_ONCE(n->nud_state) & NUD_VALID;
 	if (h->nh_valid)
 		neigh_ha_snapshot(h->nh_mac, n, dst->dev);
+	h->nh_len = min_t(u32, n->tbl->key_len, sizeof(h->nh_addr));
+	memcpy(h->nh_addr, n->primary_key, h->nh_len);
 	neigh_release(n);
 }
 
@@ -449,6 +452,38 @@ out_dst_release:
 	return err;
 }
 
+/*
+ * The engines build their frames for the next hop's address: a neighbour
+ * update (a new address, resolved again) reaches the connections that go
+ * through it. Context: the neighbour layer's, atomic.
+ */
+static int mpnic_toe_netevent(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct neighbour *n = ptr;
+	struct mpnic_port *port;
+	struct mpnic_card *card;
+	u8 mac[ETH_ALEN];
+	u32 i;
+
+	if (event != NETEVENT_NEIGH_UPDATE || !mpnic_is_port(n->dev) ||
+	    !(READ_ONCE(n->nud_state) & NUD_VALID))
+		return NOTIFY_DONE;
+	port = netdev_priv(n->dev);
+	card = port->card;
+	neigh_ha_snapshot(mac, n, n->dev);
+	/* A reload swaps the engines under stats_lock, as the stats read them */
+	spin_lock_bh(&card->stats_lock);
+	for (i = 0; i < card->num_engines; i++)
+		mpnic_toe_neigh_update(card->engines[i], port->idx, n->primary_key,
+				       n->tbl->key_len, mac);
+	spin_unlock_bh(&card->stats_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block mpnic_toe_netevent_nb = {
+	.notifier_call = mpnic_toe_netevent,
+};
+
 static struct tcp_ulp_ops mpnic_toe_ulp_ops __read_mostly = {
 	.name	= MPNIC_DRV_NAME,
 	.owner	= THIS_MODULE,
@@ -466,12 +501,21 @@ int mpnic_toe_unrouted_show(struct seq_file *m, void *v)
 
 int mpnic_toe_init(void)
 {
-	return tcp_register_ulp(&mpnic_toe_ulp_ops);
+	int err;
+
+	err = register_netevent_notifier(&mpnic_toe_netevent_nb);
+	if (err)
+		return err;
+	err = tcp_register_ulp(&mpnic_toe_ulp_ops);
+	if (err)
+		unregister_netevent_notifier(&mpnic_toe_netevent_nb);
+	return err;
 }
 
 void mpnic_toe_exit(void)
 {
 	tcp_unregister_ulp(&mpnic_toe_ulp_ops);
+	unregister_netevent_notifier(&mpnic_toe_netevent_nb);
 }
 
 MODULE_ALIAS_TCP_ULP(MPNIC_DRV_NAME);

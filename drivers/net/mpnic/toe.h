@@ -77,6 +77,8 @@ struct mpnic_toe_handoff {
 	u32 txhash;		/* sk->sk_txhash, what auto flow labels come from */
 	u8 nh_mac[ETH_ALEN];	/* the route's next hop (its neighbour entry) */
 	bool nh_valid;		/* the neighbour was resolved (NUD_VALID) */
+	u8 nh_addr[16];		/* the neighbour's key: gateway or peer address */
+	u8 nh_len;		/* 4 or 16 */
 
 	/*
 	 * Data the host's socket held, copied, never taken, so that a refusal
@@ -161,6 +163,7 @@ enum {
 	MPNIC_TOE_REQ_SHUT_WR,	/* FIN after the queued bytes */
 	MPNIC_TOE_REQ_CLOSE,	/* the socket closed: FIN after the queued bytes */
 	MPNIC_TOE_REQ_ABORT,	/* the socket closed with unread data or linger 0: RST */
+	MPNIC_TOE_REQ_NEIGH,	/* the next hop's address changed: nh_next */
 };
 
 /* conn->ev: what the engine tells the host, through its queue's interrupt */
@@ -215,6 +218,10 @@ struct mpnic_toe_conn {
 	bool fin_pending;		/* engine only: our FIN waits for the host's bytes */
 	bool closing;			/* engine only: the socket closed */
 	bool err_seen;			/* host only (socket lock): the reset's error was read */
+	u8 nh_addr[16];			/* the next hop's key (neighbour updates) */
+	u8 nh_len;
+	spinlock_t nh_lock;		/* protects @nh_next: the notifier vs. the engine */
+	u8 nh_next[ETH_ALEN];		/* its new address, for REQ_NEIGH */
 
 	/* Host socket <-> engine */
 	struct mpnic_toe_hring htx;	/* host writes, engine reads: bytes to send */
@@ -253,6 +260,8 @@ void mpnic_toe_engine_stop(struct mpnic_engine *eng);
 void mpnic_toe_port_stop(struct mpnic_engine *eng, u8 port);
 void mpnic_toe_hq_events(struct llist_head *evs);
 void mpnic_toe_read_view(struct mpnic_toe_conn *conn, struct mpnic_toe_view *view);
+void mpnic_toe_neigh_update(struct mpnic_engine *eng, u8 port, const void *addr, u8 len,
+			    const u8 *mac);
 u64 mpnic_toe_now(void);
 
 /*

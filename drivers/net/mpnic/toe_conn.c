@@ -212,6 +212,9 @@ struct mpnic_toe_conn *mpnic_toe_attach(struct mpnic_engine *eng,
 	conn->nodelay = h->nodelay;
 	conn->cork = h->cork;
 	conn->ip_id = get_random_u16();
+	spin_lock_init(&conn->nh_lock);
+	memcpy(conn->nh_addr, h->nh_addr, sizeof(conn->nh_addr));
+	conn->nh_len = h->nh_len;
 	refcount_set(&conn->refs, 2);	/* the socket's and the engine's */
 	seqcount_init(&conn->view_seq);
 	INIT_LIST_HEAD(&conn->list);
@@ -672,6 +675,11 @@ static void mpnic_toe_requests(struct mpnic_engine *eng, struct mpnic_toe_conn *
 		list_add_tail(&conn->list, &eng->toe_conns);
 		mpnic_stat_inc(&eng->stats, toe_conns_attached);
 	}
+	if (test_and_clear_bit(MPNIC_TOE_REQ_NEIGH, &conn->req)) {
+		spin_lock(&conn->nh_lock);
+		ether_addr_copy(((struct ethhdr *)conn->hdr)->h_dest, conn->nh_next);
+		spin_unlock(&conn->nh_lock);
+	}
 	if (test_and_clear_bit(MPNIC_TOE_REQ_NAGLE, &conn->req)) {
 		tcb->nodelay = READ_ONCE(conn->nodelay);
 		tcb->cork = READ_ONCE(conn->cork);
@@ -803,6 +811,50 @@ int mpnic_toe_poll(struct mpnic_engine *eng)
 	mpnic_toe_irqs(eng);
 	mpnic_engine_bh_enable(eng);
 	return n ? n : (int)!!stop;
+}
+
+/**
+ * mpnic_toe_neigh_update - a next hop's link-layer address changed
+ * @eng: an engine of the port's card
+ * @port: the port's index
+ * @addr: the neighbour's key (its IPv4 or IPv6 address)
+ * @len: 4 or 16
+ * @mac: its address now
+ *
+ * The connections that leave through it build their frames for @mac from
+ * the engine's next pass on.
+ *
+ * Context: any (the neighbour layer's notifier); the card's stats_lock
+ * keeps @eng.
+ */
+void mpnic_toe_neigh_update(struct mpnic_engine *eng, u8 port, const void *addr, u8 len,
+			    const u8 *mac)
+{
+	struct mpnic_toe_table *tbl = &eng->toe;
+	struct mpnic_toe_entry *e;
+	u32 b;
+
+	if (!atomic_read(&tbl->used) || !tbl->buckets)
+		return;
+	rcu_read_lock();
+	for (b = 0; b <= tbl->mask; b++) {
+		hlist_for_each_entry_rcu(e, &tbl->buckets[b], node) {
+			struct mpnic_toe_conn *conn = e->conn;
+
+			if (e->key.port != port || conn->nh_len != len ||
+			    memcmp(conn->nh_addr, addr, len))
+				continue;
+			spin_lock_bh(&conn->nh_lock);
+			ether_addr_copy(conn->nh_next, mac);
+			spin_unlock_bh(&conn->nh_lock);
+			/* Only a connection still in the table: its reference holds */
+			if (refcount_inc_not_zero(&conn->refs)) {
+				mpnic_toe_request(conn, MPNIC_TOE_REQ_NEIGH);
+				mpnic_toe_conn_put(conn);
+			}
+		}
+	}
+	rcu_read_unlock();
 }
 
 /* Context: any; whether the kthread has TCP work now */
