@@ -419,6 +419,30 @@ def peer_echo(s):
     s.close()
 
 
+def app_sendfile(s):
+    # sendfile(): pages spliced into sendmsg (6.5 on) or sendpage (before)
+    import tempfile
+    s.setblocking(True)
+    blob = random.Random(7).randbytes(3 << 20)
+    with tempfile.TemporaryFile() as f:
+        f.write(blob)
+        f.flush()
+        off = 0
+        while off < len(blob):
+            off += os.sendfile(s.fileno(), f.fileno(), off, len(blob) - off)
+    s.shutdown(socket.SHUT_WR)
+    if recv_exact(s, 64) != hashlib.sha256(blob).hexdigest().encode():
+        fail("the peer got other bytes")
+
+
+def peer_sendfile(s):
+    h = hashlib.sha256()
+    for got in iter(lambda: s.recv(BLOCK), b""):
+        h.update(got)
+    s.sendall(h.hexdigest().encode())
+    s.close()
+
+
 def peer_sink(s):
     buf = bytearray(BLOCK)
     for _ in iter(lambda: s.recv_into(buf), 0):
@@ -439,6 +463,7 @@ CASES = {
     "linger0": (app_linger0, peer_linger0),
     "ioctl": (app_ioctl, peer_ioctl),
     "echo": (app_echo, peer_echo),
+    "sendfile": (app_sendfile, peer_sendfile),
     "sink": (None, peer_sink),
 }
 

@@ -28,10 +28,12 @@ ALL_TESTS="
 	toe_sem_close_unread
 	toe_sem_linger0
 	toe_sem_ioctl
+	toe_sem_sendfile
 	toe_tcp_info
 	toe_rfc5961
 	toe_interop
 	toe_steering
+	toe_neigh
 	toe_teardown_port_down
 	toe_teardown_wire_detach
 	toe_teardown_unload
@@ -147,6 +149,8 @@ j = json.load(sys.stdin)
 print(*(sum(e[k] for e in j) for k in ("toe_segs_in", "toe_bytes_to_host", "toe_conns_attached")))')
 	[ "$nl" = "$(stat_sum "$DEV" toe_segs_in) $(stat_sum "$DEV" toe_bytes_to_host) $(stat_sum "$DEV" toe_conns_attached)" ]
 	check_err $? "mpnicctl engine show's toe counters '$nl' differ from ethtool -S"
+	busywait 5000 toe_identity >/dev/null
+	check_err $? "segments unaccounted for: $(toe_identity)"
 	log_test "offloaded transfers: ${TOE_XFER_MIB} MiB each way, v4/v6, client/server, SHA-256"
 }
 
@@ -179,6 +183,8 @@ toe_impair()
 		[ "$v1" -gt "${before[$c]}" ]
 		check_err $? "$c did not move under '$netem'"
 	done
+	busywait 5000 toe_identity >/dev/null
+	check_err $? "segments unaccounted for: $(toe_identity)"
 	topo_destroy
 	log_test "impaired wire ($name): every byte intact, counters moved"
 }
@@ -287,6 +293,11 @@ toe_sem_ioctl()
 	toe_sem ioctl "FIONREAD and SIOCOUTQ"
 }
 
+toe_sem_sendfile()
+{
+	toe_sem sendfile "sendfile() of 3 MiB, SHA-256-checked"
+}
+
 toe_tcp_info()
 {
 	local ready=/tmp/mpnic-toe-ready.$$ v
@@ -311,6 +322,27 @@ toe_tcp_info()
 	check_err $? "ss -ti does not show the ULP and the engine's cwnd: $(grep "^ss " "$OUT.h")"
 	rm -f "$OUT.h" "$ready"
 	log_test "TCP_INFO and ss -ti report the engine's TCP: state, rtt, rto, cwnd, bytes acked"
+}
+
+# Every segment an engine took for a connection ended in one place, per
+# engine, from one snapshot: toe_rx_segs = toe_drop_csum +
+# toe_drop_malformed + toe_segs_in, and toe_segs_in = toe_accepted + the
+# TCP's drops. Prints the first engine where it does not hold.
+toe_identity()
+{
+	ethtool -S "$DEV" | awk '$1 ~ /^engine[0-9]+_toe_/ {
+		split($1, p, "_"); e = p[1]; n = $1; sub(/^engine[0-9]+_/, "", n); sub(/:$/, "", n)
+		v[e, n] = $2; es[e] = 1
+		if (n ~ /^toe_drop_/ && n != "toe_drop_csum" && n != "toe_drop_malformed")
+			d[e] += $2 }
+		END { for (e in es) {
+			if (v[e, "toe_rx_segs"] != v[e, "toe_drop_csum"] + v[e, "toe_drop_malformed"] + v[e, "toe_segs_in"] ||
+			    v[e, "toe_segs_in"] != v[e, "toe_accepted"] + d[e]) {
+				printf "%s: rx_segs %d csum %d malformed %d segs_in %d accepted %d drops %d\n", e,
+					v[e, "toe_rx_segs"], v[e, "toe_drop_csum"], v[e, "toe_drop_malformed"],
+					v[e, "toe_segs_in"], v[e, "toe_accepted"], d[e]
+				bad = 1 } }
+			exit bad }'
 }
 
 # The engines' toe_* counters, summed: NAME VALUE lines, sorted
@@ -429,6 +461,39 @@ toe_steering()
 	check_err $? "dispatch never steered by the connection's entry"
 	rm -f "$OUT.h" "$OUT.p" "$OUT.e" "$ready"
 	log_test "RSS and ntuple changes under a live connection: it stays on its engine"
+}
+
+# The peer's MAC changes mid-transfer and the host's neighbour entry with
+# it: the engine builds its frames for the new address (a netevent), so
+# the transfer goes on; frames for the old one the peer would not take
+toe_neigh()
+{
+	local ready=/tmp/mpnic-toe-ready.$$ mac=02:00:5e:00:53:99 old hrc prc ppid hpid
+
+	RET=0
+	toe_topo
+	old=$(ip -n "$PEER" -j link show "$PEER_IF" | /usr/bin/python3 -c \
+		'import json, sys; print(json.load(sys.stdin)[0]["address"])')
+	TOE_READY=$ready ip netns exec "$PEER" timeout 90 $APP xfer accept :: $TOE_PORT 16 0 \
+		> "$OUT.p" 2>&1 &
+	ppid=$!
+	busywait 10000 test -e "$ready"
+	timeout 90 $APP xfer connect $P4 $TOE_PORT 16 1 > "$OUT.h" 2>&1 &
+	hpid=$!
+	busywait 20000 sh -c "[ \$(ethtool -S $DEV | awk '/toe_bytes_from_host/ { t += \$2 } END { print t + 0 }') -gt 2000000 ]"
+	ip -n "$PEER" link set "$PEER_IF" address $mac
+	ip neigh replace $P4 lladdr $mac dev "$DEV" nud permanent
+	wait $hpid
+	hrc=$?
+	wait $ppid
+	prc=$?
+	check_err $(( hrc || prc )) "the transfer failed: $(cat "$OUT.h" "$OUT.p" | tr '\n' ' ')"
+	[ "$(awk '$1 == "sent" { print $2, $3 }' "$OUT.h")" = "$(awk '$1 == "got" { print $2, $3 }' "$OUT.p")" ]
+	check_err $? "the bytes differ: $(cat "$OUT.h" "$OUT.p" | tr '\n' ' ')"
+	ip -n "$PEER" link set "$PEER_IF" address "$old"
+	ip neigh del $P4 dev "$DEV"
+	rm -f "$OUT.h" "$OUT.p" "$ready"
+	log_test "the next hop's address changes: the engine follows the neighbour entry"
 }
 
 # A transfer the teardown interrupts (OUTCOME reset: the application
