@@ -163,6 +163,9 @@ toe_impair()
 	shift 2
 	RET=0
 	toe_topo
+	# netem acts on skbs: the peer's must be frames, as on a wire, not
+	# 64 KB TSO packets (1% of a few dozen of them is none at all)
+	ip netns exec "$PEER" ethtool -K "$PEER_IF" tso off gso off gro off >/dev/null
 	tc qdisc add dev "$WIRE" root netem $netem
 	ip netns exec "$PEER" tc qdisc add dev "$PEER_IF" root netem $netem
 	declare -A before
@@ -345,6 +348,15 @@ toe_identity()
 			exit bad }'
 }
 
+# Wait until an offloaded transfer moves: 2 MB more than B0 from the
+# host's send rings into card memory (the counters outlive the cases)
+toe_flowing()
+{
+	local b0=$1
+
+	busywait 20000 sh -c "[ \$(ethtool -S $DEV | awk '/toe_bytes_from_host/ { t += \$2 } END { print t + 0 }') -gt $((b0 + 2000000)) ]"
+}
+
 # The engines' toe_* counters, summed: NAME VALUE lines, sorted
 toe_counters()
 {
@@ -424,10 +436,11 @@ toe_interop()
 # engine (the table's exact match comes first in dispatch)
 toe_steering()
 {
-	local ready=/tmp/mpnic-toe-ready.$$ s0 s1 q i n hrc prc ppid hpid
+	local b0 ready=/tmp/mpnic-toe-ready.$$ s0 s1 q i n hrc prc ppid hpid
 
 	RET=0
 	toe_topo
+	b0=$(stat_sum "$DEV" toe_bytes_from_host)
 	s0=$(stat "$DEV" rx_toe_steered)
 	TOE_READY=$ready ip netns exec "$PEER" timeout 90 $APP xfer accept :: $TOE_PORT 32 0 \
 		> "$OUT.p" 2>&1 &
@@ -435,7 +448,7 @@ toe_steering()
 	busywait 10000 test -e "$ready"
 	timeout 90 $APP xfer connect $P4 $TOE_PORT 32 1 > "$OUT.h" 2>&1 &
 	hpid=$!
-	busywait 20000 sh -c "[ \$(ethtool -S $DEV | awk '/toe_bytes_from_host/ { t += \$2 } END { print t + 0 }') -gt 2000000 ]"
+	toe_flowing "$b0"
 	# Every queue in turn takes all of RSS, then an ntuple rule for TCP
 	n=$(ethtool -l "$DEV" | awk '/^Combined:/ { v = $2 } END { print v }')
 	for ((q = 0; q < n; q++)); do
@@ -468,10 +481,11 @@ toe_steering()
 # the transfer goes on; frames for the old one the peer would not take
 toe_neigh()
 {
-	local ready=/tmp/mpnic-toe-ready.$$ mac=02:00:5e:00:53:99 old hrc prc ppid hpid
+	local b0 ready=/tmp/mpnic-toe-ready.$$ mac=02:00:5e:00:53:99 old hrc prc ppid hpid
 
 	RET=0
 	toe_topo
+	b0=$(stat_sum "$DEV" toe_bytes_from_host)
 	old=$(ip -n "$PEER" -j link show "$PEER_IF" | /usr/bin/python3 -c \
 		'import json, sys; print(json.load(sys.stdin)[0]["address"])')
 	TOE_READY=$ready ip netns exec "$PEER" timeout 90 $APP xfer accept :: $TOE_PORT 16 0 \
@@ -480,7 +494,7 @@ toe_neigh()
 	busywait 10000 test -e "$ready"
 	timeout 90 $APP xfer connect $P4 $TOE_PORT 16 1 > "$OUT.h" 2>&1 &
 	hpid=$!
-	busywait 20000 sh -c "[ \$(ethtool -S $DEV | awk '/toe_bytes_from_host/ { t += \$2 } END { print t + 0 }') -gt 2000000 ]"
+	toe_flowing "$b0"
 	ip -n "$PEER" link set "$PEER_IF" address $mac
 	ip neigh replace $P4 lladdr $mac dev "$DEV" nud permanent
 	wait $hpid
@@ -501,17 +515,18 @@ toe_neigh()
 # it finishes, every byte intact). mpnic_tests_run checks the memory.
 toe_teardown_run()
 {
-	local what=$1 action=$2 outcome=$3 mib=64 ready=/tmp/mpnic-toe-ready.$$ hrc ppid hpid
+	local b0 what=$1 action=$2 outcome=$3 mib=64 ready=/tmp/mpnic-toe-ready.$$ hrc ppid hpid
 
 	RET=0
 	toe_topo
+	b0=$(stat_sum "$DEV" toe_bytes_from_host)
 	TOE_READY=$ready ip netns exec "$PEER" timeout 90 $APP xfer accept :: $TOE_PORT $mib 0 \
 		> "$OUT.p" 2>&1 &
 	ppid=$!
 	busywait 10000 test -e "$ready"
 	timeout 90 $APP xfer connect $P4 $TOE_PORT $mib 1 > "$OUT.h" 2>&1 &
 	hpid=$!
-	busywait 20000 sh -c "[ \$(ethtool -S $DEV | awk '/toe_bytes_from_host/ { t += \$2 } END { print t + 0 }') -gt 2000000 ]"
+	toe_flowing "$b0"
 	check_err $? "the offloaded transfer did not start"
 	$action
 	wait $hpid
