@@ -210,7 +210,9 @@ toe_impair_dup_corrupt()
 	# netem flips a bit of the linear part: mostly headers, whose drops
 	# are the peer's or the stack's; what must follow is the retransmit
 	# (a checksum drop of the engine's own: toe_rfc5961's bad_csum)
-	toe_impair "0.1% corruption" "corrupt 0.1%" toe_retrans_segs
+	# 0.1% of 4 MiB's frames is a few: 16 MiB makes none unlikely (e^-12)
+	TOE_IMPAIR_MIB=$((TOE_IMPAIR_MIB * 4)) \
+		toe_impair "0.1% corruption" "corrupt 0.1%" toe_retrans_segs
 }
 
 # toe_sem CASE DESC [COUNTER]: one socket-semantics case of toe_app.py
