@@ -100,6 +100,22 @@ static int mpnic_toe_sock_error(struct mpnic_toe_conn *conn, bool write)
 	return write ? -EPIPE : 0;
 }
 
+/*
+ * Sleep until the engine's next event (its interrupt wakes the socket),
+ * the timeout or a signal. Context: socket locked, @wait on its queue.
+ */
+static int mpnic_toe_wait(struct sock *sk, struct wait_queue_entry *wait, long *timeo)
+{
+	if (!*timeo)
+		return -EAGAIN;
+	if (signal_pending(current))
+		return sock_intr_errno(*timeo);
+	release_sock(sk);
+	*timeo = wait_woken(wait, TASK_INTERRUPTIBLE, *timeo);
+	lock_sock(sk);
+	return 0;
+}
+
 static int mpnic_toe_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 			     int *addr_len)
 {
@@ -162,17 +178,9 @@ static int mpnic_toe_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, in
 		}
 		if ((status & MPNIC_TOE_ST_EOF) || (sk->sk_shutdown & RCV_SHUTDOWN))
 			break;
-		if (!timeo) {
-			err = -EAGAIN;
+		err = mpnic_toe_wait(sk, &wait, &timeo);
+		if (err)
 			break;
-		}
-		if (signal_pending(current)) {
-			err = sock_intr_errno(timeo);
-			break;
-		}
-		release_sock(sk);
-		timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, timeo);
-		lock_sock(sk);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
 	release_sock(sk);
@@ -207,17 +215,9 @@ static int mpnic_toe_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 		space = mpnic_toe_tx_space(conn);
 		if (!space) {
 			set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-			if (!timeo) {
-				err = -EAGAIN;
+			err = mpnic_toe_wait(sk, &wait, &timeo);
+			if (err)
 				break;
-			}
-			if (signal_pending(current)) {
-				err = sock_intr_errno(timeo);
-				break;
-			}
-			release_sock(sk);
-			timeo = wait_woken(&wait, TASK_INTERRUPTIBLE, timeo);
-			lock_sock(sk);
 			continue;
 		}
 		n = min_t(size_t, space, size - copied);
