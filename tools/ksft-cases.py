@@ -41,12 +41,16 @@ TAP = re.compile(r'^(not )?ok \d+ selftests: \S+: (\S+?)(?: # (.*))?$')
 VMFAIL = re.compile(r'^vm: (kernel splat|the guest did not finish)')
 SKIPMSG = re.compile(r'^(?:# )?SKIP:? (.*)$')
 TIME = re.compile(r'^(?:# )?(\S+\.sh): (\d+) s$')
+# net/lib.sh's log_test prints a failed case's message on the next line,
+# after a tab
+RETMSG = re.compile(r'^(?:# )?\t(.*\S)\s*$')
 
 
 class Script:
     def __init__(self, name):
         self.name = name
         self.cases = []         # (verdict, name)
+        self.msgs = {}          # case index -> the message after its FAIL
         self.tap = None         # 'ok', 'skip', 'fail'
         self.why = ''
         self.secs = None
@@ -57,6 +61,7 @@ def parse(lines):
     order = []
     vmfail = []
     cur = None
+    failed_case = None          # a FAIL case line was the last line seen
 
     def get(name):
         if name not in scripts:
@@ -88,9 +93,17 @@ def parse(lines):
             continue
         if cur is None:
             continue
+        m = RETMSG.match(line)
+        if m and failed_case is not None:
+            cur.msgs[failed_case] = m.group(1)
+            failed_case = None
+            continue
+        failed_case = None
         m = CASE.match(line)
         if m:
             cur.cases.append((m.group(2), m.group(1).strip()))
+            if m.group(2) == 'FAIL':
+                failed_case = len(cur.cases) - 1
             continue
         m = SKIPMSG.match(line)
         if m and not cur.why:
@@ -161,10 +174,10 @@ def main():
         s = scripts[name]
         p = sum(1 for v, _ in s.cases if v in ('OK', 'XFAIL'))
         npass += p
-        for v, case in s.cases:
+        for i, (v, case) in enumerate(s.cases):
             key = f'{name}: {case}'
             if v == 'FAIL':
-                failed(key)
+                failed(key + (f' ({s.msgs[i]})' if i in s.msgs else ''))
             elif v == 'SKIP':
                 seen_skips.add(key)
                 if key in expected:
