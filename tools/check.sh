@@ -38,21 +38,25 @@ pass=0 fail=0 skip=0
 steps_ok=0 steps_failed=0
 summary=()
 start=$(date +%s)
+step_start=$start
 
 # A step (a build, a static check) passed or failed: not a test case, but
 # a failed one counts as a failed case too, for the cases it kept from
-# running
+# running. Each prints its time, so that growth is visible
 result()
 {
-	local rc=$1 name=$2
+	local rc=$1 name=$2 now secs
 
+	now=$(date +%s)
+	secs=$((now - step_start))
+	step_start=$now
 	if [ "$rc" = 0 ]; then
 		steps_ok=$((steps_ok + 1))
-		echo "ok - $name"
+		echo "ok - $name ($secs s)"
 	else
 		steps_failed=$((steps_failed + 1))
 		fail=$((fail + 1))
-		echo "not ok - $name"
+		echo "not ok - $name ($secs s)"
 		summary+=("step failed: $name")
 	fi
 }
@@ -68,7 +72,8 @@ cases()
 	line=$(echo "$out" | tail -n 1)
 	read -r p f s <<< "$(echo "$line" | awk '{ print $(NF - 5), $(NF - 3), $(NF - 1) }')"
 	pass=$((pass + ${p:-0})) fail=$((fail + ${f:-1})) skip=$((skip + ${s:-0}))
-	summary+=("$line")
+	# the VM run's time, from its boot
+	summary+=("$line (in $(($(date +%s) - step_start)) s)")
 }
 
 # The timeout of a VM run with $1 more runs after it
@@ -154,6 +159,7 @@ for k in $KERNELS; do
 	shift
 	tmo=$(vm_timeout $(($# + 2)))
 	echo "== selftests in a VM on $k (bound: $tmo s)"
+	step_start=$(date +%s)
 	tools/vm/run --kernel "$k" --cpus "$VM_CPUS" --timeout "$tmo" -- \
 		make -C "$top/selftests" run_tests 2>&1 | tee "$log/selftests-$k.log" |
 		grep --line-buffered -E '^(not )?ok |# TEST:|^# run:|\.sh: [0-9]+ s|^vm:|BUG|WARNING|blocked for|to become free'
@@ -188,6 +194,7 @@ ext_case()
 tmo=$(vm_timeout 1)
 [ "$tmo" -gt 1200 ] && tmo=1200
 echo "== extended cases on 6.12: MTU 9000 integrity, hostile configuration (bound: $tmo s)"
+step_start=$(date +%s)
 tools/vm/run --kernel 6.12 --cpus "$VM_CPUS" --timeout "$tmo" -- \
 	"$(ext_case integrity.sh "TESTS=integrity_9000 XFER_MIB=64")$(ext_case hostile.sh TESTS=hostile_config)" \
 	2>&1 | tee "$log/extended-6.12.log" |
@@ -198,6 +205,7 @@ cases "$log/extended-6.12.log" "extended on 6.12" --scripts "integrity.sh hostil
 tmo=$(vm_timeout 0)
 [ "$tmo" -gt 600 ] && tmo=600
 echo "== 4 engines on 4 vCPUs (6.12): rss.sh balance (bound: $tmo s)"
+step_start=$(date +%s)
 tools/vm/run --kernel 6.12 --cpus 4 --timeout "$tmo" -- "$(ext_case rss.sh TESTS=balance)" \
 	2>&1 | tee "$log/balance-4cpu.log" |
 	grep --line-buffered -E '^(not )?ok |# TEST:|^vm:|BUG|WARNING|per engine'
