@@ -206,14 +206,15 @@ stat_sum()
 	ethtool -S "$1" | suffix_sum "$2"
 }
 
-# A counter of a stack's own, from /proc/net/snmp (in namespace NS if
-# given): mib PROTO FIELD [NS], as in mib Udp NoPorts. What a test sees
-# there was counted outside the card. "?FIELD" where there is none.
+# A counter of a stack's own, from /proc/net/snmp or /proc/net/netstat
+# (in namespace NS if given): mib PROTO FIELD [NS], as in mib Udp NoPorts
+# or mib TcpExt TCPOFOQueue. What a test sees there was counted outside
+# the card. "?FIELD" where there is none.
 mib()
 {
 	${3:+ip netns exec "$3"} awk -v p="$1:" -v f="$2" '$1 == p {
 		if (!h) { for (i = 2; i <= NF; i++) c[$i] = i; h = 1 } else if (c[f]) v = $c[f] }
-		END { print v == "" ? "?" f : v }' /proc/net/snmp
+		END { print v == "" ? "?" f : v }' /proc/net/snmp /proc/net/netstat
 }
 
 # The same from /proc/net/snmp6: mib6 NAME [NS], as in mib6 Udp6NoPorts

@@ -154,23 +154,44 @@ print(*(sum(e[k] for e in j) for k in ("toe_segs_in", "toe_bytes_to_host", "toe_
 	log_test "offloaded transfers: ${TOE_XFER_MIB} MiB each way, v4/v6, client/server, SHA-256"
 }
 
+# A counter toe_impair watches: an engine counter summed over the engines
+# (toe_*), or the peer's own as peer:PROTO:FIELD (lib.sh's mib)
+impair_val()
+{
+	local proto field
+
+	case $1 in
+	peer:*)
+		IFS=: read -r _ proto field <<< "$1"
+		mib "$proto" "$field" "$PEER"
+		;;
+	*)
+		stat_sum "$DEV" "$1"
+		;;
+	esac
+}
+
 # toe_impair NAME NETEM COUNTER...: a transfer each way through netem on
-# both ends of the wire; each COUNTER of the engines must move
+# both ends of the wire; each COUNTER must move: the engines' for what
+# the peer's frames met, the peer's (seen outside the card) for what the
+# engine's frames met
 toe_impair()
 {
-	local name=$1 netem=$2 c v0 v1 t0 secs
+	local name=$1 netem=$2 c v1 t0 secs req segs
 
 	shift 2
 	RET=0
 	toe_topo
-	# netem acts on skbs: the peer's must be frames, as on a wire, not
-	# 64 KB TSO packets (1% of a few dozen of them is none at all)
+	# netem acts on skbs: the peer's must be frames, as on a wire. TCP
+	# builds GSO packets whatever the device's features (netem would drop
+	# a 64 KB burst at once): one segment per packet
 	ip netns exec "$PEER" ethtool -K "$PEER_IF" tso off gso off gro off >/dev/null
+	ip -n "$PEER" link set dev "$PEER_IF" gso_max_segs 1
 	tc qdisc add dev "$WIRE" root netem $netem
 	ip netns exec "$PEER" tc qdisc add dev "$PEER_IF" root netem $netem
 	declare -A before
-	for c in "$@"; do
-		before[$c]=$(stat_sum "$DEV" "$c")
+	for c in "$@" peer:Ip:OutRequests peer:Tcp:OutSegs; do
+		before[$c]=$(impair_val "$c")
 	done
 	t0=$SECONDS
 	toe_xfer connect $P4 "$TOE_IMPAIR_MIB" 180
@@ -180,8 +201,13 @@ toe_impair()
 	# The bound: generous for emulation, far below what a stall would take
 	[ $secs -le 120 ]
 	check_err $? "the transfer took $secs s (bound 120 s)"
+	# what netem had to act on: as many packets as segments
+	req=$(($(impair_val peer:Ip:OutRequests) - ${before[peer:Ip:OutRequests]}))
+	segs=$(($(impair_val peer:Tcp:OutSegs) - ${before[peer:Tcp:OutSegs]}))
+	[ "$req" -ge "$segs" ]
+	check_err $? "the peer sent $segs segments in $req packets: netem saw bursts"
 	for c in "$@"; do
-		v1=$(stat_sum "$DEV" "$c")
+		v1=$(impair_val "$c")
 		echo "# $c +$((v1 - ${before[$c]}))"
 		[ "$v1" -gt "${before[$c]}" ]
 		check_err $? "$c did not move under '$netem'"
@@ -194,25 +220,32 @@ toe_impair()
 
 toe_impair_loss()
 {
-	toe_impair "1% loss" "loss 1%" toe_retrans_segs toe_ooo_segs toe_dupacks_out
-	toe_impair "5% loss" "loss 5%" toe_retrans_segs toe_rto_expiries toe_ooo_segs
+	toe_impair "1% loss" "loss 1%" toe_retrans_segs toe_ooo_segs toe_dupacks_out \
+		peer:Tcp:RetransSegs peer:TcpExt:TCPOFOQueue
+	# one frame in ten lost, either way: recovery is mostly by RTO
+	# (seconds each in the VM); half the bytes keep the time in bounds
+	TOE_IMPAIR_MIB=$(((TOE_IMPAIR_MIB + 1) / 2)) \
+		toe_impair "5% loss" "loss 5%" toe_retrans_segs toe_rto_expiries toe_ooo_segs \
+		peer:Tcp:RetransSegs
 }
 
 toe_impair_reorder()
 {
 	toe_impair "20 ms delay, jitter, 25% reorder" "delay 20ms 5ms reorder 25% 50%" \
-		toe_ooo_segs toe_dupacks_out
+		toe_ooo_segs toe_dupacks_out peer:TcpExt:TCPOFOQueue
 }
 
 toe_impair_dup_corrupt()
 {
-	toe_impair "1% duplication" "duplicate 1%" toe_drop_old_dup
-	# netem flips a bit of the linear part: mostly headers, whose drops
-	# are the peer's or the stack's; what must follow is the retransmit
-	# (a checksum drop of the engine's own: toe_rfc5961's bad_csum)
-	# 0.1% of 4 MiB's frames is a few: 16 MiB makes none unlikely (e^-12)
+	# a duplicate of the engine's segment is old news the peer D-SACKs
+	toe_impair "1% duplication" "duplicate 1%" toe_drop_old_dup peer:TcpExt:TCPDSACKOldSent
+	# netem flips a bit of the linear part: the whole of the engine's
+	# frames (the peer's checksum catches it, the engine retransmits),
+	# the headers of the peer's (the engine's checksum drop is
+	# toe_rfc5961's bad_csum). 0.1% of 4 MiB's frames is a few: 16 MiB
+	# makes none unlikely (e^-12)
 	TOE_IMPAIR_MIB=$((TOE_IMPAIR_MIB * 4)) \
-		toe_impair "0.1% corruption" "corrupt 0.1%" toe_retrans_segs
+		toe_impair "0.1% corruption" "corrupt 0.1%" toe_retrans_segs peer:Tcp:InCsumErrors
 }
 
 # toe_sem CASE DESC [COUNTER]: one socket-semantics case of toe_app.py
