@@ -392,6 +392,62 @@ toe_flowing()
 	busywait 20000 sh -c "[ \$(ethtool -S $DEV | awk '/toe_bytes_from_host/ { t += \$2 } END { print t + 0 }') -gt $((b0 + 2000000)) ]"
 }
 
+# toe_bg_start PORT MIB: an offloaded transfer in the background, the
+# host connecting to the peer's PORT, both sending MIB MiB at once; its
+# processes are TOE_HPID (host) and TOE_PPID (peer), its output
+# $OUT.h.PORT and $OUT.p.PORT
+toe_bg_start()
+{
+	local port=$1 mib=$2 ready=/tmp/mpnic-toe-ready.$$
+
+	rm -f "$ready"
+	TOE_READY=$ready ip netns exec "$PEER" timeout 90 $APP xfer accept :: "$port" "$mib" 0 \
+		> "$OUT.p.$port" 2>&1 &
+	TOE_PPID=$!
+	busywait 10000 test -e "$ready"
+	rm -f "$ready"
+	timeout 90 $APP xfer connect $P4 "$port" "$mib" 1 > "$OUT.h.$port" 2>&1 &
+	TOE_HPID=$!
+}
+
+# toe_bg_complete PORT HPID PPID: the transfer finished, each end got
+# every byte the other sent (check_err)
+toe_bg_complete()
+{
+	local port=$1 hrc prc out
+
+	wait "$2"
+	hrc=$?
+	wait "$3"
+	prc=$?
+	out=$(cat "$OUT.h.$port" "$OUT.p.$port" | tr '\n' ' ')
+	check_err $(( hrc || prc )) "the transfer to port $port did not complete: $out"
+	[ "$(awk '$1 == "sent" { print $2, $3 }' "$OUT.h.$port")" = \
+	  "$(awk '$1 == "got" { print $2, $3 }' "$OUT.p.$port")" ] &&
+	[ "$(awk '$1 == "got" { print $2, $3 }' "$OUT.h.$port")" = \
+	  "$(awk '$1 == "sent" { print $2, $3 }' "$OUT.p.$port")" ]
+	check_err $? "the bytes to and from port $port differ: $out"
+	rm -f "$OUT.h.$port" "$OUT.p.$port"
+}
+
+# toe_bg_reset PORT HPID PPID: the host's application saw the reset
+# (ECONNRESET or EPIPE) and did not hang (check_err)
+toe_bg_reset()
+{
+	local port=$1 hrc
+
+	wait "$2"
+	hrc=$?
+	# 124: timeout killed it: the application hung
+	[ $hrc -ne 124 ] && [ $hrc -ne 0 ]
+	check_err $? "the application exited $hrc: $(tail -n 2 "$OUT.h.$port" | tr '\n' ' ')"
+	grep -q "Connection reset\|Broken pipe" "$OUT.h.$port"
+	check_err $? "the application did not see the reset: $(tail -n 2 "$OUT.h.$port" | tr '\n' ' ')"
+	kill "$3" 2>/dev/null
+	wait "$3"
+	rm -f "$OUT.h.$port" "$OUT.p.$port"
+}
+
 # The engines' toe_* counters, summed: NAME VALUE lines, sorted
 toe_counters()
 {
@@ -471,18 +527,14 @@ toe_interop()
 # engine (the table's exact match comes first in dispatch)
 toe_steering()
 {
-	local b0 ready=/tmp/mpnic-toe-ready.$$ s0 s1 q i n hrc prc ppid hpid
+	local b0 s0 s1 q i n hpid ppid
 
 	RET=0
 	toe_topo
 	b0=$(stat_sum "$DEV" toe_bytes_from_host)
 	s0=$(stat "$DEV" rx_toe_steered)
-	TOE_READY=$ready ip netns exec "$PEER" timeout 90 $APP xfer accept :: $TOE_PORT 32 0 \
-		> "$OUT.p" 2>&1 &
-	ppid=$!
-	busywait 10000 test -e "$ready"
-	timeout 90 $APP xfer connect $P4 $TOE_PORT 32 1 > "$OUT.h" 2>&1 &
-	hpid=$!
+	toe_bg_start $TOE_PORT 32
+	hpid=$TOE_HPID ppid=$TOE_PPID
 	toe_flowing "$b0"
 	# Every queue in turn takes all of RSS, then an ntuple rule for TCP
 	n=$(ethtool -l "$DEV" | awk '/^Combined:/ { v = $2 } END { print v }')
@@ -494,20 +546,13 @@ toe_steering()
 	done
 	ethtool -N "$DEV" flow-type tcp4 action $((n - 1)) loc 1
 	check_err $? "the ntuple rule was refused"
-	wait $hpid
-	hrc=$?
-	wait $ppid
-	prc=$?
+	toe_bg_complete $TOE_PORT $hpid $ppid
 	ethtool -N "$DEV" delete 1 2>/dev/null
 	rxfh_set "$DEV" default
-	check_err $(( hrc || prc )) "the transfer failed: $(cat "$OUT.h" "$OUT.p" | tr '\n' ' ')"
-	[ "$(awk '$1 == "sent" { print $2, $3 }' "$OUT.h")" = "$(awk '$1 == "got" { print $2, $3 }' "$OUT.p")" ] &&
-		[ "$(awk '$1 == "got" { print $2, $3 }' "$OUT.h")" = "$(awk '$1 == "sent" { print $2, $3 }' "$OUT.p")" ]
-	check_err $? "the bytes differ: $(cat "$OUT.h" "$OUT.p" | tr '\n' ' ')"
 	s1=$(stat "$DEV" rx_toe_steered)
 	[ "$s1" -gt "$s0" ]
 	check_err $? "dispatch never steered by the connection's entry"
-	rm -f "$OUT.h" "$OUT.p" "$OUT.e" "$ready"
+	rm -f "$OUT.e"
 	log_test "RSS and ntuple changes under a live connection: it stays on its engine"
 }
 
@@ -516,32 +561,21 @@ toe_steering()
 # the transfer goes on; frames for the old one the peer would not take
 toe_neigh()
 {
-	local b0 ready=/tmp/mpnic-toe-ready.$$ mac=02:00:5e:00:53:99 old hrc prc ppid hpid
+	local b0 mac=02:00:5e:00:53:99 old hpid ppid
 
 	RET=0
 	toe_topo
 	b0=$(stat_sum "$DEV" toe_bytes_from_host)
 	old=$(ip -n "$PEER" -j link show "$PEER_IF" | /usr/bin/python3 -c \
 		'import json, sys; print(json.load(sys.stdin)[0]["address"])')
-	TOE_READY=$ready ip netns exec "$PEER" timeout 90 $APP xfer accept :: $TOE_PORT 16 0 \
-		> "$OUT.p" 2>&1 &
-	ppid=$!
-	busywait 10000 test -e "$ready"
-	timeout 90 $APP xfer connect $P4 $TOE_PORT 16 1 > "$OUT.h" 2>&1 &
-	hpid=$!
+	toe_bg_start $TOE_PORT 16
+	hpid=$TOE_HPID ppid=$TOE_PPID
 	toe_flowing "$b0"
 	ip -n "$PEER" link set "$PEER_IF" address $mac
 	ip neigh replace $P4 lladdr $mac dev "$DEV" nud permanent
-	wait $hpid
-	hrc=$?
-	wait $ppid
-	prc=$?
-	check_err $(( hrc || prc )) "the transfer failed: $(cat "$OUT.h" "$OUT.p" | tr '\n' ' ')"
-	[ "$(awk '$1 == "sent" { print $2, $3 }' "$OUT.h")" = "$(awk '$1 == "got" { print $2, $3 }' "$OUT.p")" ]
-	check_err $? "the bytes differ: $(cat "$OUT.h" "$OUT.p" | tr '\n' ' ')"
+	toe_bg_complete $TOE_PORT $hpid $ppid
 	ip -n "$PEER" link set "$PEER_IF" address "$old"
 	ip neigh del $P4 dev "$DEV"
-	rm -f "$OUT.h" "$OUT.p" "$ready"
 	log_test "the next hop's address changes: the engine follows the neighbour entry"
 }
 
@@ -550,38 +584,21 @@ toe_neigh()
 # it finishes, every byte intact). mpnic_tests_run checks the memory.
 toe_teardown_run()
 {
-	local b0 what=$1 action=$2 outcome=$3 mib=64 ready=/tmp/mpnic-toe-ready.$$ hrc ppid hpid
+	local b0 what=$1 action=$2 outcome=$3 hpid ppid
 
 	RET=0
 	toe_topo
 	b0=$(stat_sum "$DEV" toe_bytes_from_host)
-	TOE_READY=$ready ip netns exec "$PEER" timeout 90 $APP xfer accept :: $TOE_PORT $mib 0 \
-		> "$OUT.p" 2>&1 &
-	ppid=$!
-	busywait 10000 test -e "$ready"
-	timeout 90 $APP xfer connect $P4 $TOE_PORT $mib 1 > "$OUT.h" 2>&1 &
-	hpid=$!
+	toe_bg_start $TOE_PORT 64
+	hpid=$TOE_HPID ppid=$TOE_PPID
 	toe_flowing "$b0"
 	check_err $? "the offloaded transfer did not start"
 	$action
-	wait $hpid
-	hrc=$?
 	if [ "$outcome" = reset ]; then
-		# 124: timeout killed it: the application hung
-		[ $hrc -ne 124 ] && [ $hrc -ne 0 ]
-		check_err $? "the application exited $hrc: $(tail -n 2 "$OUT.h" | tr '\n' ' ')"
-		grep -q "Connection reset\|Broken pipe" "$OUT.h"
-		check_err $? "the application did not see the reset: $(tail -n 2 "$OUT.h" | tr '\n' ' ')"
-		kill $ppid 2>/dev/null
-		wait $ppid
+		toe_bg_reset $TOE_PORT $hpid $ppid
 	else
-		wait $ppid
-		check_err $(( hrc || $? )) "the transfer did not complete: $(tail -n 2 "$OUT.h" "$OUT.p" | tr '\n' ' ')"
-		[ "$(awk '$1 == "sent" { print $2, $3 }' "$OUT.h")" = \
-		  "$(awk '$1 == "got" { print $2, $3 }' "$OUT.p")" ]
-		check_err $? "the bytes differ: $(cat "$OUT.h" "$OUT.p" | tr '\n' ' ')"
+		toe_bg_complete $TOE_PORT $hpid $ppid
 	fi
-	rm -f "$OUT.h" "$OUT.p" "$ready"
 	topo_destroy
 	log_test "teardown: $what during an offloaded transfer: $outcome"
 }
