@@ -36,6 +36,8 @@ ALL_TESTS="
 	toe_neigh
 	toe_teardown_port_down
 	toe_teardown_wire_detach
+	toe_teardown_reload
+	toe_teardown_channels
 	toe_teardown_unload
 "
 source "$(dirname "$0")"/lib.sh
@@ -645,6 +647,59 @@ toe_teardown_wire_detach()
 toe_teardown_unload()
 {
 	toe_teardown_run "module unload refused, port deleted" td_unload reset
+}
+
+# A fw_activate reload stops and restarts every engine: the connections
+# they held are reset (the host's own TCP connections carry on:
+# devlink.sh's reload_params)
+td_reload()
+{
+	devlink dev reload "$(handle)" action fw_activate
+	check_err $? "devlink dev reload action fw_activate failed"
+}
+
+toe_teardown_reload()
+{
+	toe_teardown_run "devlink reload (fw_activate)" td_reload reset
+}
+
+# Fewer channels under two live connections, put on the first engine and
+# on the last by ntuple rules on the peer's ports, the rules then deleted
+# (a connection keeps its engine without them): the last engine's queue
+# goes away, so its connection is reset; the first engine's goes on
+toe_teardown_channels()
+{
+	local n b0 e0 el h0 p0 h1 p1 last
+
+	RET=0
+	toe_topo
+	n=$(ethtool -l "$DEV" | awk '/^Combined:/ { v = $2 } END { print v }')
+	last=$((n - 1))
+	ethtool -N "$DEV" flow-type tcp4 src-port $TOE_PORT action 0 loc 1 &&
+		ethtool -N "$DEV" flow-type tcp4 src-port $((TOE_PORT + 1)) action $last loc 2
+	check_err $? "the ntuple rules were refused"
+	b0=$(stat_sum "$DEV" toe_bytes_from_host)
+	e0=$(stat "$DEV" engine0_toe_bytes_from_host)
+	el=$(stat "$DEV" engine${last}_toe_bytes_from_host)
+	toe_bg_start $TOE_PORT 64
+	h0=$TOE_HPID p0=$TOE_PPID
+	toe_bg_start $((TOE_PORT + 1)) 64
+	h1=$TOE_HPID p1=$TOE_PPID
+	toe_flowing "$b0"
+	check_err $? "the offloaded transfers did not start"
+	ethtool -N "$DEV" delete 1 && ethtool -N "$DEV" delete 2
+	check_err $? "the ntuple rules could not be deleted"
+	# Each connection on the engine its rule named
+	busywait 10000 eval '[ $(stat "$DEV" engine0_toe_bytes_from_host) -gt $e0 ] &&
+		[ $(stat "$DEV" engine${last}_toe_bytes_from_host) -gt $el ]'
+	check_err $? "the connections are not on engines 0 and $last"
+	ethtool -L "$DEV" combined $last
+	check_err $? "ethtool -L combined $last failed"
+	toe_bg_reset $((TOE_PORT + 1)) $h1 $p1
+	toe_bg_complete $TOE_PORT $h0 $p0
+	ethtool -L "$DEV" combined "$n"
+	check_err $? "ethtool -L combined $n failed"
+	log_test "teardown: fewer channels: the leaving engine's connection reset, the other one complete"
 }
 
 mpnic_tests_run
