@@ -80,6 +80,24 @@ def data(seed, mib):
         yield base
 
 
+def tcp_state(s):
+    """What the socket's TCP (Linux's, or the engine's when offloaded) says
+    of itself, for a failure's message: struct tcp_info's first fields and
+    snd_wnd"""
+    try:
+        b = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 232)
+    except OSError as err:
+        return f"no TCP_INFO: {err}"
+    st, ca, retr, probes, backoff = struct.unpack_from("5B", b, 0)
+    (rto, _, _, _, unacked, _, lost, retrans, _, _, _, last_rcv, last_ack_rcv,
+     _, _, rtt, _, _, cwnd, _, _, _, _, total) = struct.unpack_from("24I", b, 8)
+    wnd = struct.unpack_from("I", b, 228)[0] if len(b) >= 232 else "?"
+    return (f"tcp_info state {st} ca_state {ca} retransmits {retr} probes {probes} "
+            f"backoff {backoff} rto {rto} rtt {rtt} cwnd {cwnd} unacked {unacked} "
+            f"lost {lost} retrans {retrans}/{total} last_data_recv {last_rcv} "
+            f"last_ack_recv {last_ack_rcv} snd_wnd {wnd}")
+
+
 def sender(s, seed, mib, out):
     h = hashlib.sha256()
     n = 0
@@ -90,7 +108,7 @@ def sender(s, seed, mib, out):
             n += len(block)
         s.shutdown(socket.SHUT_WR)
     except OSError as err:
-        out.append(f"send failed after {n} bytes: {err}")
+        out.append(f"send failed after {n} bytes: {err}; {tcp_state(s)}")
     out.append((n, h.hexdigest()))
 
 
@@ -98,9 +116,12 @@ def receive(s):
     h = hashlib.sha256()
     buf = bytearray(BLOCK)
     n = 0
-    for got in iter(lambda: s.recv_into(buf), 0):
-        h.update(memoryview(buf)[:got])
-        n += got
+    try:
+        for got in iter(lambda: s.recv_into(buf), 0):
+            h.update(memoryview(buf)[:got])
+            n += got
+    except OSError as err:
+        fail(f"receive failed after {n} bytes: {err}; {tcp_state(s)}")
     return n, h.hexdigest()
 
 
