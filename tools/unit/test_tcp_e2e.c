@@ -375,7 +375,8 @@ static void scenario(const char *name, const struct link *l, bool ts, u8 wscale,
 				"e2e %s side %d: srtt %u us near the %u us RTT", name, i,
 				info.srtt_us, 2 * l->delay_us);
 	}
-	if (slow)
+	/* under loss the sender is held by cwnd, and may never see a zero window */
+	if (slow && !l->loss)
 		UNIT_OK(sd[0].tcb.stats.zwp_sent && sd[1].tcb.stats.verdict[MPNIC_TCP_ACCEPTED],
 			"e2e %s: a stalled reader: the sender probed its zero window", name);
 	drain_queue();
@@ -399,5 +400,9 @@ int main(void)
 	scenario("reorder 25%, delay 20 ms", &reord, true, 7, 2u << 20, false, 25, 4);
 	scenario("dup 1%, loss 1%", &dupl, true, 4, 2u << 20, false, 5, 5);
 	scenario("slow reader", &clean, true, 7, 2u << 20, true, 3, 6);
+	/* seed 39 made the old window update slide the right edge 7 times:
+	 * an ACK that moves snd_una moves the window, whatever its sequence
+	 */
+	scenario("loss 5%, slow reader", &heavy, true, 7, 2u << 20, true, 25, 39);
 	return unit_done();
 }

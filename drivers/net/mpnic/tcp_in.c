@@ -140,9 +140,10 @@ static void mpnic_tcp_in_ack(struct mpnic_tcb *tcb, const struct mpnic_tcp_seg *
 			     u64 now, struct mpnic_tcp_out *out)
 {
 	u32 wnd = mpnic_tcp_wnd_from_wire(seg->wnd, tcb->snd_wscale);
+	bool advanced = mpnic_tcp_after(seg->ack, tcb->snd_una);
 
 	tcb->probes = 0;
-	if (mpnic_tcp_after(seg->ack, tcb->snd_una)) {
+	if (advanced) {
 		mpnic_tcp_ack_new(tcb, seg, now, out);
 	} else if (mpnic_tcp_is_dupack(tcb, seg, wnd)) {
 		tcb->stats.dupacks_in++;
@@ -154,8 +155,14 @@ static void mpnic_tcp_in_ack(struct mpnic_tcb *tcb, const struct mpnic_tcp_seg *
 	}
 	if (mpnic_tcp_before(seg->ack, tcb->snd_una))
 		return;
-	/* RFC 9293 3.10.7.4: only a newer segment, or a newer ACK, moves the window */
-	if (mpnic_tcp_before(tcb->snd_wl1, seg->seq) ||
+	/*
+	 * RFC 9293 3.10.7.4: only a newer segment, or a newer ACK, moves the
+	 * window; and, as Linux's tcp_may_update_window(), any ACK that moved
+	 * snd_una: the usable window is counted from snd_una, so an older
+	 * segment (the peer's retransmission) that ACKs more would otherwise
+	 * slide the old window's right edge past what the peer offered
+	 */
+	if (advanced || mpnic_tcp_before(tcb->snd_wl1, seg->seq) ||
 	    (tcb->snd_wl1 == seg->seq && !mpnic_tcp_before(seg->ack, tcb->snd_wl2))) {
 		tcb->snd_wnd = wnd;
 		tcb->snd_wl1 = seg->seq;
