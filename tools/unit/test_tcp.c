@@ -364,6 +364,77 @@ static void test_ooo_input(void)
 		"ooo: a FIN past a hole waits for its retransmission");
 }
 
+/* One out-of-order segment of @len at @off past rcv_nxt; its duplicate ACK in @ack */
+static void ooo_seg(struct mpnic_tcb *tcb, u32 off, u32 len, struct mpnic_tcp_seg_out *ack)
+{
+	struct mpnic_tcp_seg_out out[4];
+	struct mpnic_tcp_out o;
+	struct mpnic_tcp_seg s = peer(tcb, len);
+
+	s.seq += off;
+	s.data = payload + off;
+	in(tcb, &s, T0, &o);
+	if (drain(tcb, T0, out, 4) != 1)
+		memset(&out[0], 0xff, sizeof(out[0]));
+	*ack = out[0];
+}
+
+static bool sack_is(const struct mpnic_tcp_seg_out *seg, u32 i, u32 start, u32 end)
+{
+	return seg->sack[i].start == IRS + start && seg->sack[i].end == IRS + end;
+}
+
+static void test_sack_blocks(void)
+{
+	struct mpnic_tcp_handoff h = handoff();
+	struct mpnic_tcp_seg_out ack, out[4];
+	struct mpnic_tcp_out o;
+	struct mpnic_tcp_seg s;
+	struct mpnic_tcb tcb;
+	int n;
+
+	setup(&tcb);
+	ooo_seg(&tcb, 1000, 1000, &ack);
+	UNIT_OK(ack.ack == IRS && !ack.nsack, "sack: not negotiated, no blocks");
+
+	h.sack_ok = true;
+	if (mpnic_tcp_init(&tcb, &h, sbuf, sizeof(sbuf), rbuf, sizeof(rbuf), T0))
+		abort();
+	ooo_seg(&tcb, 1000, 1000, &ack);
+	UNIT_OK(ack.ack == IRS && ack.nsack == 1 && sack_is(&ack, 0, 1000, 2000),
+		"sack: a duplicate ACK names the out-of-order range");
+	ooo_seg(&tcb, 3000, 1000, &ack);
+	ooo_seg(&tcb, 5000, 1000, &ack);
+	ooo_seg(&tcb, 6500, 500, &ack);
+	UNIT_OK(ack.nsack == 3 && sack_is(&ack, 0, 6500, 7000) && sack_is(&ack, 1, 1000, 2000) &&
+		sack_is(&ack, 2, 3000, 4000),
+		"sack: beside timestamps three blocks, the latest segment's first (RFC 2018 4)");
+	ooo_seg(&tcb, 2000, 1000, &ack);
+	UNIT_OK(ack.nsack == 3 && sack_is(&ack, 0, 1000, 4000) && sack_is(&ack, 1, 5000, 6000) &&
+		sack_is(&ack, 2, 6500, 7000), "sack: a filled gap merges two blocks");
+	/* the engine's own data goes without blocks: the MSS has no room */
+	mpnic_tcp_write(&tcb, payload, 100);
+	n = drain(&tcb, T0, out, 4);
+	UNIT_OK(n == 1 && out[0].len == 100 && !out[0].nsack, "sack: none on a segment with data");
+	s = peer(&tcb, 1000);
+	in(&tcb, &s, T0, &o);
+	n = drain(&tcb, T0, out, 4);
+	UNIT_OK(n == 1 && out[0].ack == IRS + 4000 && out[0].nsack == 2 &&
+		sack_is(&out[0], 0, 5000, 6000) && sack_is(&out[0], 1, 6500, 7000),
+		"sack: the in-order part leaves the blocks, the rest stays");
+
+	h.ts_on = false;
+	if (mpnic_tcp_init(&tcb, &h, sbuf, sizeof(sbuf), rbuf, sizeof(rbuf), T0))
+		abort();
+	ooo_seg(&tcb, 1000, 500, &ack);
+	ooo_seg(&tcb, 2000, 500, &ack);
+	ooo_seg(&tcb, 3000, 500, &ack);
+	ooo_seg(&tcb, 4000, 500, &ack);
+	ooo_seg(&tcb, 5000, 500, &ack);
+	UNIT_OK(!ack.has_ts && ack.nsack == 4 && sack_is(&ack, 0, 5000, 5500) &&
+		sack_is(&ack, 3, 3000, 3500), "sack: without timestamps four blocks");
+}
+
 static void test_delack(void)
 {
 	struct mpnic_tcp_seg_out out[4];
@@ -706,6 +777,7 @@ int main(void)
 	test_ack();
 	test_rto();
 	test_ooo_input();
+	test_sack_blocks();
 	test_delack();
 	test_rcv_window();
 	test_nagle();

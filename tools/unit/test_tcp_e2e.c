@@ -50,7 +50,7 @@ struct side {
 static struct pkt *q[QMAX];
 static u32 qn, lost, duplicated;
 /* each side's advertised right edge, and segments that broke a window */
-static u32 right_edge[2], shrunk, overrun;
+static u32 right_edge[2], shrunk, overrun, bad_sack, sack_blocks;
 static u64 rnd_state;
 
 static u32 rnd(void)
@@ -126,12 +126,20 @@ static void send_pkt(struct side *s, int to, const struct mpnic_tcp_seg_out *o, 
 static void check_windows(const struct side *s, int me, const struct mpnic_tcp_seg_out *o)
 {
 	u32 right = o->ack + ((u32)o->wnd << s->tcb.rcv_wscale);
+	u32 i;
 
 	if (o->flags & MPNIC_TH_RST)
 		return;
 	if (mpnic_tcp_before(right + BIT(s->tcb.rcv_wscale) - 1, right_edge[me]))
 		shrunk++;
 	right_edge[me] = mpnic_tcp_seq_max(right, right_edge[me]);
+	/* RFC 2018: blocks past the ACK, inside what was offered, not empty */
+	sack_blocks += o->nsack;
+	for (i = 0; i < o->nsack; i++)
+		if (!mpnic_tcp_after(o->sack[i].start, o->ack) ||
+		    !mpnic_tcp_after(o->sack[i].end, o->sack[i].start) ||
+		    mpnic_tcp_after(o->sack[i].end, right_edge[me]))
+			bad_sack++;
 	if (mpnic_tcp_after(o->seq + o->len, right_edge[!me]))
 		overrun++;
 }
@@ -219,6 +227,7 @@ static void pair(struct side *sd, bool ts, u8 wscale, u32 len)
 		h.snd_wscale = wscale;
 		h.rcv_wscale = wscale;
 		h.ts_on = ts;
+		h.sack_ok = true;
 		h.ts_offset = 1000 * (u32)i + 3;
 		h.ts_recent = (u32)(T0 / 1000) + 1000 * (u32)!i + 3;
 		if (mpnic_tcp_init(&sd[i].tcb, &h, sd[i].sbuf, BUF, sd[i].rbuf, BUF, T0))
@@ -300,6 +309,8 @@ static void scenario(const char *name, const struct link *l, bool ts, u8 wscale,
 	duplicated = 0;
 	shrunk = 0;
 	overrun = 0;
+	bad_sack = 0;
+	sack_blocks = 0;
 	pair(sd, ts, wscale, len);
 	for (i = 0; i < 2; i++)
 		right_edge[i] = sd[i].tcb.rcv_adv;
@@ -313,6 +324,11 @@ static void scenario(const char *name, const struct link *l, bool ts, u8 wscale,
 		name, len / 1024, took / 1e6, lost, duplicated);
 	UNIT_OK(!shrunk && !overrun, "e2e %s: no window shrunk (%u), none overrun (%u)", name,
 		shrunk, overrun);
+	UNIT_OK(!bad_sack, "e2e %s: every SACK block past the ACK, in the window (%u not)", name,
+		bad_sack);
+	if (l->loss || l->reorder)
+		UNIT_OK(sack_blocks, "e2e %s: holes: duplicate ACKs carried %u SACK blocks", name,
+			sack_blocks);
 	/* about twice the slowest of 60 seeds */
 	UNIT_OK(took && took <= max_s * 1000000ull, "e2e %s: done within %u s", name, max_s);
 	UNIT_OK(sd[0].tcb.state == MPNIC_TCB_TIME_WAIT || sd[1].tcb.state == MPNIC_TCB_TIME_WAIT,

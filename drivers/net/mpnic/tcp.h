@@ -28,6 +28,8 @@
 #define MPNIC_TCP_RETRIES_MAX	15
 /* Out-of-order ranges the receive side tracks past rcv_nxt */
 #define MPNIC_TCP_OOO_MAX	8
+/* SACK blocks in 40 bytes of options: 4, or 3 beside timestamps (RFC 2018) */
+#define MPNIC_TCP_SACK_MAX	4
 /* RFC 6928's initial window, for a handoff that brings no cwnd */
 #define MPNIC_TCP_INIT_CWND	10
 
@@ -92,6 +94,12 @@ struct mpnic_tcp_seg {
 	u32 len;
 };
 
+/* Sequence numbers [start, end) */
+struct mpnic_tcp_range {
+	u32 start;
+	u32 end;	/* one past the last byte */
+};
+
 /* A segment to send: the caller builds the headers and copies the payload */
 struct mpnic_tcp_seg_out {
 	u32 seq;
@@ -104,6 +112,9 @@ struct mpnic_tcp_seg_out {
 	u32 off;		/* payload: offset into the send ring, from snd_una */
 	u32 len;
 	bool retransmit;
+	/* RFC 2018 blocks, on segments without payload: the most recent first */
+	u8 nsack;
+	struct mpnic_tcp_range sack[MPNIC_TCP_SACK_MAX];
 };
 
 struct mpnic_tcp_out {
@@ -126,10 +137,7 @@ struct mpnic_tcp_ring {
 /* Ranges past rcv_nxt that hold data: sorted, disjoint, never adjacent */
 struct mpnic_tcp_ooo {
 	u32 n;
-	struct {
-		u32 start;
-		u32 end;	/* one past the last byte */
-	} r[MPNIC_TCP_OOO_MAX];
+	struct mpnic_tcp_range r[MPNIC_TCP_OOO_MAX];
 };
 
 /* RFC 6298's estimator */
@@ -225,7 +233,7 @@ struct mpnic_tcb {
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	bool ts_on;
-	bool sack_ok;		/* the peer may send SACK blocks (ignored) */
+	bool sack_ok;		/* SACK-permitted: the peer's blocks are ignored, ours sent */
 	bool nodelay;
 	bool cork;
 	bool minshall;		/* Nagle per Minshall: one small segment in flight */
@@ -276,6 +284,7 @@ struct mpnic_tcb {
 	struct mpnic_tcp_ring snd;	/* bytes from snd_una */
 	struct mpnic_tcp_ring rcv;	/* bytes from the host's read point */
 	struct mpnic_tcp_ooo ooo;
+	u32 sack_recent;	/* a byte of the out-of-order data that came last */
 	struct mpnic_tcp_stats stats;
 };
 

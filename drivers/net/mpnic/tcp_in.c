@@ -234,6 +234,7 @@ static void mpnic_tcp_in_data(struct mpnic_tcb *tcb, const struct mpnic_tcp_seg 
 			return;
 		}
 		mpnic_tcp_ring_put(&tcb->rcv, tcb->rcv.len + off, data, len);
+		tcb->sack_recent = seq;
 		tcb->stats.ooo_segs++;
 		tcb->stats.dupacks_out++;
 		tcb->ack_now = true;

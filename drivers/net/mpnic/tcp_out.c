@@ -38,7 +38,35 @@ u32 mpnic_tcp_rcv_window(const struct mpnic_tcb *tcb)
 	return win & ~mask;
 }
 
-/* Fields every segment carries: ACK, window, timestamps */
+/*
+ * RFC 2018 4: the out-of-order ranges as SACK blocks, the one holding the
+ * most recent segment first, then the others from rcv_nxt up. Only on a
+ * segment without payload: the MSS leaves no room for them beside data
+ * (Linux shrinks the segment instead); the duplicate ACKs that
+ * out-of-order data draws carry them.
+ */
+static void mpnic_tcp_out_sack(const struct mpnic_tcb *tcb, struct mpnic_tcp_seg_out *seg)
+{
+	u32 max = tcb->ts_on ? MPNIC_TCP_SACK_MAX - 1 : MPNIC_TCP_SACK_MAX;
+	u32 i, first = tcb->ooo.n;
+
+	seg->nsack = 0;
+	if (!tcb->sack_ok || seg->len || (seg->flags & (MPNIC_TH_SYN | MPNIC_TH_RST)))
+		return;
+	for (i = 0; i < tcb->ooo.n; i++) {
+		if (!mpnic_tcp_before(tcb->sack_recent, tcb->ooo.r[i].start) &&
+		    mpnic_tcp_before(tcb->sack_recent, tcb->ooo.r[i].end)) {
+			first = i;
+			seg->sack[seg->nsack++] = tcb->ooo.r[i];
+			break;
+		}
+	}
+	for (i = 0; i < tcb->ooo.n && seg->nsack < max; i++)
+		if (i != first)
+			seg->sack[seg->nsack++] = tcb->ooo.r[i];
+}
+
+/* Fields every segment carries: ACK, window, timestamps; SACK blocks */
 static void mpnic_tcp_out_fill(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_seg_out *seg)
 {
 	u32 win = mpnic_tcp_rcv_window(tcb);
@@ -53,6 +81,7 @@ static void mpnic_tcp_out_fill(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_
 		seg->tsval = mpnic_tcp_ts_now(tcb, now);
 		seg->tsecr = tcb->ts_recent;
 	}
+	mpnic_tcp_out_sack(tcb, seg);
 	tcb->last_ack_sent = tcb->rcv_nxt;
 	tcb->ack_now = false;
 	tcb->dack_at = 0;

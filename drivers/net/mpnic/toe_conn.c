@@ -380,7 +380,9 @@ void mpnic_toe_read_view(struct mpnic_toe_conn *conn, struct mpnic_toe_view *vie
 static void mpnic_toe_xmit(struct mpnic_engine *eng, struct mpnic_toe_conn *conn,
 			   struct net_device *wire, const struct mpnic_tcp_seg_out *seg)
 {
-	u32 optlen = seg->has_ts ? TCPOLEN_TSTAMP_ALIGNED : 0;
+	/* NOP NOP SACK LEN, then the blocks: 4 + 8 per block */
+	u32 sacklen = seg->nsack ? 4 + seg->nsack * TCPOLEN_SACK_PERBLOCK : 0;
+	u32 optlen = (seg->has_ts ? TCPOLEN_TSTAMP_ALIGNED : 0) + sacklen;
 	u32 thl = sizeof(struct tcphdr) + optlen;
 	u32 l4len = thl + seg->len;
 	u32 len = conn->hdr_len + l4len;
@@ -417,6 +419,17 @@ static void mpnic_toe_xmit(struct mpnic_engine *eng, struct mpnic_toe_conn *conn
 			       (TCPOPT_TIMESTAMP << 8) | TCPOLEN_TIMESTAMP);
 		opt[1] = htonl(seg->tsval);
 		opt[2] = htonl(seg->tsecr);
+	}
+	if (seg->nsack) {
+		__be32 *opt = (__be32 *)((u8 *)th + thl - sacklen);
+		u32 i;
+
+		opt[0] = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) | (TCPOPT_SACK << 8) |
+			       (TCPOLEN_SACK_BASE + seg->nsack * TCPOLEN_SACK_PERBLOCK));
+		for (i = 0; i < seg->nsack; i++) {
+			opt[1 + 2 * i] = htonl(seg->sack[i].start);
+			opt[2 + 2 * i] = htonl(seg->sack[i].end);
+		}
 	}
 	if (seg->len)
 		mpnic_tcp_ring_get(&conn->tcb.snd, seg->off, (u8 *)th + thl, seg->len);
