@@ -222,8 +222,9 @@ toe_impair()
 
 toe_impair_loss()
 {
+	# the peer recovers by the engine's SACK blocks, not by RTOs
 	toe_impair "1% loss" "loss 1%" toe_retrans_segs toe_ooo_segs toe_dupacks_out \
-		peer:Tcp:RetransSegs peer:TcpExt:TCPOFOQueue
+		peer:Tcp:RetransSegs peer:TcpExt:TCPOFOQueue peer:TcpExt:TCPSackRecovery
 	# one frame in ten lost, either way: recovery is mostly by RTO
 	# (seconds each in the VM); half the bytes keep the time in bounds
 	TOE_IMPAIR_MIB=$(((TOE_IMPAIR_MIB + 1) / 2)) \
