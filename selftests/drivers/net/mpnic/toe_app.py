@@ -396,7 +396,9 @@ def app_ioctl(s):
     n = struct.unpack("i", fcntl.ioctl(s, termios.FIONREAD, b"\0" * 4))[0]
     if n != 0:
         fail(f"FIONREAD {n} after reading all")
-    s.sendall(b"q" * 100000)    # the peer does not read it before we look
+    # the peer does not read it before we look, and its receive buffer
+    # cannot take it all: part of it is still ours
+    s.sendall(b"q" * 100000)
     n = struct.unpack("i", fcntl.ioctl(s, termios.TIOCOUTQ, b"\0" * 4))[0]
     if not 0 < n <= 100000:
         fail(f"SIOCOUTQ {n} with 100000 bytes sent to a peer that waits")
@@ -404,6 +406,9 @@ def app_ioctl(s):
 
 
 def peer_ioctl(s):
+    # Linux's default buffer could take (and ACK) all 100000 bytes before
+    # the app asks SIOCOUTQ; with 8 KiB the window stops short of them
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     recv_exact(s, 1)
     s.sendall(b"i" * 3000)
     time.sleep(1)
