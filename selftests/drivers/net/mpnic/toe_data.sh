@@ -50,6 +50,7 @@ TOE_PORT=5321
 TOE_XFER_MIB=${TOE_XFER_MIB:-64}
 [ -n "${MPNIC_DEBUG_KERNEL:-}" ] && TOE_XFER_MIB=$(((TOE_XFER_MIB + 7) / 8))
 TOE_IMPAIR_MIB=${TOE_IMPAIR_MIB:-4}
+[ -n "${MPNIC_DEBUG_KERNEL:-}" ] && TOE_IMPAIR_MIB=$(((TOE_IMPAIR_MIB + 1) / 2))
 APP="/usr/bin/python3 $lib_dir/toe_app.py"
 OUT=/tmp/mpnic-toe-data.$$
 
