@@ -24,7 +24,7 @@ Q := @
 MAKEFLAGS += --no-print-directory
 endif
 
-SRCS := Kbuild $(shell git ls-files --cached --others --exclude-standard drivers include 2>/dev/null || find drivers include -type f)
+SRCS := Kbuild dkms.conf $(shell git ls-files --cached --others --exclude-standard drivers include 2>/dev/null || find drivers include -type f)
 
 .PHONY: all modules clean deps unit sparse style style-update demo check regen regen-check mpnicctl \
 	bench debug-kernel check-debug check-long soak
