@@ -8,6 +8,8 @@
 #   make check-debug  the selftests on a KASAN/lockdep/kmemleak kernel
 #   make check-long   the tests too long for make check (MPNIC_LONG=1)
 #   make soak         SOAK_SECS (600) of traffic under configuration churn
+#   make install      the module, mpnicctl, uapi headers, YNL spec, man page
+#   make uninstall    what install put there
 # KVER selects the target kernel (default: newest installed with headers).
 
 KVERS ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | cut -d/ -f4 | sort -V)
@@ -27,7 +29,8 @@ endif
 SRCS := Kbuild dkms.conf $(shell git ls-files --cached --others --exclude-standard drivers include 2>/dev/null || find drivers include -type f)
 
 .PHONY: all modules clean deps unit sparse style style-update demo check regen regen-check mpnicctl \
-	bench debug-kernel check-debug check-long soak
+	bench debug-kernel check-debug check-long soak install install-module install-tools \
+	uninstall
 
 all: modules
 
@@ -106,3 +109,28 @@ SOAK_SECS ?= 600
 soak:
 	$(Q)tools/vm/run --kernel $(LONG_KERNEL) --timeout $$(($(SOAK_SECS) + 900)) -- \
 		"env SOAK_SECS=$(SOAK_SECS) $(if $(SOAK_SEED),SOAK_SEED=$(SOAK_SEED)) $(if $(SOAK_CHANGES),SOAK_CHANGES='$(SOAK_CHANGES)') $(CURDIR)/selftests/drivers/net/mpnic/soak.sh"
+
+# Installation: DESTDIR stages it (no depmod then), KVER picks the kernel
+PREFIX ?= /usr
+MODDIR = $(DESTDIR)/lib/modules/$(KVER)/updates
+# What install-tools puts under $(DESTDIR)$(PREFIX); uninstall removes it
+TOOLS_FILES := sbin/mpnicctl include/linux/mpnic.h include/linux/if_mpnic.h \
+	share/ynl/specs/mpnic.yaml share/man/man8/mpnicctl.8
+
+install: install-module install-tools
+
+install-module: modules
+	$(Q)install -D -m 644 $(BUILD)/drivers/net/mpnic/mpnic.ko $(MODDIR)/mpnic.ko
+	$(Q)$(if $(DESTDIR),true,depmod -a $(KVER))
+
+install-tools: mpnicctl
+	$(Q)install -D -m 755 tools/mpnicctl/mpnicctl $(DESTDIR)$(PREFIX)/sbin/mpnicctl
+	$(Q)install -D -m 644 -t $(DESTDIR)$(PREFIX)/include/linux include/uapi/linux/mpnic.h \
+		include/uapi/linux/if_mpnic.h
+	$(Q)install -D -m 644 Documentation/netlink/specs/mpnic.yaml \
+		$(DESTDIR)$(PREFIX)/share/ynl/specs/mpnic.yaml
+	$(Q)install -D -m 644 Documentation/man/mpnicctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/mpnicctl.8
+
+uninstall:
+	$(Q)rm -f $(MODDIR)/mpnic.ko $(addprefix $(DESTDIR)$(PREFIX)/,$(TOOLS_FILES))
+	$(Q)$(if $(DESTDIR),true,depmod -a $(KVER))

@@ -132,6 +132,26 @@ rc=$?
 [ $rc = 0 ] || tail -n 20 "$log/mpnicctl.log"
 result $rc "mpnicctl builds with -Wall -Wextra -Werror"
 
+echo "== make install into a staging directory, then make uninstall"
+inst=$(mktemp -d)
+rel=$(release_of 6.12)
+want=$(printf '%s\n' "./lib/modules/$rel/updates/mpnic.ko" ./usr/sbin/mpnicctl \
+	./usr/include/linux/mpnic.h ./usr/include/linux/if_mpnic.h \
+	./usr/share/ynl/specs/mpnic.yaml ./usr/share/man/man8/mpnicctl.8 | sort)
+{
+	make install DESTDIR="$inst" KVER="$rel" &&
+	got=$(cd "$inst" && find . -type f | sort) &&
+	{ [ "$got" = "$want" ] || { echo "installed:"; echo "$got"; false; }; } &&
+	[ "$(PATH=$PATH:/usr/sbin:/sbin modinfo -F version "$inst/lib/modules/$rel/updates/mpnic.ko")" = \
+	  "$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' dkms.conf)" ] &&
+	make uninstall DESTDIR="$inst" KVER="$rel" &&
+	{ [ -z "$(find "$inst" -type f)" ] || { echo "left:"; find "$inst" -type f; false; }; }
+} > "$log/install.log" 2>&1
+rc=$?
+[ $rc = 0 ] || tail -n 20 "$log/install.log"
+result $rc "make install DESTDIR: the files, dkms.conf's version; make uninstall: none left"
+rm -rf "$inst"
+
 echo "== unit tests"
 make "$jobs" -C tools/unit run > "$log/unit.log" 2>&1
 rc=$?
