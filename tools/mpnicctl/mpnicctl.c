@@ -211,6 +211,7 @@ static const struct {
 	{ MPNIC_A_ENGINE_TOE_DUPACKS_OUT, "toe_dupacks_out" },
 	{ MPNIC_A_ENGINE_TOE_CHALLENGE_ACKS, "toe_challenge_acks" },
 	{ MPNIC_A_ENGINE_TOE_ZERO_WINDOW_PROBES, "toe_zero_window_probes" },
+	{ MPNIC_A_ENGINE_TOE_KEEPALIVE_PROBES, "toe_keepalive_probes" },
 	{ MPNIC_A_ENGINE_TOE_RST_IN, "toe_rst_in" },
 	{ MPNIC_A_ENGINE_TOE_RST_OUT, "toe_rst_out" },
 	{ MPNIC_A_ENGINE_TOE_TIME_WAIT, "toe_time_wait" },

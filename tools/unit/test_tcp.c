@@ -435,6 +435,67 @@ static void test_sack_blocks(void)
 		sack_is(&ack, 3, 3000, 3500), "sack: without timestamps four blocks");
 }
 
+/* Run the timers due at @now and collect what they send */
+static int tick(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_out *o,
+		struct mpnic_tcp_seg_out *segs, int max)
+{
+	mpnic_tcp_timer(tcb, now, o);
+	return drain(tcb, now, segs, max);
+}
+
+static void test_keepalive(void)
+{
+	struct mpnic_tcp_handoff h = handoff();
+	struct mpnic_tcp_seg_out out[4];
+	struct mpnic_tcp_out o;
+	struct mpnic_tcp_seg s;
+	struct mpnic_tcb tcb;
+	int n;
+
+	setup(&tcb);
+	UNIT_OK(!tcb.keep_at && !mpnic_tcp_next_deadline(&tcb), "keepalive: off, no timer");
+
+	h.keep.on = true;
+	h.keep.idle_us = 1000000;
+	h.keep.intvl_us = 500000;
+	h.keep.cnt = 3;
+	if (mpnic_tcp_init(&tcb, &h, sbuf, sizeof(sbuf), rbuf, sizeof(rbuf), T0))
+		abort();
+	UNIT_OK(mpnic_tcp_next_deadline(&tcb) == T0 + 1000000, "keepalive: the timer at the idle time");
+	n = tick(&tcb, T0 + 1000000, &o, out, 4);
+	UNIT_OK(n == 1 && out[0].seq == ISS - 1 && !out[0].len && (out[0].flags & MPNIC_TH_ACK) &&
+		tcb.stats.keepalive_probes == 1 && !tcb.stats.zwp_sent &&
+		mpnic_tcp_next_deadline(&tcb) == T0 + 1500000,
+		"keepalive: idle: a probe below snd_una, the next one an interval later");
+	/* the peer's answer: an ACK at rcv_nxt */
+	s = peer(&tcb, 0);
+	in(&tcb, &s, T0 + 1200000, &o);
+	n = tick(&tcb, T0 + 1500000, &o, out, 4);
+	UNIT_OK(!n && mpnic_tcp_next_deadline(&tcb) == T0 + 2200000,
+		"keepalive: answered: no probe until the idle time after the answer");
+	n = tick(&tcb, T0 + 2200000, &o, out, 4);
+	n += tick(&tcb, T0 + 2700000, &o, out, 4);
+	n += tick(&tcb, T0 + 3200000, &o, out, 4);
+	UNIT_OK(n == 3 && tcb.state == MPNIC_TCB_ESTABLISHED && tcb.stats.keepalive_probes == 4,
+		"keepalive: silence: a probe per interval");
+	tick(&tcb, T0 + 3700000, &o, out, 4);
+	UNIT_OK(tcb.state == MPNIC_TCB_CLOSED && (o.act & MPNIC_TCP_ACT_RESET) &&
+		o.err == -ETIMEDOUT, "keepalive: cnt probes unanswered: ETIMEDOUT");
+
+	/* data in flight is the RTO's: no probe, the timer moves on */
+	if (mpnic_tcp_init(&tcb, &h, sbuf, sizeof(sbuf), rbuf, sizeof(rbuf), T0))
+		abort();
+	mpnic_tcp_write(&tcb, payload, 100);
+	drain(&tcb, T0, out, 4);
+	tcb.rto_at = 0;		/* only keepalive's timer here */
+	n = tick(&tcb, T0 + 1000000, &o, out, 4);
+	UNIT_OK(!tcb.stats.keepalive_probes && tcb.keep_at == T0 + 2000000,
+		"keepalive: data in flight: no probe");
+	h.keep.on = false;
+	mpnic_tcp_set_keepalive(&tcb, &h.keep, T0 + 1000000);
+	UNIT_OK(!tcb.keep_at, "keepalive: switched off, its timer stops");
+}
+
 static void test_delack(void)
 {
 	struct mpnic_tcp_seg_out out[4];
@@ -778,6 +839,7 @@ int main(void)
 	test_rto();
 	test_ooo_input();
 	test_sack_blocks();
+	test_keepalive();
 	test_delack();
 	test_rcv_window();
 	test_nagle();

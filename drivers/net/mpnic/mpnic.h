@@ -256,6 +256,7 @@ struct mpnic_tx_cmpl {
 	X(toe_dupacks_out)						\
 	X(toe_challenge_acks)	/* RFC 5961 */				\
 	X(toe_zero_window_probes)					\
+	X(toe_keepalive_probes)	/* SO_KEEPALIVE's, sent */		\
 	X(toe_rst_in)							\
 	X(toe_rst_out)							\
 	X(toe_accepted)		/* segments the TCP accepted */		\
@@ -658,7 +659,9 @@ struct seq_file;
 int mpnic_toe_unrouted_show(struct seq_file *m, void *v);
 void mpnic_toe_backlog_dropped(u32 n);
 /* toe_sock.c: the offloaded connection's socket */
+struct mpnic_tcp_keepalive;
 int mpnic_toe_sock_check(struct sock *sk);
+void mpnic_toe_keepalive_of(const struct sock *sk, struct mpnic_tcp_keepalive *keep);
 void mpnic_toe_sock_take(struct sock *sk, struct mpnic_toe_conn *conn);
 
 /* debugfs.c */

@@ -191,6 +191,7 @@ static const struct {
 	MPNIC_NL_TOE(TOE_DUPACKS_OUT, toe_dupacks_out),
 	MPNIC_NL_TOE(TOE_CHALLENGE_ACKS, toe_challenge_acks),
 	MPNIC_NL_TOE(TOE_ZERO_WINDOW_PROBES, toe_zero_window_probes),
+	MPNIC_NL_TOE(TOE_KEEPALIVE_PROBES, toe_keepalive_probes),
 	MPNIC_NL_TOE(TOE_RST_IN, toe_rst_in),
 	MPNIC_NL_TOE(TOE_RST_OUT, toe_rst_out),
 	MPNIC_NL_TOE(TOE_TIME_WAIT, toe_time_wait),

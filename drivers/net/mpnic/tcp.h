@@ -30,6 +30,10 @@
 #define MPNIC_TCP_OOO_MAX	8
 /* SACK blocks in 40 bytes of options: 4, or 3 beside timestamps (RFC 2018) */
 #define MPNIC_TCP_SACK_MAX	4
+/* Linux's keepalive defaults: 2 hours idle, 75 s apart, 9 probes */
+#define MPNIC_TCP_KEEP_IDLE_US	(7200ULL * 1000000)
+#define MPNIC_TCP_KEEP_INTVL_US	75000000ULL
+#define MPNIC_TCP_KEEP_CNT	9
 /* RFC 6928's initial window, for a handoff that brings no cwnd */
 #define MPNIC_TCP_INIT_CWND	10
 
@@ -172,9 +176,18 @@ struct mpnic_tcp_stats {
 	u64 dupacks_out;
 	u64 challenge_acks;
 	u64 zwp_sent;
+	u64 keepalive_probes;
 	u64 rst_in;
 	u64 rst_out;
 	u64 verdict[MPNIC_TCP_VERDICT_COUNT];
+};
+
+/* SO_KEEPALIVE and TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT */
+struct mpnic_tcp_keepalive {
+	bool on;
+	u8 cnt;			/* unanswered probes before giving up */
+	u64 idle_us;		/* silence before the first probe */
+	u64 intvl_us;		/* between probes */
 };
 
 /* What the host's socket hands over; mpnic_tcp_init() checks it */
@@ -206,6 +219,7 @@ struct mpnic_tcp_handoff {
 	u32 rcv_queued;		/* unread bytes the caller loads next */
 	u32 dack_us;		/* 0: MPNIC_TCP_DACK_US */
 	u32 time_wait_us;	/* 0: MPNIC_TCP_TIME_WAIT_US */
+	struct mpnic_tcp_keepalive keep;
 };
 
 /* TCP_INFO's fields that the engine knows */
@@ -278,6 +292,11 @@ struct mpnic_tcb {
 	u32 time_wait_us;
 	u8 probes;		/* zero-window probes since an ACK */
 	u8 retries;		/* RTOs since an ACK of new data */
+	u8 keep_probes;		/* keepalive probes since the peer last sent */
+	bool keep_now;		/* a keepalive probe is due */
+	struct mpnic_tcp_keepalive keep;
+	u64 keep_at;		/* the keepalive timer */
+	u64 last_rcv;		/* when the peer last sent a segment */
 
 	struct mpnic_tcp_rtt rtt;
 	struct mpnic_tcp_cc cc;
@@ -318,6 +337,8 @@ void mpnic_tcp_cc_rto(struct mpnic_tcp_cc *cc, u32 snd_max, u32 flight, u32 mss)
 /* tcp_conn.c */
 int mpnic_tcp_init(struct mpnic_tcb *tcb, const struct mpnic_tcp_handoff *h,
 		   u8 *snd_buf, u32 snd_size, u8 *rcv_buf, u32 rcv_size, u64 now);
+void mpnic_tcp_set_keepalive(struct mpnic_tcb *tcb, const struct mpnic_tcp_keepalive *keep,
+			     u64 now);
 int mpnic_tcp_write(struct mpnic_tcb *tcb, const u8 *src, u32 n);
 bool mpnic_tcp_consumed(struct mpnic_tcb *tcb, u32 n);
 void mpnic_tcp_shutdown(struct mpnic_tcb *tcb, u8 how, struct mpnic_tcp_out *out);

@@ -104,8 +104,36 @@ int mpnic_tcp_init(struct mpnic_tcb *tcb, const struct mpnic_tcp_handoff *h,
 	mpnic_tcp_cc_init(&tcb->cc, h->mss, h->cwnd, h->ssthresh, h->snd_una);
 	mpnic_tcp_ring_init(&tcb->snd, snd_buf, snd_size);
 	mpnic_tcp_ring_init(&tcb->rcv, rcv_buf, rcv_size);
+	tcb->last_rcv = now;
+	mpnic_tcp_set_keepalive(tcb, &h->keep, now);
 	mpnic_tcp_arm(tcb, now);
 	return 0;
+}
+
+/**
+ * mpnic_tcp_set_keepalive - SO_KEEPALIVE and its three TCP options
+ * @tcb: the connection
+ * @keep: on or off, idle time, interval, probe count
+ * @now: the clock
+ *
+ * As Linux's keepalive: after @keep->idle_us without a segment from the
+ * peer and with nothing in flight, a probe (an old sequence number, which
+ * draws an ACK) every @keep->intvl_us; @keep->cnt probes without an
+ * answer end the connection (-ETIMEDOUT). Changing them starts the count
+ * again.
+ */
+void mpnic_tcp_set_keepalive(struct mpnic_tcb *tcb, const struct mpnic_tcp_keepalive *keep,
+			     u64 now)
+{
+	tcb->keep = *keep;
+	if (!tcb->keep.idle_us)
+		tcb->keep.idle_us = MPNIC_TCP_KEEP_IDLE_US;
+	if (!tcb->keep.intvl_us)
+		tcb->keep.intvl_us = MPNIC_TCP_KEEP_INTVL_US;
+	if (!tcb->keep.cnt)
+		tcb->keep.cnt = MPNIC_TCP_KEEP_CNT;
+	tcb->keep_probes = 0;
+	tcb->keep_at = tcb->keep.on ? max_t(u64, now, tcb->last_rcv + tcb->keep.idle_us) : 0;
 }
 
 /**

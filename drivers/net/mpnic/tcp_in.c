@@ -143,6 +143,9 @@ static void mpnic_tcp_in_ack(struct mpnic_tcb *tcb, const struct mpnic_tcp_seg *
 	bool advanced = mpnic_tcp_after(seg->ack, tcb->snd_una);
 
 	tcb->probes = 0;
+	/* the peer is there: keepalive counts its silence from now */
+	tcb->last_rcv = now;
+	tcb->keep_probes = 0;
 	if (advanced) {
 		mpnic_tcp_ack_new(tcb, seg, now, out);
 	} else if (mpnic_tcp_is_dupack(tcb, seg, wnd)) {

@@ -209,11 +209,14 @@ bool mpnic_tcp_output(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_seg_out *
 		sent = mpnic_tcp_out_rexmit(tcb, now, seg);
 	if (!sent)
 		sent = mpnic_tcp_out_new(tcb, now, seg);
-	if (!sent && tcb->probe_now) {
+	if (!sent && (tcb->probe_now || tcb->keep_now)) {
 		/* Linux's probe: an old sequence number draws an ACK with the window */
 		seg->seq = tcb->snd_una - 1;
 		mpnic_tcp_out_fill(tcb, now, seg);
-		tcb->stats.zwp_sent++;
+		if (tcb->probe_now)
+			tcb->stats.zwp_sent++;
+		else
+			tcb->stats.keepalive_probes++;
 		sent = true;
 	} else if (!sent && tcb->ack_now) {
 		/* snd_max: after an RTO, snd_nxt lies below what the peer holds */
@@ -222,6 +225,7 @@ bool mpnic_tcp_output(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_seg_out *
 		sent = true;
 	}
 	tcb->probe_now = false;
+	tcb->keep_now = false;
 	/* after a write too: data the window holds back needs the persist timer */
 	mpnic_tcp_arm(tcb, now);
 	return sent;
@@ -241,6 +245,7 @@ void mpnic_tcp_arm(struct mpnic_tcb *tcb, u64 now)
 	if (tcb->state == MPNIC_TCB_TIME_WAIT || tcb->state == MPNIC_TCB_CLOSED) {
 		tcb->rto_at = 0;
 		tcb->persist_at = 0;
+		tcb->keep_at = 0;
 		return;
 	}
 	if (tcb->snd_max != tcb->snd_una) {
@@ -297,6 +302,35 @@ static void mpnic_tcp_persist_fire(struct mpnic_tcb *tcb, struct mpnic_tcp_out *
 	out->act |= MPNIC_TCP_ACT_OUTPUT;
 }
 
+/*
+ * The keepalive timer (Linux's tcp_keepalive_timer()): data in flight or
+ * held back is the RTO's and the persist timer's to watch; otherwise,
+ * once the peer has been silent for the idle time, a probe per interval,
+ * and the connection ends when cnt of them went unanswered.
+ */
+static void mpnic_tcp_keep_fire(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_out *out)
+{
+	if (!tcb->keep.on || (tcb->state != MPNIC_TCB_ESTABLISHED &&
+			      tcb->state != MPNIC_TCB_CLOSE_WAIT))
+		return;
+	if (tcb->snd_max != tcb->snd_una || mpnic_tcp_unsent(tcb)) {
+		tcb->keep_at = now + tcb->keep.idle_us;
+		return;
+	}
+	if (now < tcb->last_rcv + tcb->keep.idle_us) {
+		tcb->keep_at = tcb->last_rcv + tcb->keep.idle_us;
+		return;
+	}
+	if (tcb->keep_probes >= tcb->keep.cnt) {
+		mpnic_tcp_reset(tcb, -ETIMEDOUT, out);
+		return;
+	}
+	tcb->keep_probes++;
+	tcb->keep_now = true;
+	tcb->keep_at = now + tcb->keep.intvl_us;
+	out->act |= MPNIC_TCP_ACT_OUTPUT;
+}
+
 /**
  * mpnic_tcp_timer - run the timers that are due
  * @tcb: the connection
@@ -321,6 +355,10 @@ void mpnic_tcp_timer(struct mpnic_tcb *tcb, u64 now, struct mpnic_tcp_out *out)
 		tcb->ack_now = true;
 		out->act |= MPNIC_TCP_ACT_ACK | MPNIC_TCP_ACT_OUTPUT;
 	}
+	if (tcb->keep_at && now >= tcb->keep_at) {
+		tcb->keep_at = 0;
+		mpnic_tcp_keep_fire(tcb, now, out);
+	}
 	mpnic_tcp_arm(tcb, now);
 	out->state = tcb->state;
 }
@@ -336,5 +374,6 @@ u64 mpnic_tcp_next_deadline(const struct mpnic_tcb *tcb)
 	u64 next = mpnic_tcp_earlier(tcb->rto_at, tcb->dack_at);
 
 	next = mpnic_tcp_earlier(next, tcb->persist_at);
+	next = mpnic_tcp_earlier(next, tcb->keep_at);
 	return mpnic_tcp_earlier(next, tcb->time_wait_at);
 }

@@ -263,6 +263,7 @@ static void mpnic_toe_snapshot(const struct sock *sk, struct mpnic_toe_handoff *
 	}
 	h->nodelay = tp->nonagle & TCP_NAGLE_OFF;
 	h->cork = tp->nonagle & TCP_NAGLE_CORK;
+	mpnic_toe_keepalive_of(sk, &h->keep);
 	h->cwnd = min_t(u64, (u64)tcp_snd_cwnd(tp) * mss, U32_MAX);
 	h->ssthresh = tp->snd_ssthresh >= TCP_INFINITE_SSTHRESH ? 0 :
 		      min_t(u64, (u64)tp->snd_ssthresh * mss, U32_MAX);

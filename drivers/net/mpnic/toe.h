@@ -54,6 +54,7 @@ struct mpnic_toe_handoff {
 	u8 rcv_wscale;		/* shift of ours */
 	bool nodelay;
 	bool cork;
+	struct mpnic_tcp_keepalive keep;	/* SO_KEEPALIVE, TCP_KEEP* */
 	u32 cwnd;		/* bytes */
 	u32 ssthresh;		/* bytes; 0: still slow start's infinite one */
 	u32 srtt_us;		/* 0: no sample yet */
@@ -160,6 +161,7 @@ enum {
 	MPNIC_TOE_REQ_TX,	/* the host's send ring has bytes */
 	MPNIC_TOE_REQ_RX,	/* the host's receive ring has room */
 	MPNIC_TOE_REQ_NAGLE,	/* TCP_NODELAY or TCP_CORK changed */
+	MPNIC_TOE_REQ_KEEPALIVE,	/* SO_KEEPALIVE or TCP_KEEP* changed: keep */
 	MPNIC_TOE_REQ_SHUT_WR,	/* FIN after the queued bytes */
 	MPNIC_TOE_REQ_CLOSE,	/* the socket closed: FIN after the queued bytes */
 	MPNIC_TOE_REQ_ABORT,	/* the socket closed with unread data or linger 0: RST */
@@ -234,6 +236,8 @@ struct mpnic_toe_conn {
 	int err;			/* with ST_RESET: -ECONNRESET, -ETIMEDOUT */
 	bool nodelay;			/* the socket's, for REQ_NAGLE */
 	bool cork;
+	spinlock_t keep_lock;		/* keep: the socket writes, the engine reads */
+	struct mpnic_tcp_keepalive keep;	/* the socket's, for REQ_KEEPALIVE */
 	struct sock __rcu *sk;		/* the socket; NULL once it closed */
 	seqcount_t view_seq;		/* the engine writes @view under it */
 	struct mpnic_toe_view view;

@@ -144,6 +144,7 @@ static void mpnic_toe_tcp_handoff(const struct mpnic_toe_handoff *h, struct mpni
 	th->sack_ok = h->sack_ok;
 	th->nodelay = h->nodelay;
 	th->cork = h->cork;
+	th->keep = h->keep;
 	th->cwnd = h->cwnd;
 	th->ssthresh = h->ssthresh;
 	th->srtt_us = h->srtt_us;
@@ -211,6 +212,8 @@ struct mpnic_toe_conn *mpnic_toe_attach(struct mpnic_engine *eng,
 	conn->ipv6 = h->key.l3 == 6;
 	conn->nodelay = h->nodelay;
 	conn->cork = h->cork;
+	spin_lock_init(&conn->keep_lock);
+	conn->keep = h->keep;
 	conn->ip_id = get_random_u16();
 	spin_lock_init(&conn->nh_lock);
 	memcpy(conn->nh_addr, h->nh_addr, sizeof(conn->nh_addr));
@@ -696,6 +699,14 @@ static void mpnic_toe_requests(struct mpnic_engine *eng, struct mpnic_toe_conn *
 	if (test_and_clear_bit(MPNIC_TOE_REQ_NAGLE, &conn->req)) {
 		tcb->nodelay = READ_ONCE(conn->nodelay);
 		tcb->cork = READ_ONCE(conn->cork);
+	}
+	if (test_and_clear_bit(MPNIC_TOE_REQ_KEEPALIVE, &conn->req)) {
+		struct mpnic_tcp_keepalive keep;
+
+		spin_lock(&conn->keep_lock);
+		keep = conn->keep;
+		spin_unlock(&conn->keep_lock);
+		mpnic_tcp_set_keepalive(tcb, &keep, now);
 	}
 	clear_bit(MPNIC_TOE_REQ_TX, &conn->req);
 	clear_bit(MPNIC_TOE_REQ_RX, &conn->req);

@@ -394,24 +394,93 @@ static int mpnic_toe_getsockopt(struct sock *sk, int level, int optname,
 	return mpnic_toe_ops_of(sk)->base->getsockopt(sk, level, optname, optval, optlen);
 }
 
+/**
+ * mpnic_toe_keepalive_of - the socket's keepalive settings, for its engine
+ * @sk: the socket, locked
+ * @keep: filled: SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT
+ *
+ * Context: socket locked.
+ */
+void mpnic_toe_keepalive_of(const struct sock *sk, struct mpnic_tcp_keepalive *keep)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	keep->on = sock_flag(sk, SOCK_KEEPOPEN);
+	keep->cnt = keepalive_probes(tp);
+	keep->idle_us = (u64)jiffies_to_msecs(keepalive_time_when(tp)) * USEC_PER_MSEC;
+	keep->intvl_us = (u64)jiffies_to_msecs(keepalive_intvl_when(tp)) * USEC_PER_MSEC;
+}
+
+/* The settings to the engine, whose timer runs the keepalive now */
+static void mpnic_toe_keep_update(struct sock *sk, bool on)
+{
+	struct mpnic_toe_conn *conn = mpnic_toe_sk_conn(sk);
+	struct mpnic_tcp_keepalive keep;
+
+	mpnic_toe_keepalive_of(sk, &keep);
+	keep.on = on;
+	spin_lock_bh(&conn->keep_lock);
+	conn->keep = keep;
+	spin_unlock_bh(&conn->keep_lock);
+	mpnic_toe_request(conn, MPNIC_TOE_REQ_KEEPALIVE);
+}
+
+/*
+ * TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT: the bounds and fields of
+ * Linux's own (tcp_sock_set_keep*()), without arming the host's keepalive
+ * timer, which would probe with the host's stale sequence numbers.
+ */
+static int mpnic_toe_set_keep(struct sock *sk, int optname, int val)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+
+	switch (optname) {
+	case TCP_KEEPIDLE:
+		if (val < 1 || val > MAX_TCP_KEEPIDLE)
+			return -EINVAL;
+		WRITE_ONCE(tp->keepalive_time, val * HZ);
+		break;
+	case TCP_KEEPINTVL:
+		if (val < 1 || val > MAX_TCP_KEEPINTVL)
+			return -EINVAL;
+		WRITE_ONCE(tp->keepalive_intvl, val * HZ);
+		break;
+	default:
+		if (val < 1 || val > MAX_TCP_KEEPCNT)
+			return -EINVAL;
+		WRITE_ONCE(tp->keepalive_probes, val);
+		break;
+	}
+	mpnic_toe_keep_update(sk, sock_flag(sk, SOCK_KEEPOPEN));
+	return 0;
+}
+
 /*
  * TCP_NODELAY and TCP_CORK go to the engine; the host's own handling
  * would push its write queue, the host's TCP, which must stay silent.
+ * The keepalive options go to the engine too (mpnic_toe_set_keep()).
  */
 static int mpnic_toe_setsockopt(struct sock *sk, int level, int optname,
 				sockptr_t optval, unsigned int optlen)
 {
 	struct mpnic_toe_conn *conn = mpnic_toe_sk_conn(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
-	int val;
+	bool keep = optname == TCP_KEEPIDLE || optname == TCP_KEEPINTVL ||
+		    optname == TCP_KEEPCNT;
+	int val, err;
 
-	if (level != SOL_TCP || (optname != TCP_NODELAY && optname != TCP_CORK))
+	if (level != SOL_TCP || (optname != TCP_NODELAY && optname != TCP_CORK && !keep))
 		return mpnic_toe_ops_of(sk)->base->setsockopt(sk, level, optname, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
 		return -EFAULT;
 	lock_sock(sk);
+	if (keep) {
+		err = mpnic_toe_set_keep(sk, optname, val);
+		release_sock(sk);
+		return err;
+	}
 	if (optname == TCP_NODELAY) {
 		if (val)
 			tp->nonagle |= TCP_NAGLE_OFF | TCP_NAGLE_PUSH;
@@ -437,9 +506,13 @@ static void mpnic_toe_shutdown(struct sock *sk, int how)
 		mpnic_toe_request(mpnic_toe_sk_conn(sk), MPNIC_TOE_REQ_SHUT_WR);
 }
 
-/* The engine has no keepalive yet; the host's would probe with its stale sequence */
+/*
+ * SO_KEEPALIVE (sk_setsockopt(), socket locked): the engine's timer, not
+ * the host's, which would probe with its stale sequence numbers
+ */
 static void mpnic_toe_keepalive(struct sock *sk, int valbool)
 {
+	mpnic_toe_keep_update(sk, valbool);
 }
 
 /* connect(AF_UNSPEC) would have the host's TCP reset a connection it does not run */

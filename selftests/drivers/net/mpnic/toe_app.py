@@ -476,6 +476,39 @@ def peer_sink(s):
     s.close()
 
 
+def app_keepalive(s):
+    # set once offloaded: the engine's timer takes them, not the host's
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 1)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 3)
+    s.sendall(b"k")
+    recv_exact(s, 1)
+    time.sleep(3.5)     # idle: probes, which the peer's TCP answers
+    s.sendall(b"a")
+    if recv_exact(s, 1) != b"a":
+        fail("the connection did not outlive answered keepalives")
+    time.sleep(0.3)     # our delayed ACK of its "a" goes before the cut
+    # the test now cuts the peer off: 3 unanswered probes end it
+    open(os.environ["TOE_MARK"], "a").close()
+    t0 = time.time()
+    expect_errno(lambda: recv_exact(s, 1), errno.ETIMEDOUT, "recv from a vanished peer")
+    if time.time() - t0 > 20:
+        fail(f"ETIMEDOUT after {time.time() - t0:.1f} s, for 1 s idle and 3 probes 1 s apart")
+
+
+def peer_keepalive(s):
+    recv_exact(s, 1)
+    s.sendall(b"k")
+    recv_exact(s, 1)
+    s.sendall(b"a")
+    s.settimeout(60)
+    try:
+        s.recv(1)       # cut off: nothing comes; the test ends this
+    except OSError:
+        pass
+
+
 CASES = {
     "eof": (app_eof, peer_eof),
     "halfclose": (app_halfclose, peer_halfclose),
@@ -490,6 +523,7 @@ CASES = {
     "ioctl": (app_ioctl, peer_ioctl),
     "echo": (app_echo, peer_echo),
     "sendfile": (app_sendfile, peer_sendfile),
+    "keepalive": (app_keepalive, peer_keepalive),
     "sink": (None, peer_sink),
 }
 

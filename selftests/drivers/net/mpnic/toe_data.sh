@@ -29,6 +29,7 @@ ALL_TESTS="
 	toe_sem_linger0
 	toe_sem_ioctl
 	toe_sem_sendfile
+	toe_keepalive
 	toe_tcp_info
 	toe_rfc5961
 	toe_interop
@@ -458,6 +459,47 @@ toe_counters()
 	ethtool -S "$DEV" | awk '$1 ~ /^engine[0-9]+_toe_/ {
 		n = $1; sub(/^engine[0-9]+_/, "", n); sub(/:$/, "", n); t[n] += $2 }
 		END { for (n in t) print n, t[n] }' | sort
+}
+
+# SO_KEEPALIVE and TCP_KEEP* set on the offloaded socket: the engine
+# probes an idle connection, the peer's TCP answers and it lives on; once
+# the peer is cut off (its ingress drops everything), three unanswered
+# probes end it with ETIMEDOUT. The host's TCP sends nothing meanwhile.
+toe_keepalive()
+{
+	local ready=/tmp/mpnic-toe-ready.$$ mark=/tmp/mpnic-toe-mark.$$ k0 k1 out0 out1 arc ppid
+
+	RET=0
+	toe_topo
+	k0=$(stat_sum "$DEV" toe_keepalive_probes)
+	rm -f "$ready" "$mark"
+	TOE_READY=$ready ip netns exec "$PEER" timeout 60 $APP sem keepalive peer :: $TOE_PORT \
+		> "$OUT.p" 2>&1 &
+	ppid=$!
+	busywait 10000 test -e "$ready"
+	out0=$(mib Tcp OutSegs)
+	TOE_MARK=$mark timeout 60 $APP sem keepalive app $P4 $TOE_PORT > "$OUT.h" 2>&1 &
+	busywait 30000 test -e "$mark"
+	check_err $? "the keepalives before the cut: $(tail -n 2 "$OUT.h" | tr '\n' ' ')"
+	ip netns exec "$PEER" tc qdisc add dev "$PEER_IF" clsact
+	ip netns exec "$PEER" tc filter add dev "$PEER_IF" ingress matchall action drop
+	wait $!
+	arc=$?
+	check_err $arc "the application: $(tail -n 3 "$OUT.h" | tr '\n' ' ')"
+	out1=$(mib Tcp OutSegs)
+	k1=$(stat_sum "$DEV" toe_keepalive_probes)
+	echo "# keepalive probes +$((k1 - k0)), host TCP OutSegs +$((out1 - out0))"
+	# at least one answered, then three unanswered
+	[ $((k1 - k0)) -ge 4 ]
+	check_err $? "the engines sent $((k1 - k0)) keepalive probes"
+	# the handshake's two, nothing after the handoff
+	[ $((out1 - out0)) -le 3 ]
+	check_err $? "the host's TCP sent $((out1 - out0)) segments"
+	kill $ppid 2>/dev/null
+	wait $ppid 2>/dev/null
+	rm -f "$OUT.h" "$OUT.p" "$ready" "$mark"
+	topo_destroy
+	log_test "offloaded socket: SO_KEEPALIVE: probes answered, then ETIMEDOUT once the peer is gone"
 }
 
 # RFC 5961 at a live connection: each probe dropped under its own name,
