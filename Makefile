@@ -10,6 +10,8 @@
 #   make soak         SOAK_SECS (600) of traffic under configuration churn
 #   make install      the module, mpnicctl, uapi headers, YNL spec, man page
 #   make uninstall    what install put there
+#   make deb          mpnic-dkms and mpnic-tools packages, lintian-checked
+#   make check-deb    the packages installed and used in a VM on each kernel
 # KVER selects the target kernel (default: newest installed with headers).
 
 KVERS ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | cut -d/ -f4 | sort -V)
@@ -30,7 +32,7 @@ SRCS := Kbuild dkms.conf $(shell git ls-files --cached --others --exclude-standa
 
 .PHONY: all modules clean deps unit sparse style style-update demo check regen regen-check mpnicctl \
 	bench debug-kernel check-debug check-long soak install install-module install-tools \
-	uninstall
+	uninstall deb check-deb
 
 all: modules
 
@@ -134,3 +136,9 @@ install-tools: mpnicctl
 uninstall:
 	$(Q)rm -f $(MODDIR)/mpnic.ko $(addprefix $(DESTDIR)$(PREFIX)/,$(TOOLS_FILES))
 	$(Q)$(if $(DESTDIR),true,depmod -a $(KVER))
+
+deb:
+	$(Q)bash tools/deb/build.sh
+
+check-deb:
+	$(Q)bash tools/deb/check.sh
